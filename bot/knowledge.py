@@ -13,6 +13,7 @@ from typing import Literal
 
 StepKind = Literal["ask", "remedy", "outcome"]
 STEP_KINDS: tuple[StepKind, ...] = ("ask", "remedy", "outcome")
+SOLVED_OUTCOME = "solved"  # where "yes, that fixed it" after a remedy leads; every file declares it
 
 
 def frozen_map(items: Mapping | None = None) -> Mapping:

@@ -14,6 +14,7 @@ import yaml
 
 from bot import rules_checks
 from bot.knowledge import (
+    SOLVED_OUTCOME,
     STEP_KINDS,
     Answer,
     Cause,
@@ -35,6 +36,7 @@ from bot.yaml_nodes import Pos, Reader, compose, pos
 
 SUPPORTED_VERSION = 1
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+ID_EXPECTED = "lower-case letters, digits, '-'"
 LOCALE_PATTERN = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 CHECKS = {"product-key": ("key-suspicious", "key-clean")}
 
@@ -58,13 +60,13 @@ class _Build(Reader):
     def ident(self, node: yaml.Node | None, what: str) -> str | None:
         value = self.text(node, what)
         if value is not None and not ID_PATTERN.match(value):
-            self.report(node, f"{what} '{value}' is not a valid id", "lower-case letters, digits, '-'")
+            self.report(node, f"{what} '{value}' is not a valid id", ID_EXPECTED)
         return value
 
     def key_ident(self, key: str, node: yaml.Node, what: str) -> bool:
         if ID_PATTERN.match(key):
             return True
-        self.report(node.key_pos, f"{what} '{key}' is not a valid id", "lower-case letters, digits, '-'")
+        self.report(node.key_pos, f"{what} '{key}' is not a valid id", ID_EXPECTED)
         return False
 
     def localized(self, node: yaml.Node | None, what: str, at: Pos = (0, 0)) -> Localized | None:
@@ -164,7 +166,8 @@ def _read_root(b: _Build, root: yaml.Node | None, path: Path) -> Knowledge | Non
         return None
     version = b.integer(top.get("version"), "version")
     if version is not None and version != SUPPORTED_VERSION:
-        b.report(top["version"], f"version {version} is not supported", f"version: {SUPPORTED_VERSION}")
+        b.report(top["version"], f"version {version} is not supported",
+                 f"version: {SUPPORTED_VERSION}")
     locales = _read_locales(b, top.get("locales"))
     b.locales = tuple(loc.id for loc in locales)
     default_locale = b.text(top.get("default_locale"), "default_locale")
@@ -280,6 +283,10 @@ def _read_outcomes(b: _Build, node: yaml.Node | None) -> dict[str, Outcome]:
         b.where[("outcome", outcome_id)] = value.key_pos
         if escalate is not None and text is not None:
             outcomes[outcome_id] = Outcome(outcome_id, text, links, escalate)
+    if isinstance(node, yaml.MappingNode) and SOLVED_OUTCOME not in outcomes \
+            and all(key.value != SOLVED_OUTCOME for key, _ in node.value):
+        b.report(node, f"outcomes has no '{SOLVED_OUTCOME}'",
+                 f"an outcome named {SOLVED_OUTCOME}: where a remedy that worked leads")
     return outcomes
 
 
@@ -425,7 +432,9 @@ def _read_remedies(b: _Build, intent_id: str, node: yaml.Node | None) -> dict[st
 
 
 def _read_ambiguities(b: _Build, node: yaml.Node | None) -> dict[str, CueGroup]:
-    groups = {}
+    groups: dict[str, CueGroup] = {}
+    if node is None:
+        return groups
     for group_id, value in (b.mapping(node, "ambiguities", optional=None) or {}).items():
         if not b.key_ident(group_id, value, "ambiguity"):
             continue

@@ -1,0 +1,37 @@
+"""Shared fixtures: the shipped knowledge, and a factory for small rules files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge import Knowledge
+from bot.loader import load_knowledge
+from bot.paths import rules_path
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TINY_RULES = FIXTURES / "tiny.yaml"
+
+
+@pytest.fixture(scope="session")
+def knowledge() -> Knowledge:
+    """The shipped rules file, loaded once per test run."""
+    return load_knowledge(rules_path())
+
+
+@pytest.fixture
+def tiny_rules(tmp_path: Path) -> Callable[..., Path]:
+    """Write a copy of the tiny rules file with text replacements applied; return its path."""
+
+    def make(*replacements: tuple[str, str], name: str = "rules.yaml") -> Path:
+        text = TINY_RULES.read_text(encoding="utf-8")
+        for old, new in replacements:
+            assert old in text, f"fixture text not found: {old!r}"
+            text = text.replace(old, new, 1)
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return make

@@ -1,0 +1,98 @@
+"""`keyhelp rules check|show|graph` as an author uses them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from bot.cli import main
+from tests.conftest import FIXTURES
+
+
+def run(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(main, list(args), env=env)
+
+
+def test_check_shipped_rules_is_clean_and_exits_zero():
+    result = run("rules", "check")
+    assert result.exit_code == 0, result.output
+    assert "clean — 13 intents" in result.output
+    assert "locales ja, en" in result.output
+
+
+def test_check_broken_file_lists_problems_and_exits_one(tiny_rules):
+    path = tiny_rules(("escalate: false", "escalate: maybe"),
+                      ("groups: 5", "groups: five"))
+    result = run("rules", "check", str(path))
+    assert result.exit_code == 1
+    lines = [line for line in result.stdout.splitlines() if line.startswith(str(path))]
+    assert len(lines) == 2
+    assert all(line.split(":")[1].isdigit() and line.split(":")[2].isdigit() for line in lines)
+    assert "2 problems" in result.stderr
+
+
+def test_check_honours_keyhelp_rules_environment(tiny_rules):
+    path = tiny_rules(("escalate: false", "escalate: maybe"))
+    result = run("rules", "check", env={"KEYHELP_RULES": str(path)})
+    assert result.exit_code == 1
+    assert str(path) in result.output
+
+
+def test_show_prints_messages_and_flow_in_japanese():
+    result = run("rules", "show", "key-invalid", "--lang", "ja")
+    assert result.exit_code == 0, result.output
+    assert "このプロダクト キーは有効ではありません。もう一度入力してください。" in result.output
+    assert "(when key-suspicious)" in result.output
+    assert "= contact-reseller (escalates)" in result.output
+
+
+def test_show_in_a_third_locale_from_a_fixture():
+    result = run("rules", "show", "key-broken", "--lang", "zh-Hans",
+                 "--rules", str(FIXTURES / "three-locales.yaml"))
+    assert result.exit_code == 0, result.output
+    assert "密钥已损坏" in result.output and "您是手动输入的吗？" in result.output
+
+
+def test_show_unknown_intent_lists_the_known_ones():
+    result = run("rules", "show", "key-missing")
+    assert result.exit_code == 2
+    assert "no intent 'key-missing'" in result.output and "key-invalid" in result.output
+
+
+def test_show_unknown_language_is_a_usage_error():
+    result = run("rules", "show", "key-invalid", "--lang", "fr")
+    assert result.exit_code == 2
+    assert "choose from ja, en" in result.output
+
+
+def test_graph_draws_a_mermaid_flowchart():
+    result = run("rules", "graph", "key-invalid")
+    assert result.exit_code == 0
+    out = result.output
+    assert out.startswith("flowchart TD\n")
+    assert '-- "The check found suspicious characters" -->' in out
+    assert "key_invalid__remedy__fix_characters" in out
+    assert "key_invalid__outcome__contact_reseller[[" in out
+
+
+def test_graph_dot_covers_every_intent():
+    result = run("rules", "graph", "--format", "dot")
+    assert result.exit_code == 0
+    assert result.output.startswith("digraph keyhelp {")
+    assert result.output.count("subgraph cluster_") == 13
+
+
+def test_graph_of_broken_rules_reports_problems(tiny_rules):
+    path = tiny_rules(("remedy: retype", "remedy: retyp"))
+    result = run("rules", "graph", "--rules", str(path))
+    assert result.exit_code == 1
+    assert "unknown remedy 'retyp'" in result.stderr
+
+
+def test_console_entry_point_runs_as_a_process():
+    done = subprocess.run([sys.executable, "-m", "bot", "rules", "check"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "clean" in done.stdout
