@@ -1,0 +1,178 @@
+"""Recognition quality, calibration and speed, scored as ../shared/eval/README.md defines.
+
+Usage::
+
+    python benchmarks/recognition.py [--dev PATH] [--lines 20000] [--no-speed]
+
+Prints a table per intent, language and kind, the four figures (with targets), the
+expected calibration error of ``confidence``, the recogniser's build time, and the
+throughput of ``keyhelp classify --jsonl`` run as a subprocess.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import runpy
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.loader import load_knowledge  # noqa: E402
+from bot.paths import rules_path  # noqa: E402
+from bot.recognise import Recogniser  # noqa: E402
+
+DEFAULT_DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+HELD_OUT = ROOT / "tests" / "test_recognise.py"  # its HELD_OUT table: our own wording
+TARGETS = {"in-scope": (0.95, ">="), "out-of-scope": (0.95, ">="), "ambiguous": (0.80, ">="),
+           "confident-wrong": (0.02, "<=")}
+
+
+def judge(item: dict[str, Any], result: dict[str, Any]) -> tuple[bool, bool]:
+    """(right, confident_wrong) for one item, by the evaluation's rules."""
+    action, intent = result["action"], result["intent"]
+    offered = [c["intent"] for c in result["candidates"]]
+    expect, acceptable = item.get("expect"), item.get("acceptable")
+    if expect:
+        right = action == "answer" and intent == expect
+    elif acceptable:
+        right = action == "clarify" and all(i in acceptable for i in offered)
+    else:
+        right = action == "unknown"
+    wrong_answer = action == "answer" and intent != expect and intent not in (acceptable or [])
+    return right, wrong_answer
+
+
+def figures(items: list[dict[str, Any]], results: list[dict[str, Any]]) -> dict[str, float]:
+    """The four figures that count, plus overall accuracy."""
+    groups: dict[str, list[bool]] = defaultdict(list)
+    wrong = 0
+    for item, result in zip(items, results, strict=True):
+        right, confident_wrong = judge(item, result)
+        kind = ("in-scope" if item.get("expect") else
+                "ambiguous" if item.get("acceptable") else "out-of-scope")
+        groups[kind].append(right)
+        groups["overall"].append(right)
+        wrong += confident_wrong
+    out = {k: sum(v) / len(v) for k, v in groups.items() if v}
+    out["confident-wrong"] = wrong / max(1, len(items))
+    return out
+
+
+def table(items: list[dict[str, Any]], results: list[dict[str, Any]], field: str) -> None:
+    rows: dict[str, list[bool]] = defaultdict(list)
+    for item, result in zip(items, results, strict=True):
+        label = item.get(field) or ("(ambiguous)" if item.get("acceptable") else "(out of scope)")
+        rows[str(label)].append(judge(item, result)[0])
+    print(f"\n{field:<26} {'n':>4} {'right':>6} {'acc':>7}")
+    for label in sorted(rows):
+        ok = rows[label]
+        print(f"{label:<26} {len(ok):>4} {sum(ok):>6} {sum(ok) / len(ok):>7.1%}")
+
+
+def ece(items: list[dict[str, Any]], results: list[dict[str, Any]], bins: int = 10) -> float:
+    """Expected calibration error: |confidence − accuracy| averaged over confidence bins."""
+    buckets: dict[int, list[tuple[float, bool]]] = defaultdict(list)
+    for item, result in zip(items, results, strict=True):
+        conf = result["confidence"]
+        buckets[min(bins - 1, int(conf * bins))].append((conf, judge(item, result)[0]))
+    total = len(items)
+    return sum(len(b) / total * abs(statistics.fmean(c for c, _ in b)
+                                    - statistics.fmean(r for _, r in b))
+               for b in buckets.values())
+
+
+def report(name: str, items: list[dict[str, Any]], recogniser: Recogniser,
+           verbose: bool) -> None:
+    results = [recogniser.classify(item["text"]).to_json() for item in items]
+    print(f"\n=== {name}: {len(items)} items ===")
+    if verbose:
+        for field in ("expect", "lang", "kind"):
+            table(items, results, field)
+    figs = figures(items, results)
+    print()
+    for label, (target, op) in TARGETS.items():
+        value = figs.get(label)
+        if value is None:
+            continue
+        ok = value >= target if op == ">=" else value <= target
+        print(f"{label:<16} {value:7.1%}   target {op} {target:.0%}   {'ok' if ok else 'MISSED'}")
+    print(f"{'overall':<16} {figs['overall']:7.1%}")
+    print(f"{'calibration ECE':<16} {ece(items, results):7.3f}")
+    misses = [(i, r) for i, r in zip(items, results, strict=True) if not judge(i, r)[0]]
+    for item, result in misses:
+        offered = ",".join(c["intent"] for c in result["candidates"])
+        print(f"  miss {item.get('id', '?')} [{item.get('kind')}] expect={item.get('expect')} "
+              f"got={result['action']}:{result['intent']} ({offered}) {item['text'][:70]!r}")
+
+
+def build_time(path: Path) -> tuple[float, float]:
+    """Median milliseconds to load the rules file, and to build the recogniser from it."""
+    loads, builds = [], []
+    for _ in range(7):
+        t0 = time.perf_counter()
+        knowledge = load_knowledge(path)
+        t1 = time.perf_counter()
+        Recogniser(knowledge)
+        t2 = time.perf_counter()
+        loads.append((t1 - t0) * 1000)
+        builds.append((t2 - t1) * 1000)
+    return statistics.median(loads), statistics.median(builds)
+
+
+def throughput(items: list[dict[str, Any]], lines: int) -> tuple[float, float]:
+    """(msg/s including start-up, msg/s of the stream alone) of `classify --jsonl`."""
+    exe = [sys.executable, "-m", "bot", "classify", "--jsonl"]
+    payload = "".join(json.dumps(items[n % len(items)], ensure_ascii=False) + "\n"
+                      for n in range(lines)).encode()
+    env = dict(os.environ)
+
+    def run(data: bytes) -> float:
+        with tempfile.TemporaryFile() as f:
+            f.write(data)
+            f.seek(0)
+            t0 = time.perf_counter()
+            subprocess.run(exe, stdin=f, stdout=subprocess.DEVNULL, check=True, env=env,
+                           cwd=ROOT)
+            return time.perf_counter() - t0
+
+    startup = min(run(b"") for _ in range(3))
+    total = min(run(payload) for _ in range(2))
+    return lines / total, lines / max(1e-9, total - startup)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dev", type=Path, default=DEFAULT_DEV)
+    parser.add_argument("--lines", type=int, default=20000)
+    parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--quiet", action="store_true", help="figures only, no tables")
+    args = parser.parse_args()
+    path = rules_path()
+    recogniser = Recogniser(load_knowledge(path))
+    dev = [json.loads(line) for line in args.dev.read_text(encoding="utf-8").splitlines()
+           if line.strip()]
+    report(f"dev ({args.dev})", dev, recogniser, not args.quiet)
+    held = runpy.run_path(str(HELD_OUT)).get("HELD_OUT", []) if HELD_OUT.exists() else []
+    if held:
+        report("held-out (our own wording, tests/test_recognise.py)", held, recogniser,
+               not args.quiet)
+    load_ms, build_ms = build_time(path)
+    print(f"\nrules load {load_ms:.1f} ms; recogniser build {build_ms:.1f} ms (target <= 100 ms)")
+    if not args.no_speed:
+        with_start, stream = throughput(dev, args.lines)
+        print(f"classify --jsonl: {with_start:,.0f} msg/s over {args.lines} lines incl. start-up;"
+              f" {stream:,.0f} msg/s excluding start-up (target >= 2,000)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""First stage for every message: mask keys, strip Slack markup, fold, detect the reply language.
+
+Example::
+
+    >>> n = Normaliser(knowledge).normalise("<@U1> > Ｔｈｅ key ’isn’t’ valid")
+    >>> n.text, n.lang
+    ("the key 'isn't' valid", 'en')
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from bot.keys import KeyCheck, find_key
+from bot.knowledge import Knowledge
+
+# Slack sends at most 40,000 characters; anything longer is cut so one message cannot stall us.
+MAX_CHARS = 100_000
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_MENTION = re.compile(r"<[@!][^<>]*>")  # <@U123>, <@U123|name>, <!channel>, <!subteam^S1|@t>
+_CHANNEL = re.compile(r"<#[^<>|]*\|([^<>]*)>|<#[^<>]*>")
+_LINK = re.compile(r"<((?:https?|mailto|tel):[^<>|]*)(?:\|([^<>]*))?>")
+_QUOTE = re.compile(r"(?m)^\s*(?:>|&gt;)+\s?")
+_CODE = re.compile(r"`+")
+# *bold* and ~strike~ marks go wherever they are; _italic_ ones only outside a word
+# (snake_case stays). Character classes only: linear time on any input.
+_EMPHASIS = re.compile(r"[*~]+|(?<![^\W_])_+|_+(?![^\W_])")
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "‛": "'", "`": "'", "´": "'",
+                         "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """A message as later stages may see it: key masked, markup gone, folded for matching."""
+
+    original_masked: str  # the user's text with any key masked (safe to store/show)
+    text: str  # folded text for matching (NFKC, width, case, ’→', whitespace, markup removed)
+    lang: str  # detected reply language (a locale id from the rules file)
+    key: KeyCheck | None
+
+
+def to_text(raw: str | bytes | None) -> str:
+    """Any input as a str without control characters, so no later stage can choke on it."""
+    if raw is None:
+        return ""
+    if isinstance(raw, bytes | bytearray):
+        raw = bytes(raw).decode("utf-8", errors="replace")
+    elif not isinstance(raw, str):
+        raw = str(raw)
+    raw = raw[:MAX_CHARS]
+    # lone surrogates (from JSON "\ud800") cannot be encoded later: replace them
+    raw = raw.encode("utf-8", errors="replace").decode("utf-8")
+    return _CONTROL.sub(" ", raw)
+
+
+def strip_slack(text: str) -> str:
+    """Remove Slack mrkdwn so only what the user wrote is left (labels of links are kept)."""
+    text = _MENTION.sub(" ", text)
+    text = _CHANNEL.sub(lambda m: " " + (m.group(1) or "") + " ", text)
+    text = _LINK.sub(lambda m: m.group(2) or m.group(1), text)
+    text = _QUOTE.sub("", text)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    text = _CODE.sub(" ", text)
+    return _EMPHASIS.sub(" ", text)
+
+
+def fold(text: str) -> str:
+    """Width, case, quote and whitespace variants folded to one form (NFKC + casefold)."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
+    return _SPACE.sub(" ", text).strip()
+
+
+class Normaliser:
+    """Built once from the knowledge: the key format and each locale's script pattern."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self._key_format = knowledge.key_format
+        self._default = knowledge.default_locale
+        self._scripts = [(loc.id, re.compile(loc.script)) for loc in knowledge.locales
+                         if loc.script]
+
+    def detect_lang(self, text: str) -> str:
+        """The locale whose script has most characters in ``text``; else the default locale."""
+        best, best_count = self._default, 0
+        for locale_id, pattern in self._scripts:
+            count = len(pattern.findall(text))
+            if count > best_count:
+                best, best_count = locale_id, count
+        return best
+
+    def normalise(self, text: str | bytes) -> Normalised:
+        """Mask first, then fold; never raises, whatever the input."""
+        try:
+            clean = to_text(text)
+            masked, key = find_key(clean, self._key_format)
+            folded = fold(strip_slack(masked))
+            return Normalised(masked, folded, self.detect_lang(folded[:4000]), key)
+        except Exception:  # defensive: a bad input must give a defined result, not a crash
+            return Normalised("", "", self._default, None)
