@@ -1,0 +1,94 @@
+"""A validated on-disk cache of things slow to build (parsed rules, catalogs), for fast start-up.
+
+Each entry is keyed by a hash of everything it was built from, so a stale entry is never
+used: a changed rules file, catalog or loader simply builds afresh. ``KEYHELP_CACHE_DIR``
+moves it (default ``~/.cache/keyhelp``); ``KEYHELP_CACHE_DIR=off`` disables it. A cache that
+cannot be read or written is ignored — it only ever saves time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copyreg
+import hashlib
+import os
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+from types import MappingProxyType
+from typing import TypeVar
+
+from bot.config import cache_dir
+
+T = TypeVar("T")
+_PACKAGE = Path(__file__).resolve().parent
+
+
+
+def _proxy(items: dict) -> MappingProxyType:
+    return MappingProxyType(items)
+
+
+# The knowledge model freezes its mappings in MappingProxyType, which pickle cannot copy.
+copyreg.pickle(MappingProxyType, lambda proxy: (_proxy, (dict(proxy),)))
+
+
+def cached(name: str, key: str, build: Callable[[], T]) -> T:
+    """``build()``'s result, from disk when an entry with the same ``key`` exists."""
+    directory = cache_dir()
+    if directory is None:
+        return build()
+    path = directory / f"{name}.pickle"
+    try:
+        with path.open("rb") as handle:
+            stored_key, value = pickle.load(handle)
+        if stored_key == key:
+            return value
+    except Exception:  # missing, truncated or from another version: rebuild
+        pass
+    value = build()
+    _store(directory, path, key, value)
+    return value
+
+
+def _store(directory: Path, path: Path, key: str, value: object) -> None:
+    """Write atomically (temp file, then rename), so a reader never sees half an entry."""
+    import tempfile  # only when writing: start-up reads the cache far more often
+
+    temp: str | None = None
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=directory, delete=False,
+                                         suffix=".tmp") as handle:
+            temp = handle.name
+            pickle.dump((key, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, path)
+    except Exception:  # an unwritable cache only costs time
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+
+
+def code_digest(*modules: str) -> str:
+    """A hash of our own source files, so a code change invalidates what they built."""
+    digest = hashlib.sha256()
+    for module in modules:
+        digest.update((_PACKAGE / f"{module}.py").read_bytes())
+    return digest.hexdigest()
+
+
+def load_knowledge_cached(path: Path):  # -> Knowledge (typed loosely: no loader import here)
+    """The rules file as ``Knowledge``, skipping YAML parsing when the file is unchanged.
+
+    Raises ``bot.problems.RulesError`` exactly like ``bot.loader.load_knowledge``.
+    """
+    content = Path(path).read_bytes()
+    key = hashlib.sha256(content + str(Path(path).resolve()).encode()).hexdigest()
+    key += code_digest("knowledge", "loader", "rules_checks", "yaml_nodes")
+
+    def build():
+        from bot.loader import load_knowledge
+
+        return load_knowledge(path)
+
+    return cached("knowledge-" + hashlib.sha256(str(path).encode()).hexdigest()[:12], key, build)

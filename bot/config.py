@@ -1,0 +1,60 @@
+"""Settings from the environment, read in one place so every front end behaves the same.
+
+``KEYHELP_DB`` (SQLite file, default ``~/.local/state/keyhelp/conversations.db``),
+``KEYHELP_RULES`` (rules file), ``KEYHELP_IDLE_HOURS`` (expiry of idle conversations,
+default 24), ``KEYHELP_LANG`` (reply language before anything else is known; default: the
+rules file's ``default_locale``), ``KEYHELP_CACHE_DIR`` (start-up cache, default
+``~/.cache/keyhelp``; ``off`` disables it).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+DB_ENV = "KEYHELP_DB"
+IDLE_ENV = "KEYHELP_IDLE_HOURS"
+LANG_ENV = "KEYHELP_LANG"
+CACHE_ENV = "KEYHELP_CACHE_DIR"
+DEFAULT_IDLE_HOURS = 24.0
+HISTORY_LINES = 20  # transcript lines kept per conversation (for the escalation summary)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable about a running keyhelp; built by ``from_env``."""
+
+    db_path: Path
+    rules_path: Path
+    idle_seconds: float = DEFAULT_IDLE_HOURS * 3600
+    default_lang: str | None = None
+    history_lines: int = HISTORY_LINES
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, *,
+                 rules: str | os.PathLike[str] | None = None) -> Settings:
+        """Read ``KEYHELP_*``; ``rules`` (e.g. ``--rules``) wins over ``KEYHELP_RULES``."""
+        from bot.paths import rules_path
+
+        env = os.environ if env is None else env
+        db = env.get(DB_ENV) or str(Path.home() / ".local" / "state" / "keyhelp" /
+                                    "conversations.db")
+        try:
+            idle_hours = float(env.get(IDLE_ENV) or DEFAULT_IDLE_HOURS)
+        except ValueError:
+            raise ValueError(f"{IDLE_ENV} must be a number of hours, "
+                             f"got {env.get(IDLE_ENV)!r}") from None
+        chosen = rules or env.get("KEYHELP_RULES")
+        return cls(db_path=Path(db), rules_path=rules_path(chosen),
+                   idle_seconds=idle_hours * 3600, default_lang=env.get(LANG_ENV) or None)
+
+
+def cache_dir(env: Mapping[str, str] | None = None) -> Path | None:
+    """Where start-up caches live (``KEYHELP_CACHE_DIR``); None when set to ``off``."""
+    env = os.environ if env is None else env
+    chosen = env.get(CACHE_ENV)
+    if chosen == "off":
+        return None
+    return Path(chosen) if chosen else Path.home() / ".cache" / "keyhelp"

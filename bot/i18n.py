@@ -1,0 +1,85 @@
+"""Interface wording per language: gettext catalogs ``templates/locale/<lang>.po`` read with Babel.
+
+English msgids are the fallback, so a new language needs only a new ``.po`` file. The same
+catalogs give the words a user may type as commands (msgctxt ``command``: "start over",
+「最初から」, "why?", 「なぜ？」 …), so those are translated too, not coded. Parsed catalogs are
+cached on disk keyed by the files' content hash (Babel's import alone costs ~60 ms).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from pathlib import Path
+
+from bot import cache
+
+COMMAND_CONTEXT = "command"
+# command -> English msgid: alternatives separated by "|"; translators do the same.
+COMMANDS = {
+    "restart": "start over|restart|reset|begin again",
+    "why": "why|why?|how did we get here|how did you get there",
+    "yes": "yes|y|solved|it worked|that worked|fixed",
+    "no": "no|n|not solved|still broken|didn't work|it didn't work",
+}
+
+
+def fold_command(text: str) -> str:
+    """Commands compare regardless of width, case, spacing and final punctuation."""
+    folded = unicodedata.normalize("NFKC", text).casefold().replace("’", "'")
+    return " ".join(folded.split()).strip(" 。.!！?？")
+
+
+def _read_catalogs(locale_dir: Path) -> dict[str, dict[str, str]]:
+    from babel.messages.pofile import read_po
+
+    catalogs: dict[str, dict[str, str]] = {}
+    for po in sorted(locale_dir.glob("*.po")):
+        with po.open("rb") as handle:
+            catalog = read_po(handle, locale=None)
+        entries: dict[str, str] = {}
+        for message in catalog:
+            if message.id and message.string and isinstance(message.id, str):
+                key = f"{message.context}\x04{message.id}" if message.context else message.id
+                entries[key] = str(message.string)
+        catalogs[po.stem] = entries
+    return catalogs
+
+
+class Catalogs:
+    """All translations, loaded once at start-up; lookups never fail (English fallback)."""
+
+    def __init__(self, *, locale_dir: Path) -> None:
+        self.locale_dir = locale_dir
+        files = sorted(locale_dir.glob("*.po"))
+        digest = hashlib.sha256()
+        for po in files:
+            digest.update(po.name.encode() + b"\0" + po.read_bytes() + b"\0")
+        self.catalogs: dict[str, dict[str, str]] = cache.cached(
+            "catalogs", digest.hexdigest(), lambda: _read_catalogs(locale_dir))
+        self._commands = self._command_table()
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(sorted(self.catalogs))
+
+    def gettext(self, lang: str, msgid: str) -> str:
+        return self.catalogs.get(lang, {}).get(msgid) or msgid
+
+    def pgettext(self, lang: str, context: str, msgid: str) -> str:
+        return self.catalogs.get(lang, {}).get(f"{context}\x04{msgid}") or msgid
+
+    def _command_table(self) -> dict[str, str]:
+        table: dict[str, str] = {}
+        for command, msgid in COMMANDS.items():
+            variants = [msgid] + [self.pgettext(lang, COMMAND_CONTEXT, msgid)
+                                  for lang in self.catalogs]
+            for variant in variants:
+                for phrase in variant.split("|"):
+                    if fold_command(phrase):
+                        table.setdefault(fold_command(phrase), command)
+        return table
+
+    def command(self, text: str) -> str | None:
+        """``restart``/``why``/``yes``/``no`` if ``text`` is one of their phrases, else None."""
+        return self._commands.get(fold_command(text))

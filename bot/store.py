@@ -1,0 +1,133 @@
+"""Conversation state in an embedded SQLite file (WAL), so a restart loses no conversation.
+
+One row per conversation: the state as JSON plus the last-activity time, which drives idle
+expiry. Only the masked key is ever stored (``KeyReport.masked``); the clock is injected so
+expiry is tested without sleeping.
+
+Example::
+
+    store = Store(path=Path("conversations.db"))
+    conv = store.load("C1/1700000000.0001") or Conversation.new("C1/…", lang="en", now=now)
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS conversations (
+    id TEXT PRIMARY KEY,
+    updated REAL NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS conversations_updated ON conversations (updated);
+"""
+
+
+@dataclass
+class Conversation:
+    """Where one conversation stands; plain JSON-able values only."""
+
+    id: str
+    lang: str
+    created: float
+    updated: float
+    lang_explicit: bool = False  # the user chose the language: never guess it again
+    intent: str = ""
+    step_kind: str = ""  # ask | remedy | outcome | "" (nothing open yet)
+    step: str = ""
+    answers: list[list[str]] = field(default_factory=list)  # [question id, answer id]
+    key: dict | None = None  # a KeyReport as a dict: masked form and flaws only
+    streak: int = 0  # unrecognised messages in a row
+    status: str = "new"  # new | open | closed | escalated
+    candidates: list[str] = field(default_factory=list)  # intents offered by a clarify
+    history: list[list[str]] = field(default_factory=list)  # [role, text], newest last
+    fired: list[str] = field(default_factory=list)  # engine rules behind the current step
+    shown: list[str] = field(default_factory=list)  # choice values last offered: "2" picks one
+    turns: int = 0
+
+    @classmethod
+    def new(cls, conversation_id: str, *, lang: str, now: float) -> Conversation:
+        return cls(id=conversation_id, lang=lang, created=now, updated=now)
+
+    def to_json(self) -> str:
+        # vars(), not asdict(): the fields are plain JSON values already, and asdict's deep
+        # copy was a third of a turn's time.
+        return json.dumps(vars(self), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> Conversation:
+        data = json.loads(text)
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+class Store:
+    """SQLite-backed conversations; one connection shared under a lock (C calls are short)."""
+
+    def __init__(self, *, path: Path | str, idle_seconds: float = 24 * 3600,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.path = Path(path)
+        self.idle_seconds = idle_seconds
+        self.clock = clock
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        import sqlite3  # here, not at the top: `keyhelp diagnose` never opens a store
+
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL mode: a committed turn survives a process kill (only power loss can
+        # lose the last commits), at a fraction of FULL's cost.
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA busy_timeout=5000")
+        self._db.executescript(_SCHEMA)
+
+    def now(self) -> float:
+        return self.clock()
+
+    def load(self, conversation_id: str) -> Conversation | None:
+        """The conversation, or None if unknown or idle longer than the expiry (then deleted)."""
+        with self._lock:
+            row = self._db.execute("SELECT updated, data FROM conversations WHERE id = ?",
+                                   (conversation_id,)).fetchone()
+            if row is None:
+                return None
+            if row[0] < self.clock() - self.idle_seconds:
+                self._db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
+                return None
+        try:
+            return Conversation.from_json(row[1])
+        except (ValueError, TypeError):  # an unreadable row: start that conversation afresh
+            return None
+
+    def save(self, conversation: Conversation) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO conversations (id, updated, data) VALUES (?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET updated = excluded.updated, data = excluded.data",
+                (conversation.id, conversation.updated, conversation.to_json()))
+
+    def delete(self, conversation_id: str) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
+
+    def purge_expired(self) -> int:
+        """Delete every conversation idle longer than the expiry; return how many."""
+        with self._lock:
+            cursor = self._db.execute("DELETE FROM conversations WHERE updated < ?",
+                                      (self.clock() - self.idle_seconds,))
+            return cursor.rowcount
+
+    def count(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM conversations").fetchone()[0]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()

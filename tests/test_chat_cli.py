@@ -1,0 +1,127 @@
+"""`keyhelp chat` and `keyhelp diagnose` as a user runs them: real subprocesses, piped stdin."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXPIRED_EN = "The product key you entered has expired. Enter a different key"
+USED_JA = "このプロダクト キーは既に使用されています。別のプロダクト キーを入力してください"
+
+
+def env_for(tmp_path: Path, **more: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KEYHELP_")}
+    env.update(KEYHELP_DB=str(tmp_path / "chat.db"), KEYHELP_CACHE_DIR=str(tmp_path / "cache"),
+               PYTHONUNBUFFERED="1", **more)
+    return env
+
+
+def keyhelp(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, text=True,
+                          capture_output=True, env=env_for(tmp_path), timeout=120)
+
+
+def test_chat_with_piped_answers_reaches_the_remedy_and_ends(tmp_path: Path) -> None:
+    result = keyhelp(tmp_path, "chat", stdin=f"{EXPIRED_EN}\n1\n1\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Do you have another, newer product key" in out
+    assert "Enter the newer key on the redemption page" in out
+    assert "1) Yes, it's solved" in out
+    last = out.rstrip().split("\n\n")[-2:]
+    assert last[0].startswith("Glad that fixed it") and last[1].strip() == "1) Start over"
+
+
+def test_chat_in_japanese_uses_japanese_interface_words(tmp_path: Path) -> None:
+    result = keyhelp(tmp_path, "chat", "--lang", "ja", stdin=f"{USED_JA}\nなぜ？\n2\n")
+    assert result.returncode == 0, result.stderr
+    assert "この質問の答えで、次の原因のどれかを見分けられるためです" in result.stdout
+    assert "ヘルプデスク向けの要約" in result.stdout
+
+
+def test_chat_rejects_a_language_the_rules_do_not_have(tmp_path: Path) -> None:
+    result = keyhelp(tmp_path, "chat", "--lang", "fr")
+    assert result.returncode == 2 and "ja, en" in result.stderr
+
+
+def test_chat_reports_a_broken_rules_file_with_its_position(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("version: 1\nlocales: nope\n", encoding="utf-8")
+    result = keyhelp(tmp_path, "chat", "--rules", str(broken))
+    assert result.returncode == 1
+    assert f"{broken}:2:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_diagnose_prints_intent_and_first_step(tmp_path: Path) -> None:
+    result = keyhelp(tmp_path, "diagnose", USED_JA)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("intent: key-already-used")
+    assert "このキーを、あなた自身または組織内の誰か" in result.stdout
+
+
+def test_diagnose_json_is_one_machine_readable_object(tmp_path: Path) -> None:
+    result = keyhelp(tmp_path, "diagnose", EXPIRED_EN, "--json")
+    data = json.loads(result.stdout)
+    assert data["recognition"]["intent"] == "key-expired"
+    assert data["replies"][0]["kind"] == "ask"
+    assert data["replies"][0]["choices"][0] == {"value": "answer:other-key:has-other",
+                                                "label": "I have another key"}
+    assert data["rules"] == ["start:key-expired"]
+    assert not (tmp_path / "chat.db").exists()
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
+def test_a_chat_killed_with_sigkill_resumes_at_the_same_question(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "bot", "chat", "--conversation", "killed"]
+    first = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, text=True, env=env_for(tmp_path))
+    assert first.stdin is not None and first.stdout is not None
+    first.stdin.write("The requested subscription is not available\n2\n")
+    first.stdin.flush()
+    # Wait on the output itself (no sleeping): the second question has been asked, so the
+    # turn that led to it was committed before it was printed.
+    for line in first.stdout:
+        if "Is this service offered in the country" in line:
+            break
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=60)
+    assert first.returncode == -signal.SIGKILL
+
+    resumed = subprocess.run(command, input="1\n", text=True, capture_output=True,
+                             env=env_for(tmp_path), timeout=120)
+    assert resumed.returncode == 0, resumed.stderr
+    shown_first = resumed.stdout.split("\n\n")[0]
+    assert "Is this service offered in the country" in shown_first
+    assert "A key can't be redeemed for an account in a country" in resumed.stdout
+
+
+def test_only_the_engine_module_imports_durable() -> None:
+    package = Path(__file__).resolve().parent.parent / "bot"
+    importers = sorted(str(p.relative_to(package)) for p in package.rglob("*.py")
+                       if "import durable" in p.read_text(encoding="utf-8")
+                       or "from durable" in p.read_text(encoding="utf-8"))
+    assert importers == ["engine.py"]
+
+
+def test_diagnose_imports_only_what_it_needs(tmp_path: Path) -> None:
+    probe = (
+        "import sys\n"
+        "from bot.cli import main\n"
+        "try:\n"
+        "    main(['diagnose', 'my key has expired'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n")
+    env = env_for(tmp_path)
+    for _ in range(2):  # the first run fills the cache; the second is the one measured
+        result = subprocess.run([sys.executable, "-c", probe], text=True, capture_output=True,
+                                env=env, timeout=120)
+    loaded = set(result.stderr.split())
+    assert "bot.engine" in loaded and "jinja2" in loaded
+    assert not loaded & {"slack_bolt", "slack_sdk", "sqlite3", "yaml", "babel", "bot.loader"}

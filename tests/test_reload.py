@@ -1,0 +1,119 @@
+"""Hot reload: edits are validated and swapped in; broken edits keep the old rules serving."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+from pathlib import Path
+
+import pytest
+
+from bot.cache import load_knowledge_cached
+from bot.paths import rules_path
+from bot.problems import RulesError
+from bot.replies import Ask, Remedy, Welcome
+from tests.assistant_helpers import make_assistant, only
+
+OLD_QUESTION = "Do you have another, newer product key that hasn't been used?"
+EXPIRED = "The product key you entered has expired. Enter a different key"
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("KEYHELP_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def rules(tmp_path: Path) -> Path:
+    copy = tmp_path / "rules.yaml"
+    shutil.copyfile(rules_path(), copy)
+    return copy
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_valid_edit_is_used_on_the_next_turn(tmp_path: Path, rules: Path) -> None:
+    assistant = make_assistant(tmp_path, rules=rules)
+    first = only(assistant.handle("c", text=EXPIRED))
+    assert isinstance(first, Ask) and first.text.endswith(OLD_QUESTION.split("? ")[-1])
+    edit(rules, OLD_QUESTION, "Is there a newer, unused product key you could use instead?")
+    again = only(assistant.handle("c", text="why"))
+    assert again.kind == "explanation"
+    shown = only(assistant.handle("c", action="stale"))
+    assert isinstance(shown, Ask) and "Is there a newer, unused product key" in shown.text
+    assert assistant.watcher.reloads == 1
+
+
+def test_an_invalid_edit_keeps_the_old_rules_and_reports_why(tmp_path: Path,
+                                                             rules: Path) -> None:
+    assistant = make_assistant(tmp_path, rules=rules)
+    assistant.handle("c", text=EXPIRED)
+    edit(rules, "remedy: enter-other-key", "remedy: no-such-remedy")
+    reply = only(assistant.handle("c", text="1"))  # the conversation carries on, old rules
+    assert isinstance(reply, Remedy) and reply.remedy == "enter-other-key"
+    assert assistant.watcher.problems
+    problem = assistant.watcher.problems[0]
+    assert problem.file == str(rules) and "no-such-remedy" in problem.message
+    edit(rules, "remedy: no-such-remedy", "remedy: enter-other-key")
+    assistant.handle("c", action="why")
+    assert assistant.watcher.problems == []
+
+
+def test_a_conversation_whose_step_was_removed_starts_over(tmp_path: Path, rules: Path) -> None:
+    assistant = make_assistant(tmp_path, rules=rules)
+    at_question = only(assistant.handle("c", text="I lost my product key"))
+    assert isinstance(at_question, Ask) and at_question.question == "seller-known"
+    text = rules.read_text(encoding="utf-8")
+    start = text.index("    start: {ask: seller-known}")
+    end = text.index("    remedies:\n      ask-seller:")
+    rules.write_text(text[:start] + "    start: {remedy: ask-seller}\n" + text[end:],
+                     encoding="utf-8")
+    assert assistant.watcher.reload() == []
+    reply = only(assistant.handle("c", text="1"))
+    assert isinstance(reply, Welcome) and reply.reason == "restart"
+    assert isinstance(only(assistant.handle("c", text="I lost my product key")), Remedy)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="needs SIGHUP")
+def test_sighup_forces_a_check(tmp_path: Path, rules: Path) -> None:
+    assistant = make_assistant(tmp_path, rules=rules)
+    previous = signal.getsignal(signal.SIGHUP)
+    try:
+        assistant.watcher.install_sighup()
+        checks = assistant.watcher.checks
+        assistant.handle("c", text=EXPIRED)
+        assert assistant.watcher.checks == checks  # unchanged file: not even read
+        os.kill(os.getpid(), signal.SIGHUP)  # the handler runs in this (main) thread
+        assistant.handle("c", text="1")
+        assert assistant.watcher.checks == checks + 1
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+
+
+def test_the_start_up_cache_never_serves_an_edited_file(rules: Path) -> None:
+    first = load_knowledge_cached(rules)
+    edit(rules, OLD_QUESTION, "Any other unused key?")
+    second = load_knowledge_cached(rules)
+    other_key = second.intents["key-expired"].questions["other-key"]
+    assert other_key.text.get("en").endswith("Any other unused key?")
+    assert first.intents["key-expired"].questions["other-key"].text.get("en") != \
+        other_key.text.get("en")
+
+
+def test_a_corrupt_cache_entry_is_rebuilt(rules: Path, tmp_path: Path) -> None:
+    load_knowledge_cached(rules)
+    for entry in (tmp_path / "cache").glob("knowledge-*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    assert "key-expired" in load_knowledge_cached(rules).intents
+
+
+def test_a_broken_file_at_start_up_raises_with_every_problem(rules: Path) -> None:
+    edit(rules, "remedy: enter-other-key", "remedy: nowhere")
+    with pytest.raises(RulesError) as caught:
+        load_knowledge_cached(rules)
+    assert "nowhere" in caught.value.report()
