@@ -165,6 +165,7 @@ class Knowledge:
     key_format: KeyFormat
     outcomes: Mapping[str, Outcome]
     intents: Mapping[str, Intent]
+    fallback_links: tuple[str, ...] = ()  # offered when keyhelp cannot help
     ambiguities: Mapping[str, CueGroup] = field(default_factory=frozen_map)
     out_of_scope: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
 

@@ -161,7 +161,7 @@ def _read_root(b: _Build, root: yaml.Node | None, path: Path) -> Knowledge | Non
     top = b.mapping(root, "the rules file",
                     required=("version", "locales", "default_locale", "links", "product_key",
                               "outcomes", "intents"),
-                    optional=("ambiguities", "out_of_scope"))
+                    optional=("fallback_links", "ambiguities", "out_of_scope"))
     if top is None:
         return None
     version = b.integer(top.get("version"), "version")
@@ -177,6 +177,7 @@ def _read_root(b: _Build, root: yaml.Node | None, path: Path) -> Knowledge | Non
     if not b.locales:
         return None  # every text check depends on the locales
     links = _read_links(b, top.get("links"))
+    fallback_links = b.link_refs(top.get("fallback_links"), "fallback_links", None)
     key_format = _read_key_format(b, top.get("product_key"))
     outcomes = _read_outcomes(b, top.get("outcomes"))
     intents = _read_intents(b, top.get("intents"))
@@ -188,7 +189,8 @@ def _read_root(b: _Build, root: yaml.Node | None, path: Path) -> Knowledge | Non
     return Knowledge(
         version=version, source=path, locales=locales, default_locale=default_locale,
         links=frozen_map(links), key_format=key_format, outcomes=frozen_map(outcomes),
-        intents=frozen_map(intents), ambiguities=frozen_map(ambiguities),
+        intents=frozen_map(intents), fallback_links=fallback_links,
+        ambiguities=frozen_map(ambiguities),
         out_of_scope=frozen_map(out_of_scope),
     )
 

@@ -118,11 +118,21 @@ class Remedy(Reply):
     key: KeyReport | None = None
 
 
+@dataclass(frozen=True)
+class ClarifyOption:
+    """One message the user may have seen: its title and exact on-screen texts."""
+
+    intent: str
+    title: str
+    messages: tuple[str, ...]
+
+
 @dataclass(frozen=True, kw_only=True)
 class Clarify(Reply):
     """Several messages fit: the user picks one (choices are ``intent:<id>``)."""
 
     kind: ClassVar[str] = "clarify"
+    options: tuple[ClarifyOption, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -132,6 +142,8 @@ class NotRecognised(Reply):
     kind: ClassVar[str] = "not-recognised"
     at_step: bool = False
     prompt: str = ""  # the open question or remedy text, repeated
+    topics: tuple[str, ...] = ()  # titles of what keyhelp can help with
+    links: tuple[LinkRef, ...] = ()  # the rules file's fallback links (support)
 
 
 @dataclass(frozen=True, kw_only=True)

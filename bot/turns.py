@@ -18,6 +18,7 @@ from bot.replies import (
     WHY,
     Choice,
     Clarify,
+    ClarifyOption,
     Escalate,
     EscalationSummary,
     Explanation,
@@ -181,9 +182,13 @@ def _apply(brain: Brain, conv: Conversation, given: _Input, decision: Decision) 
     if effect == "not-recognised":
         conv.streak += 1
         current = steps.step_reply(knowledge, conv) if conv.step_kind else None
+        fb = knowledge.default_locale
         return [NotRecognised(lang=conv.lang, choices=current.choices if current else (),
                               at_step=current is not None,
-                              prompt=getattr(current, "text", "") if current else "")]
+                              prompt=getattr(current, "text", "") if current else "",
+                              topics=tuple(i.title.get(conv.lang, fb)
+                                           for i in knowledge.intents.values()),
+                              links=steps.links(knowledge, knowledge.fallback_links, conv.lang))]
     if effect in ("escalate-unrecognised", "escalate-unsolved"):
         conv.status = "escalated"
         reason = "unrecognised" if effect == "escalate-unrecognised" else "unsolved"
@@ -242,9 +247,12 @@ def _show(knowledge: Knowledge, conv: Conversation) -> Reply:
 
 def _clarify(knowledge: Knowledge, conv: Conversation) -> Clarify:
     fb = knowledge.default_locale
+    intents = [knowledge.intents[i] for i in conv.candidates]
     return Clarify(lang=conv.lang, choices=tuple(
-        Choice(f"intent:{i}", knowledge.intents[i].title.get(conv.lang, fb))
-        for i in conv.candidates))
+        Choice(f"intent:{i.id}", i.title.get(conv.lang, fb)) for i in intents),
+        options=tuple(ClarifyOption(i.id, i.title.get(conv.lang, fb),
+                                    tuple(m.get(conv.lang, fb) for m in i.messages))
+                      for i in intents))
 
 
 def _escalate(knowledge: Knowledge, conv: Conversation, reason: str, outcome: str,

@@ -15,6 +15,12 @@ FIXTURES = Path(__file__).parent / "fixtures"
 TINY_RULES = FIXTURES / "tiny.yaml"
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Keep the start-up cache out of the user's home during tests."""
+    monkeypatch.setenv("KEYHELP_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
 @pytest.fixture(scope="session")
 def knowledge() -> Knowledge:
     """The shipped rules file, loaded once per test run."""

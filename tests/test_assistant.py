@@ -127,12 +127,12 @@ def test_solved_closes_and_unsolved_follows_the_rules(assistant: Assistant) -> N
     assert isinstance(handed, Escalate) and handed.summary.outcome == "contact-support"
 
 
-def test_unsolved_without_if_unsolved_hands_over(assistant: Assistant) -> None:
-    assistant.handle("c", text="You have already entered this product key")
-    assistant.handle("c", action="answer:listed:listed")  # remedy already-added: no if_unsolved
+def test_unsolved_without_if_unsolved_hands_over(tmp_path, tiny_rules) -> None:
+    assistant = make_assistant(tmp_path, rules=tiny_rules())
+    assistant.handle("c", text="how to use this")  # remedy explain: no if_unsolved
     reply = only(assistant.handle("c", text="no"))
     assert isinstance(reply, Escalate) and reply.summary.reason == "unsolved"
-    assert [a.answer for a in reply.summary.answers] == ["Yes, it's listed"]
+    assert reply.summary.intent == "how-to" and reply.summary.answers == ()
 
 
 def test_two_unrecognised_messages_in_a_row_escalate(assistant: Assistant) -> None:
