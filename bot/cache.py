@@ -84,7 +84,8 @@ def load_knowledge_cached(path: Path):  # -> Knowledge (typed loosely: no loader
     """
     content = Path(path).read_bytes()
     key = hashlib.sha256(content + str(Path(path).resolve()).encode()).hexdigest()
-    key += code_digest("knowledge", "loader", "rules_checks", "yaml_nodes")
+    key += code_digest("knowledge", "loader", "loader_intents", "rules_reader",
+                       "rules_checks", "yaml_nodes")
 
     def build():
         from bot.loader import load_knowledge

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from bot.knowledge import Intent, Knowledge, Target
 
 if TYPE_CHECKING:
-    from bot.loader import Ref
+    from bot.rules_reader import Ref
     from bot.yaml_nodes import Pos
 
 Report = Callable[..., None]
