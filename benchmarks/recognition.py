@@ -115,6 +115,18 @@ def report(name: str, items: list[dict[str, Any]], recogniser: Recogniser,
               f"got={result['action']}:{result['intent']} ({offered}) {item['text'][:70]!r}")
 
 
+def by_set(items: list[dict[str, Any]], recogniser: Recogniser) -> None:
+    """The four figures for each held-out set (ids share a letter: h, g, k, m, n …)."""
+    sets: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for item in items:
+        sets[str(item.get("id", "?"))[:1]].append(item)
+    print(f"\n{'set':<4} {'n':>4} " + " ".join(f"{label:>16}" for label in TARGETS))
+    for name, group in sets.items():
+        figs = figures(group, [recogniser.classify(i["text"]).to_json() for i in group])
+        print(f"{name:<4} {len(group):>4} " + " ".join(
+            f"{figs[label]:>16.1%}" if label in figs else f"{'-':>16}" for label in TARGETS))
+
+
 def build_time(path: Path) -> tuple[float, float]:
     """Median milliseconds to load the rules file, and to build the recogniser from it."""
     loads, builds = [], []
@@ -166,6 +178,7 @@ def main() -> None:
     if held:
         report("held-out (our own wording, tests/test_recognise.py)", held, recogniser,
                not args.quiet)
+        by_set(held, recogniser)
     load_ms, build_ms = build_time(path)
     print(f"\nrules load {load_ms:.1f} ms; recogniser build {build_ms:.1f} ms (target <= 100 ms)")
     if not args.no_speed:

@@ -1,7 +1,7 @@
 """Kanji compared by reading, so an IME slip (仕様 for 使用, 火金 for 課金) still finds its message.
 
 Japanese typos are mostly wrong kanji with the right sound. When characters alone leave
-two intents tied, the message and the exact texts are compared as hiragana readings
+no single intent, the message and the exact texts and cues are compared as hiragana readings
 (pykakasi). Its dictionary takes about a second to load, so it is loaded on first need,
 not at start-up; without pykakasi installed this step is simply skipped.
 """
@@ -15,14 +15,19 @@ from collections.abc import Callable, Iterable
 from bot.phrases import Hit, Phrase
 
 KANJI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\u3400-\u9fff\uf900-\ufaff]+")
 READING_QUALITY = 0.9  # a same-sound match is strong evidence, a little below an exact one
+# A cue is a word or two (紛失, 引き換え): its reading must be this long to be compared,
+# so a short one does not turn up inside unrelated words of the same sound.
+MIN_CUE_READING = 4
 
 
 class Readings:
-    """Readings of every Japanese message clause, built lazily and shared between threads."""
+    """Readings of Japanese message clauses and cues, built lazily, shared between threads."""
 
     def __init__(self, phrases: Iterable[Phrase]) -> None:
-        self._phrases = [p for p in phrases if p.dense and "message" in p.sources]
+        self._phrases = [p for p in phrases if p.dense and KANJI.search(p.text)
+                         and p.sources & {"message", "cue", "group"}]
         self._lock = threading.Lock()
         self._convert: Callable[[str], str] | None = None
         self._index: list[tuple[str, Phrase]] | None = None
@@ -39,11 +44,18 @@ class Readings:
         def convert(text: str) -> str:
             return "".join(part["hira"] for part in kakasi.convert(text))
 
-        self._index = [(convert(p.text), p) for p in self._phrases]
-        self._convert = convert
+        def by_character(text: str) -> str:
+            # a slip pykakasi has no word for (分失) is read kanji by kanji: ふん+しつ
+            return "".join(convert(run) if not KANJI.match(run) else
+                           "".join(convert(ch) for ch in run) for run in _RUNS.findall(text))
+
+        self._index = [(reading, p) for p in self._phrases
+                       for reading in [convert(p.text)]
+                       if "message" in p.sources or len(reading) >= MIN_CUE_READING]
+        self._convert = lambda text: convert(text) + "|" + by_character(text)
 
     def match(self, dense: str, found: dict[int, float]) -> list[Hit]:
-        """Clauses whose reading is in ``dense``'s reading, where better than ``found`` already."""
+        """Phrases whose reading is in ``dense``'s reading, where better than ``found`` already."""
         if not self.available or not KANJI.search(dense):
             return []
         with self._lock:

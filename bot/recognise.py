@@ -13,8 +13,10 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from bot.concepts import Concepts
 from bot.keys import KeyCheck
 from bot.knowledge import Knowledge
+from bot.loose import LooseIndex, words_found
 from bot.normalise import Normalised, Normaliser
 from bot.phrases import OUT_OF_SCOPE, Hit, PhraseIndex
 from bot.readings import Readings
@@ -38,6 +40,10 @@ class Thresholds:
     answer_floor: float = 0.7
     clarify_floor: float = 0.6
     unknown_ceiling: float = 0.97  # even no evidence at all may be wording we lack
+    # An error's own words outweigh a topic's general ones ("where can I check…", "redeem"):
+    # while some error's message or cue is found this well, topic evidence counts this share.
+    quoted: float = 0.5
+    topic_share: float = 0.25
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,8 @@ class Recognition:
         }
 
 
-def _tally(hits: list[Hit]) -> tuple[dict[str, float], float]:
+def _tally(hits: list[Hit], topics: frozenset[str] = frozenset(),
+           topic_share: float = 1.0) -> tuple[dict[str, float], float]:
     """Sum each hit's evidence onto the intents it points at (or onto out-of-scope)."""
     per_intent: dict[str, float] = {}
     out_of_scope = 0.0
@@ -83,8 +90,17 @@ def _tally(hits: list[Hit]) -> tuple[dict[str, float], float]:
             if target == OUT_OF_SCOPE:
                 out_of_scope += amount
             else:
-                per_intent[target] = per_intent.get(target, 0.0) + amount
+                share = topic_share if target in topics else 1.0
+                per_intent[target] = per_intent.get(target, 0.0) + amount * share
     return per_intent, out_of_scope
+
+
+def _better(hits: list[Hit], extra: list[Hit]) -> list[Hit]:
+    """``hits`` with the phrases of ``extra`` replaced by their (better) ``extra`` hit."""
+    if not extra:
+        return hits
+    replaced = {id(h.phrase) for h in extra}
+    return [h for h in hits if id(h.phrase) not in replaced] + extra
 
 
 def _score(evidence: float) -> float:
@@ -100,7 +116,11 @@ class Recogniser:
         self.thresholds = thresholds or Thresholds()
         self.normaliser = Normaliser(knowledge)
         self.index = PhraseIndex(knowledge)
+        self.loose = LooseIndex(self.index.phrases)
+        self.concepts = Concepts(self.index.phrases, knowledge.intents)
         self.readings = Readings(self.index.phrases)
+        self._topics = frozenset(i for i, intent in knowledge.intents.items()
+                                 if intent.kind == "topic")
         self._order = {intent_id: n for n, intent_id in enumerate(knowledge.intents)}
 
     def classify(self, text: str | bytes) -> Recognition:
@@ -109,23 +129,34 @@ class Recogniser:
 
     def evidence(self, normalised: Normalised) -> tuple[dict[str, float], float, list[Hit]]:
         """Evidence per intent, out-of-scope evidence, and the phrase hits behind them."""
-        hits = self.index.match(normalised.text)
+        hits = self._phrase_hits(self.index.views(normalised.text))
         return (*_tally(hits), hits)
+
+    def _phrase_hits(self, views: tuple[str, str]) -> list[Hit]:
+        """Phrases found exactly, then (unless that settles it) with typos or loosely."""
+        hits = self.index.match_exact(views)
+        if self._decisive(hits):
+            return hits
+        # a typo match must still find each of the phrase's words ("put" ≠ "register")
+        hits = [h for h in self.index.match_fuzzy(views, hits) if h.quality >= 1.0
+                or h.phrase.dense or words_found(h.phrase.text, views)]
+        return _better(hits, self.loose.match(views, hits))
 
     def recognise(self, normalised: Normalised) -> Recognition:
         """Decide answer / clarify / unknown from the evidence."""
         views = self.index.views(normalised.text)
-        hits = self.index.match_exact(views)
-        if not self._decisive(hits):
-            hits = self.index.match_fuzzy(views, hits)
+        hits = self._phrase_hits(views)
         recognition = self._decide(hits, normalised)
         if recognition.action != "answer":
             # no single intent: an IME slip (仕様 for 使用) may hide the deciding clause
             extra = self.readings.match(views[1], {id(h.phrase): h.quality for h in hits})
             if extra:
-                better = {id(h.phrase) for h in extra}
-                hits = [h for h in hits if id(h.phrase) not in better] + extra
+                hits = _better(hits, extra)
                 recognition = self._decide(hits, normalised)
+        if not hits:  # no phrase at all: the intent whose own words it clearly uses, if any
+            concept = self.concepts.match(views[0])
+            if concept:
+                recognition = self._decide(concept, normalised)
         return recognition
 
     def _decisive(self, hits: list[Hit]) -> bool:
@@ -139,7 +170,11 @@ class Recogniser:
             self.thresholds.decisive
 
     def _decide(self, hits: list[Hit], normalised: Normalised) -> Recognition:
-        per_intent, out_of_scope = _tally(hits)
+        quoted = any(h.quality >= self.thresholds.quoted and h.phrase.group is None
+                     and OUT_OF_SCOPE not in h.phrase.targets
+                     and not self._topics.intersection(h.phrase.targets) for h in hits)
+        per_intent, out_of_scope = _tally(hits, self._topics,
+                                          self.thresholds.topic_share if quoted else 1.0)
         ranked = sorted(per_intent.items(), key=lambda kv: (-kv[1], self._order[kv[0]]))
         th = self.thresholds
         best = ranked[0][1] if ranked else 0.0

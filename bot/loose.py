@@ -1,0 +1,164 @@
+"""Phrases found with their words inflected or spread apart ("entered it before").
+
+People rarely repeat a message's grammar: "the key is not a valid one" for "isn't valid",
+"it was entered before" for "entered before". Latin words are cut to a crude stem
+(entered, enters, entering → enter) and contractions spelled out (isn't → is not); a
+phrase is found when its stems occur in order with at most ``MAX_GAP`` other words between
+neighbours. Japanese phrases are compared without the particles が・は・を after a word, and
+a negative ending matches any negative ending (見つからない ~ 見つからず, 正しくない ~
+正しくありません). It is weaker evidence than an exact or typo match, and knows no intent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from bot.phrases import Hit, Phrase
+
+MAX_GAP = 3  # other words allowed between two words of a phrase
+LOOSE_QUALITY = 0.7  # a phrase found loosely says less than one found as written
+MAX_WORDS = 400  # words of a message looked at: bounds the work on huge inputs
+# Short phrases found loosely mislead ("in use" in "in the us"): a phrase needs this many
+# letters of stems, a one-word phrase this many (it then only differs by its ending).
+MIN_LETTERS = 6
+MIN_LETTERS_ONE_WORD = 5
+_SUFFIXES = ("ingly", "edly", "ing", "ied", "ed", "es", "ly", "s", "e")
+_NEGATABLE = frozenset({"is", "are", "was", "were", "do", "does", "did", "could", "would",
+                        "should", "has", "have", "had", "ca", "wo", "must", "need", "ai"})
+_SPELLED = {"cannot": ("can", "not"), "cant": ("can", "not"), "wont": ("will", "not")}
+_PARTICLE = re.compile(r"(?<=[\u30a0-\u30ff\u3400-\u9fff])[がはを](?=[\u3040-\u9fff])")
+_NEGATIVE_END = re.compile(r"(?:ありません|なかった|ません|ない|ず)$")
+_NEGATIVE_START = re.compile(r"な[いかくけ]|ませ|ず|ありませ")
+MIN_DENSE_STEM = 3  # characters a Japanese phrase must keep to be matched loosely
+WORD_CUTOFF = 75  # a typo-matched phrase must find each of its words at least this well
+
+
+@lru_cache(maxsize=8192)
+def stem(word: str) -> str:
+    """A crude stem: one common English ending cut off, if at least three letters remain."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + ("y" if suffix == "ied" else "")
+    return word
+
+
+def words(spaced: str) -> list[str]:
+    """The stems of a spaced view, contractions spelled out (isnt → is not, cant → can not)."""
+    out: list[str] = []
+    for word in spaced.split()[:MAX_WORDS]:
+        if word in _SPELLED:
+            out.extend(_SPELLED[word])
+        elif word.endswith("nt") and word[:-2] in _NEGATABLE:
+            out.extend((word[:-2], "not"))
+        else:
+            out.append(stem(word))
+    return out
+
+
+def words_found(phrase: str, views: tuple[str, str]) -> bool:
+    """Every word of a latin phrase (of 3+ letters) is in the text, typos allowed."""
+    # a typo match of a whole phrase can hide a different word: "where do i put" in
+    # "where do i register", "key not working" in "display is not working"
+    text = views[0].split()
+    return all(word in views[1] or process.extractOne(word, text, scorer=fuzz.ratio,
+                                                      score_cutoff=WORD_CUTOFF)
+               for word in phrase.split() if len(word) >= 3)
+
+
+class LooseIndex:
+    """Latin phrases by their first stem, for in-order, gap-tolerant lookup."""
+
+    def __init__(self, phrases: Iterable[Phrase]) -> None:
+        self._by_first: dict[str, list[tuple[tuple[str, ...], frozenset[str], Phrase]]] = {}
+        # Japanese: (stem, negative, phrase) by the stem's first two characters
+        self._dense: dict[str, list[tuple[str, bool, Phrase]]] = {}
+        for phrase in phrases:
+            if phrase.sources == {"oos"}:
+                continue  # out-of-scope phrases are exact ones ("valid keys" ≠ "a valid key")
+            if phrase.dense:
+                bare = _PARTICLE.sub("", phrase.text)
+                stem_ = _NEGATIVE_END.sub("", bare)
+                if len(stem_) >= MIN_DENSE_STEM and (stem_ != phrase.text):
+                    self._dense.setdefault(stem_[:2], []).append((stem_, stem_ != bare, phrase))
+                continue
+            stems = tuple(words(phrase.text))
+            letters = sum(map(len, stems))
+            if letters >= (MIN_LETTERS if len(stems) > 1 else MIN_LETTERS_ONE_WORD):
+                self._by_first.setdefault(stems[0], []).append((stems, frozenset(stems), phrase))
+
+    def match(self, views: tuple[str, str], found: list[Hit]) -> list[Hit]:
+        """Phrases found loosely in a message's views where better than ``found`` already."""
+        hits: dict[int, Hit] = {}
+        quality = {id(h.phrase): h.quality for h in found}
+        self._match_dense(views[1], quality, hits)
+        # phrases of two or more words found as written claim their words (see _claimed)
+        exact = [h.phrase for h in found if h.quality >= 1.0 and not h.phrase.dense
+                 and h.phrase.group is None and " " in h.phrase.text]
+        self._match_spaced(views[0], quality, exact, hits)
+        return list(hits.values())
+
+    def _match_dense(self, dense: str, found: dict[int, float], hits: dict[int, Hit]) -> None:
+        if not self._dense or dense.isascii():
+            return
+        bare = _PARTICLE.sub("", dense)
+        starts = {bare[i:i + 2] for i in range(len(bare) - 1)}
+        for start in starts & self._dense.keys():
+            for stem_, negative, phrase in self._dense[start]:
+                if found.get(id(phrase), 0.0) >= LOOSE_QUALITY:
+                    continue
+                at = bare.find(stem_)
+                while at >= 0:
+                    if not negative or _NEGATIVE_START.match(bare, at + len(stem_)):
+                        hits[id(phrase)] = Hit(phrase, LOOSE_QUALITY)
+                        break
+                    at = bare.find(stem_, at + 1)
+
+    def _match_spaced(self, spaced: str, found: dict[int, float], exact: list[Phrase],
+                      hits: dict[int, Hit]) -> None:
+        text = words(spaced)
+        present = set(text)
+        claimed: dict[int, tuple[str, ...]] | None = None
+        by_first = self._by_first
+        for start, first in enumerate(text):
+            for stems, needed, phrase in by_first.get(first, ()):
+                key = id(phrase)
+                if key in hits or found.get(key, 0.0) >= LOOSE_QUALITY or not needed <= present:
+                    continue
+                used = _follows(stems, text, start)
+                if used is None:
+                    continue
+                if claimed is None:
+                    claimed = _claimed(exact, text)
+                # "entered … already" must not borrow the "already" of "already used"
+                if not any(p in claimed and claimed[p] != phrase.targets for p in used):
+                    hits[key] = Hit(phrase, LOOSE_QUALITY)
+
+
+def _claimed(exact: list[Phrase], text: list[str]) -> dict[int, tuple[str, ...]]:
+    """Word positions taken by a phrase found exactly, with the intents that phrase names."""
+    claimed: dict[int, tuple[str, ...]] = {}
+    for phrase in exact:
+        stems = words(phrase.text)
+        for at in range(len(text) - len(stems) + 1):
+            if text[at:at + len(stems)] == stems:
+                claimed.update(dict.fromkeys(range(at, at + len(stems)), phrase.targets))
+    return claimed
+
+
+def _follows(stems: tuple[str, ...], text: list[str], start: int) -> list[int] | None:
+    """Positions of ``stems`` in order from ``start``, each within the allowed gap; or None."""
+    at, used = start, [start]
+    for wanted in stems[1:]:
+        end = min(len(text), at + 2 + MAX_GAP)
+        for pos in range(at + 1, end):
+            if text[pos] == wanted:
+                at = pos
+                used.append(pos)
+                break
+        else:
+            return None
+    return used

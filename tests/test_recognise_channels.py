@@ -1,0 +1,115 @@
+"""The weaker evidence channels: loose phrases, readings of cues, content words, topic weight."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.knowledge import Knowledge
+from bot.loose import stem, words, words_found
+from bot.phrases import PhraseIndex
+from bot.recognise import Recogniser, Recognition
+
+
+@pytest.fixture(scope="module")
+def recogniser(knowledge: Knowledge) -> Recogniser:
+    return Recogniser(knowledge)
+
+
+def _outcome(r: Recognition) -> str:
+    if r.action == "answer":
+        return r.intent or "?"
+    if r.action == "clarify":
+        return "clarify:" + ",".join(c.intent for c in r.candidates)
+    return "unknown"
+
+
+@pytest.mark.parametrize(("word", "expected"), [
+    ("entered", "enter"), ("entering", "enter"), ("enters", "enter"), ("enter", "enter"),
+    ("expired", "expir"), ("expire", "expir"), ("licenses", "licens"), ("copied", "copy"),
+    ("is", "is"), ("key", "key"),
+])
+def test_stem_folds_common_english_endings(word: str, expected: str) -> None:
+    assert stem(word) == expected
+
+
+def test_words_spell_out_contractions() -> None:
+    assert words(" it isnt valid and we cant ") == ["it", "is", "not", "valid", "and", "we",
+                                                   "can", "not"]
+
+
+def test_typo_match_must_find_every_word_of_the_phrase() -> None:
+    views = PhraseIndex.views("where do i register for the course")
+    assert not words_found("where do i put", views)
+    assert words_found("where do i put", PhraseIndex.views("where do i puut it"))
+    assert words_found("cant be used anymore", PhraseIndex.views("cant be used any more"))
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("they told me the product key had been entered earlier", "key-already-entered"),
+    ("our key is apparently not a valid one", "key-invalid"),
+    ("sign-up stopped because it was unable to set up the new account", "account-creation-failed"),
+    ("the key expires? it says expired when I try", "key-expired"),
+    ("a colleague says someone else probably redeemed it already", "key-already-used"),
+])
+def test_inflected_or_spread_out_wording_is_recognised(recogniser: Recogniser, text: str,
+                                                       intent: str) -> None:
+    assert _outcome(recogniser.classify(text)) == intent
+
+
+@pytest.mark.parametrize("text", [
+    "the key I entered was already used",
+    "I entered the key and it says already used",
+])
+def test_loose_phrase_does_not_borrow_words_of_an_exact_one(recogniser: Recogniser,
+                                                            text: str) -> None:
+    """"entered … already" is no evidence when "already" belongs to "already used"."""
+    assert _outcome(recogniser.classify(text)) == "key-already-used"
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("届いたキーが見つからず困っています", "key-lost"),  # 見つからない ~ 見つからず
+    ("キーが正しくありませんと出ます", "key-invalid"),  # 正しくない ~ 正しくありません
+    ("サブスクは使えませんと表示された", "subscription-unavailable"),  # particle dropped
+])
+def test_japanese_negative_forms_and_particles_are_folded(recogniser: Recogniser, text: str,
+                                                          intent: str) -> None:
+    assert _outcome(recogniser.classify(text)) == intent
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("キーを粉失してしまいました", "key-lost"),  # 紛失 typed as 粉失 (ふんしつ)
+    ("キーを分失したかもしれない", "key-lost"),  # read kanji by kanji: ふん+しつ
+    ("キーの引き返し方がわからない", "redeem-how"),  # 引き換え typed as 引き返し
+])
+def test_kanji_slip_in_a_cue_is_recognised_by_its_reading(recogniser: Recogniser, text: str,
+                                                          intent: str) -> None:
+    assert _outcome(recogniser.classify(text)) == intent
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("It says the key was already entered. Where can I check which keys we entered?",
+     "key-already-entered"),
+    ("I redeemed the key as the guide says and now it says it has expired", "key-expired"),
+    ("引き換えようとしたら課金管理者である必要がありますと出た", "admin-role-required"),
+])
+def test_error_evidence_outweighs_topic_words(recogniser: Recogniser, text: str,
+                                              intent: str) -> None:
+    assert _outcome(recogniser.classify(text)) == intent
+
+
+def test_content_words_decide_only_when_no_phrase_is_found(recogniser: Recogniser) -> None:
+    assert _outcome(recogniser.classify("the order we sent in was never processed")) == \
+        "order-failed"
+    assert _outcome(recogniser.classify("where do I register my new laptop?")) == "unknown"
+    assert _outcome(recogniser.classify("how many seats are left in the bus?")) == "unknown"
+
+
+@pytest.mark.parametrize("text", [
+    "where do I register for the training session?",
+    "how do I set up my account on the HR portal?",
+    "the printer in room 4 is not working",
+    "can you create a Teams channel for our project?",
+])
+def test_looser_matching_keeps_out_of_scope_messages_unknown(recogniser: Recogniser,
+                                                             text: str) -> None:
+    assert _outcome(recogniser.classify(text)) == "unknown"
