@@ -1,0 +1,121 @@
+"""HTTP mode: the Bolt app as a WSGI application served by waitress, plus /healthz.
+
+Bolt's ``app.start()`` is a development server (it drops the connection on malformed
+JSON); waitress is a production WSGI server that needs no compiler and runs anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
+from slack_bolt.request import BoltRequest
+from slack_sdk.signature import SignatureVerifier
+from waitress.server import create_server
+
+logger = logging.getLogger("keyhelp.slack.server")
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+MAX_BODY_BYTES = 1 << 20  # Slack's largest payloads (views) are far below 1 MiB
+TEXT = {"content-type": ["text/plain; charset=utf-8"]}
+
+
+class SlackWsgi:
+    """Routes /slack/events to Bolt and /healthz to a liveness answer; never raises."""
+
+    def __init__(self, *, app: App, signing_secret: str,
+                 healthy: Callable[[], bool] = lambda: True) -> None:
+        self._app = app
+        self._verifier = SignatureVerifier(signing_secret)
+        self._healthy = healthy
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        response = self._respond(WsgiHttpRequest(environ))
+        start_response(response.status, response.get_headers())
+        return response.get_body()
+
+    def _respond(self, request: WsgiHttpRequest) -> WsgiHttpResponse:
+        if request.path == HEALTH_PATH and request.method in ("GET", "HEAD"):
+            ok = self._healthy()
+            return WsgiHttpResponse(200 if ok else 503, TEXT, "ok" if ok else "unavailable")
+        if request.path != EVENTS_PATH:
+            return WsgiHttpResponse(404, TEXT, "Not Found")
+        if request.method != "POST":
+            return WsgiHttpResponse(405, {**TEXT, "allow": ["POST"]}, "Method Not Allowed")
+        length = int(request.environ.get("CONTENT_LENGTH") or 0)
+        if length > MAX_BODY_BYTES:
+            return WsgiHttpResponse(413, TEXT, "Payload Too Large")
+        try:
+            body = request.get_body()
+        except (UnicodeDecodeError, ValueError):
+            return WsgiHttpResponse(400, TEXT, "Bad Request")
+        headers = request.get_headers()
+        if not self._signed(body, headers):
+            # checked here as well as in Bolt: Bolt answers 500 to a non-numeric timestamp
+            return WsgiHttpResponse(401, {"content-type": ["application/json"]},
+                                    json.dumps({"error": "invalid request"}))
+        try:
+            bolt_request = BoltRequest(body=body, query=request.query_string, headers=headers)
+        except ValueError:  # malformed JSON or form payload, yet signed
+            logger.warning("signed request with a malformed body (%d bytes) rejected", len(body))
+            return WsgiHttpResponse(400, TEXT, "Bad Request")
+        try:
+            bolt_response = self._app.dispatch(bolt_request)
+        except Exception:
+            logger.exception("dispatch failed")
+            return WsgiHttpResponse(500, TEXT, "")
+        return WsgiHttpResponse(bolt_response.status, bolt_response.headers, bolt_response.body)
+
+    def _signed(self, body: str, headers: dict[str, Any]) -> bool:
+        """Slack's v0 signature over the body, made less than 5 minutes ago."""
+        timestamp = str(headers.get("x-slack-request-timestamp", ""))
+        if not timestamp.isdigit():
+            return False
+        return self._verifier.is_valid(
+            body=body, timestamp=timestamp, signature=str(headers.get("x-slack-signature", "")))
+
+
+class HttpServer:
+    """A waitress server on ``host:port`` (port 0 picks a free one), runnable in a thread."""
+
+    def __init__(self, *, wsgi: SlackWsgi, host: str = "0.0.0.0", port: int = 3000,
+                 threads: int = 8, loop_timeout: float = 1.0) -> None:
+        # loop_timeout: how soon the accept loop notices close() (tests use a short one)
+        self._server = create_server(wsgi, host=host, port=port, threads=threads,
+                                     ident="keyhelp", clear_untrusted_proxy_headers=True,
+                                     asyncore_loop_timeout=loop_timeout)
+        self._thread: threading.Thread | None = None
+        self._closing = False
+
+    @property
+    def port(self) -> int:
+        return int(self._server.effective_port)
+
+    def serve_forever(self) -> None:
+        logger.info("listening on port %d (%s, %s)", self.port, EVENTS_PATH, HEALTH_PATH)
+        self._server.run()
+
+    def start(self) -> HttpServer:
+        """Serve from a daemon thread (tests, benchmark); returns self once listening."""
+        self._thread = threading.Thread(target=self._run, name="keyhelp-http", daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        try:
+            self._server.run()
+        except (OSError, ValueError):
+            if not self._closing:  # sockets closed under the loop during close() are expected
+                raise
+
+    def close(self) -> None:
+        self._closing = True
+        self._server.close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
