@@ -54,6 +54,16 @@ class Readings:
                        if "message" in p.sources or len(reading) >= MIN_CUE_READING]
         self._convert = lambda text: convert(text) + "|" + by_character(text)
 
+    def __getstate__(self) -> dict:
+        """Pickle (start-up cache) without the lock and the loaded dictionary."""
+        state = dict(self.__dict__)
+        state.update(_lock=None, _convert=None, _index=None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     def match(self, dense: str, found: dict[int, float]) -> list[Hit]:
         """Phrases whose reading is in ``dense``'s reading, where better than ``found`` already."""
         if not self.available or not KANJI.search(dense):

@@ -44,11 +44,24 @@ class Brain:
     digest: str  # sha256 of the rules file it was built from
 
 
+RECOGNISER_MODULES = ("knowledge", "recognise", "phrases", "loose", "concepts", "readings",
+                      "normalise", "keys")
+
+
 def build_brain(knowledge: Knowledge, *, catalogs: Catalogs, digest: str = "") -> Brain:
+    """Engine and recogniser for ``knowledge``; the recogniser comes from the start-up cache
+    when the rules file (``digest``) and the recogniser's code are unchanged."""
     from bot.recognise import Recogniser
 
+    if digest:
+        from bot import cache
+
+        key = digest + cache.code_digest(*RECOGNISER_MODULES)
+        recogniser = cache.cached(f"recogniser-{digest[:16]}", key, lambda: Recogniser(knowledge))
+    else:
+        recogniser = Recogniser(knowledge)
     return Brain(knowledge=knowledge, engine=Engine(knowledge=knowledge),
-                 recogniser=Recogniser(knowledge), catalogs=catalogs, digest=digest)
+                 recogniser=recogniser, catalogs=catalogs, digest=digest)
 
 
 def default_catalogs() -> Catalogs:
