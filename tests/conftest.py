@@ -10,6 +10,7 @@ import pytest
 from bot.knowledge import Knowledge
 from bot.loader import load_knowledge
 from bot.paths import rules_path
+from bot.recognise import Recogniser, Recognition
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TINY_RULES = FIXTURES / "tiny.yaml"
@@ -41,3 +42,18 @@ def tiny_rules(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return make
+
+
+@pytest.fixture(scope="session")
+def recogniser(knowledge: Knowledge) -> Recogniser:
+    """A recogniser over the shipped rules, built once per test run."""
+    return Recogniser(knowledge)
+
+
+def outcome(recognition: Recognition) -> str:
+    """A result as the eval scores it: the intent, ``clarify:a,b``, or ``unknown``."""
+    if recognition.action == "answer":
+        return recognition.intent or "?"
+    if recognition.action == "clarify":
+        return "clarify:" + ",".join(c.intent for c in recognition.candidates)
+    return "unknown"

@@ -15,7 +15,8 @@ import pytest
 
 from bot.knowledge import Knowledge
 from bot.loader import load_knowledge
-from bot.recognise import Candidate, Recogniser, Recognition
+from bot.recognise import Candidate, Recogniser
+from tests.conftest import outcome
 
 KEY_ERRORS = ["key-invalid", "key-already-entered", "key-expired", "key-already-used"]
 ALL_ERRORS = [*KEY_ERRORS, "request-failed-retry", "subscription-unavailable",
@@ -622,17 +623,6 @@ HELD_OUT: list[dict[str, Any]] = [
 ]
 
 
-@pytest.fixture(scope="module")
-def recogniser(knowledge: Knowledge) -> Recogniser:
-    return Recogniser(knowledge)
-
-
-def _outcome(r: Recognition) -> str:
-    if r.action == "answer":
-        return r.intent or "?"
-    if r.action == "clarify":
-        return "clarify:" + ",".join(c.intent for c in r.candidates)
-    return "unknown"
 
 
 # One example per intent and language, in our own words (exact, partial, paraphrase, slang).
@@ -667,7 +657,7 @@ def _outcome(r: Recognition) -> str:
 ])
 def test_recognises_each_intent_in_both_languages(recogniser: Recogniser, text: str,
                                                    intent: str) -> None:
-    assert _outcome(recogniser.classify(text)) == intent
+    assert outcome(recogniser.classify(text)) == intent
 
 
 @pytest.mark.parametrize(("text", "variant"), [
@@ -680,7 +670,7 @@ def test_recognises_each_intent_in_both_languages(recogniser: Recogniser, text: 
 ])
 def test_recognises_one_error_however_it_is_pasted(recogniser: Recogniser, text: str,
                                                    variant: str) -> None:
-    assert _outcome(recogniser.classify(text)) == "key-expired", variant
+    assert outcome(recogniser.classify(text)) == "key-expired", variant
 
 
 @pytest.mark.parametrize(("text", "intent"), [
@@ -693,7 +683,7 @@ def test_recognises_one_error_however_it_is_pasted(recogniser: Recogniser, text:
 def test_kanji_slip_with_the_right_sound_is_recognised(recogniser: Recogniser, text: str,
                                                        intent: str) -> None:
     """IME conversion errors (期限→機嫌, 使用→私用) keep the reading of the exact text."""
-    assert _outcome(recogniser.classify(text)) == intent
+    assert outcome(recogniser.classify(text)) == intent
 
 
 @pytest.mark.parametrize(("text", "choices"), [
@@ -782,16 +772,16 @@ def test_confidence_is_higher_for_the_exact_text(recogniser: Recogniser) -> None
 def test_recogniser_knows_only_the_rules_file(tiny_rules: Callable[..., Path]) -> None:
     """Another rules file, other intents: nothing about product keys is in the code."""
     recogniser = Recogniser(load_knowledge(tiny_rules()))
-    assert _outcome(recogniser.classify("This key is broken")) == "key-broken"
-    assert _outcome(recogniser.classify("このキーは壊れています")) == "key-broken"
-    assert _outcome(recogniser.classify("how to start")) == "how-to"
-    assert _outcome(recogniser.classify("my key?")) == "clarify:key-broken,how-to"
-    assert _outcome(recogniser.classify("the weather")) == "unknown"
+    assert outcome(recogniser.classify("This key is broken")) == "key-broken"
+    assert outcome(recogniser.classify("このキーは壊れています")) == "key-broken"
+    assert outcome(recogniser.classify("how to start")) == "how-to"
+    assert outcome(recogniser.classify("my key?")) == "clarify:key-broken,how-to"
+    assert outcome(recogniser.classify("the weather")) == "unknown"
 
 
 def test_cue_added_to_the_rules_is_recognised(tiny_rules: Callable[..., Path]) -> None:
     path = tiny_rules(("en: [broken]", "en: [broken, kaputt]"))
-    assert _outcome(Recogniser(load_knowledge(path)).classify("all kaputt")) == "key-broken"
+    assert outcome(Recogniser(load_knowledge(path)).classify("all kaputt")) == "key-broken"
 
 
 def test_held_out_messages_meet_the_targets(recogniser: Recogniser) -> None:
@@ -801,7 +791,7 @@ def test_held_out_messages_meet_the_targets(recogniser: Recogniser) -> None:
     for row in HELD_OUT:
         result = recogniser.classify(row["text"])
         if row["expect"]:
-            right["in"].append(_outcome(result) == row["expect"])
+            right["in"].append(outcome(result) == row["expect"])
             confident_wrong += result.action == "answer" and result.intent != row["expect"]
         elif row.get("acceptable"):
             right["ambiguous"].append(

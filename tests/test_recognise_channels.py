@@ -4,23 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge import Knowledge
 from bot.loose import stem, words, words_found
 from bot.phrases import PhraseIndex
-from bot.recognise import Recogniser, Recognition
-
-
-@pytest.fixture(scope="module")
-def recogniser(knowledge: Knowledge) -> Recogniser:
-    return Recogniser(knowledge)
-
-
-def _outcome(r: Recognition) -> str:
-    if r.action == "answer":
-        return r.intent or "?"
-    if r.action == "clarify":
-        return "clarify:" + ",".join(c.intent for c in r.candidates)
-    return "unknown"
+from bot.recognise import Recogniser
+from tests.conftest import outcome
 
 
 @pytest.mark.parametrize(("word", "expected"), [
@@ -53,7 +40,7 @@ def test_typo_match_must_find_every_word_of_the_phrase() -> None:
 ])
 def test_inflected_or_spread_out_wording_is_recognised(recogniser: Recogniser, text: str,
                                                        intent: str) -> None:
-    assert _outcome(recogniser.classify(text)) == intent
+    assert outcome(recogniser.classify(text)) == intent
 
 
 @pytest.mark.parametrize("text", [
@@ -63,7 +50,7 @@ def test_inflected_or_spread_out_wording_is_recognised(recogniser: Recogniser, t
 def test_loose_phrase_does_not_borrow_words_of_an_exact_one(recogniser: Recogniser,
                                                             text: str) -> None:
     """"entered … already" is no evidence when "already" belongs to "already used"."""
-    assert _outcome(recogniser.classify(text)) == "key-already-used"
+    assert outcome(recogniser.classify(text)) == "key-already-used"
 
 
 @pytest.mark.parametrize(("text", "intent"), [
@@ -73,7 +60,7 @@ def test_loose_phrase_does_not_borrow_words_of_an_exact_one(recogniser: Recognis
 ])
 def test_japanese_negative_forms_and_particles_are_folded(recogniser: Recogniser, text: str,
                                                           intent: str) -> None:
-    assert _outcome(recogniser.classify(text)) == intent
+    assert outcome(recogniser.classify(text)) == intent
 
 
 @pytest.mark.parametrize(("text", "intent"), [
@@ -83,7 +70,7 @@ def test_japanese_negative_forms_and_particles_are_folded(recogniser: Recogniser
 ])
 def test_kanji_slip_in_a_cue_is_recognised_by_its_reading(recogniser: Recogniser, text: str,
                                                           intent: str) -> None:
-    assert _outcome(recogniser.classify(text)) == intent
+    assert outcome(recogniser.classify(text)) == intent
 
 
 @pytest.mark.parametrize(("text", "intent"), [
@@ -94,14 +81,14 @@ def test_kanji_slip_in_a_cue_is_recognised_by_its_reading(recogniser: Recogniser
 ])
 def test_error_evidence_outweighs_topic_words(recogniser: Recogniser, text: str,
                                               intent: str) -> None:
-    assert _outcome(recogniser.classify(text)) == intent
+    assert outcome(recogniser.classify(text)) == intent
 
 
 def test_content_words_decide_only_when_no_phrase_is_found(recogniser: Recogniser) -> None:
-    assert _outcome(recogniser.classify("the order we sent in was never processed")) == \
+    assert outcome(recogniser.classify("the order we sent in was never processed")) == \
         "order-failed"
-    assert _outcome(recogniser.classify("where do I register my new laptop?")) == "unknown"
-    assert _outcome(recogniser.classify("how many seats are left in the bus?")) == "unknown"
+    assert outcome(recogniser.classify("where do I register my new laptop?")) == "unknown"
+    assert outcome(recogniser.classify("how many seats are left in the bus?")) == "unknown"
 
 
 @pytest.mark.parametrize("text", [
@@ -112,4 +99,4 @@ def test_content_words_decide_only_when_no_phrase_is_found(recogniser: Recognise
 ])
 def test_looser_matching_keeps_out_of_scope_messages_unknown(recogniser: Recogniser,
                                                              text: str) -> None:
-    assert _outcome(recogniser.classify(text)) == "unknown"
+    assert outcome(recogniser.classify(text)) == "unknown"
