@@ -10,7 +10,6 @@ Run from the repository root::
 
     python benchmarks/slack.py                 # bot in a subprocess (keyhelp slack serve)
     python benchmarks/slack.py --in-process    # bot in this process
-    python benchmarks/slack.py --in-process --stub   # transport only, no orchestrator
 """
 
 from __future__ import annotations
@@ -100,18 +99,13 @@ def start_subprocess(env: dict[str, str]) -> tuple[int, subprocess.Popen]:
     raise SystemExit("the bot did not start within 30 s")
 
 
-def start_in_process(env: dict[str, str], *, stub: bool):
+def start_in_process(env: dict[str, str]):
     from bot.slack.app import build_bot
     from bot.slack.server import HttpServer, SlackWsgi
     from bot.slack.settings import SlackSettings
 
-    backend = None
-    if stub:
-        from stub_backend import StubBackend
-
-        backend = StubBackend()
     settings = SlackSettings.from_env(env, mode="http")
-    bot = build_bot(settings=settings, backend=backend)
+    bot = build_bot(settings=settings)
     server = HttpServer(wsgi=SlackWsgi(app=bot.app, signing_secret=SECRET), host="127.0.0.1",
                         port=0, loop_timeout=0.05).start()
     return server.port, (server, bot)
@@ -182,20 +176,19 @@ def main() -> None:
     parser.add_argument("--find-max", action="store_true",
                         help="then raise the rate in steps while p99 stays within target")
     parser.add_argument("--in-process", action="store_true")
-    parser.add_argument("--stub", action="store_true", help="stub orchestrator (in-process)")
     args = parser.parse_args()
     fake = FakeSlack().start()
     watch = Stopwatch()
     fake.on_call = watch.on_call
-    mode = "stub orchestrator" if args.stub else "shipped orchestrator"
-    where = "in-process" if (args.in_process or args.stub) else "separate process"
-    print(f"keyhelp Slack benchmark: {args.users} concurrent DM conversations, {mode}, "
+    where = "in-process" if args.in_process else "separate process"
+    print(f"keyhelp Slack benchmark: {args.users} concurrent DM conversations, "
+          f"shipped orchestrator, "
           f"bot in a {where}; signed event in -> chat.postMessage at the fake API; "
           f"{args.warmup:.0f} s warm-up at {args.rate / 2:.0f} events/s")
     with tempfile.TemporaryDirectory() as tmp:
         env = environment(fake, Path(tmp) / "bench.db")
-        if args.in_process or args.stub:
-            port, handle = start_in_process(env, stub=args.stub)
+        if args.in_process:
+            port, handle = start_in_process(env)
         else:
             port, handle = start_subprocess(env)
         try:

@@ -8,17 +8,18 @@ The only module that knows the whole pipeline. Adapters call::
     for reply in replies:
         print(render(reply, "cli").text)          # bot.render
 
-``handle(conversation_id, *, text=None, action=None, lang=None) -> list[Reply]``: ``text`` is a
-user message, ``action`` a ``Choice.value`` from a button shown earlier (stale buttons are
-harmless: the current step is shown again), ``lang`` a language hint (e.g. the Slack user's
-locale) for a conversation that starts with this turn; later the message's own language
-wins unless the user chose one (``action="lang:ja"``, or typing 日本語/English), which is
-remembered. With neither text nor action, ``handle`` shows where the conversation stands
-(resuming after a restart). ``start(conversation_id, lang=, explicit=False)`` opens with a
-welcome. ``diagnose(text, lang=None) -> Diagnosis`` answers one message without creating a
-conversation. Thread-safe: turns of one conversation are serialised, different conversations
-run in parallel. Typed commands ("start over"/「最初から」, "why?"/「なぜ？」, yes/no, numbers
-of the choices last shown, answer labels) work like the buttons.
+``handle(conversation_id, *, text=None, action=None, lang=None, lang_explicit=False)
+-> list[Reply]``: ``text`` is a user message, ``action`` a ``Choice.value`` from a button shown
+earlier (stale buttons are harmless: the current step is shown again), ``lang`` a language
+hint (e.g. the Slack user's locale) for a conversation that starts with this turn; later the
+message's own language wins unless the user chose one (``action="lang:ja"``, typing
+日本語/English, or ``lang_explicit=True`` with ``lang``), which is remembered. With neither
+text nor action, ``handle`` shows where the conversation stands (resuming after a restart).
+``start(conversation_id, lang=, explicit=False)`` opens with a welcome.
+``diagnose(text, lang=None) -> Diagnosis`` answers one message without creating a conversation.
+Thread-safe: turns of one conversation are serialised, different conversations run in parallel.
+Typed commands ("start over"/「最初から」, "why?"/「なぜ？」, yes/no, numbers of the choices last
+shown, answer labels) work like the buttons.
 """
 
 from __future__ import annotations
@@ -119,11 +120,18 @@ class Assistant:
             return [reply]
 
     def handle(self, conversation_id: str, *, text: str | None = None,
-               action: str | None = None, lang: str | None = None) -> list[Reply]:
-        """One user turn: a message (``text``) or a button (``action``); returns the replies."""
+               action: str | None = None, lang: str | None = None,
+               lang_explicit: bool = False) -> list[Reply]:
+        """One user turn: a message (``text``) or a button (``action``); returns the replies.
+
+        ``lang_explicit``: ``lang`` is the user's choice, not a hint; this turn and the later
+        ones answer in it whatever the messages are written in (as a ``lang:`` button would).
+        """
         with self._locks[hash(conversation_id) % _STRIPES]:
             brain = self.brain
             conv, reset = self._load(brain, conversation_id, lang)
+            if lang_explicit and lang in brain.knowledge.locale_ids:
+                conv.lang, conv.lang_explicit = lang, True  # type: ignore[assignment]
             if reset:  # the rules changed under this conversation: its input meant old steps
                 replies: list[Reply] = [steps.welcome(brain.knowledge, conv, "restart")]
                 conv.shown = [choice.value for choice in replies[0].choices]

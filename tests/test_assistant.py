@@ -273,3 +273,14 @@ def test_more_open_conversations_than_the_engine_has_sessions(assistant: Assista
     answered = [only(assistant.handle(f"open-{n}", text=str(1 + n % 2))) for n in range(count)]
     assert all(isinstance(r, Remedy) for r in answered[0::2])
     assert all(isinstance(r, Escalate) for r in answered[1::2])
+
+
+def test_an_explicit_language_sticks_whatever_the_messages_are_written_in(
+        assistant: Assistant) -> None:
+    ask = only(assistant.handle("c", text=USED_JA, lang="en", lang_explicit=True))
+    assert isinstance(ask, Ask) and ask.lang == "en" and ask.intent == "key-already-used"
+    assert only(assistant.handle("c", text="1")).lang == "en"  # no lang given: still English
+    hinted = only(assistant.handle("d", text=USED_JA, lang="en"))  # a hint: the text wins
+    assert hinted.lang == "ja"
+    switched = only(assistant.handle("c", text="start over", lang="ja", lang_explicit=True))
+    assert isinstance(switched, Welcome) and switched.lang == "ja"  # a running one switches

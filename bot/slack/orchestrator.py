@@ -30,8 +30,10 @@ class OrchestratorBackend:
         self.languages = knowledge.locale_ids
         self.default_lang = default_lang or knowledge.default_locale
         self.scripts = {loc.id: loc.script for loc in knowledge.locales if loc.script}
+        # the renderer's templates and catalogs: one set of translations per process
         self._wording = wording or Wording(default_lang=self.default_lang,
-                                           catalogs=renderer.catalogs)
+                                           catalogs=renderer.catalogs,
+                                           templates=renderer.templates)
 
     @classmethod
     def load(cls, *, settings: Any) -> OrchestratorBackend:
@@ -41,26 +43,11 @@ class OrchestratorBackend:
                    default_lang=settings.keyhelp.default_lang)
 
     def handle(self, conversation: str, *, text: str | None = None, action: str | None = None,
-               lang: str | None = None, explicit: bool = False) -> list[SlackReply]:
-        """One turn; ``explicit``: ``lang`` was decided by Slack's rules and must stick."""
-        replies: list[Reply] = []
-        if explicit and lang in self.languages and text is not None:
-            replies += self._adopt_language(conversation, lang)
-        replies += self.assistant.handle(conversation, text=text, action=action, lang=lang)
+               lang: str | None = None, lang_explicit: bool = False) -> list[SlackReply]:
+        """One turn; ``lang_explicit``: ``lang`` was decided by Slack's rules and must stick."""
+        replies = self.assistant.handle(conversation, text=text, action=action, lang=lang,
+                                        lang_explicit=lang_explicit)
         return [self._slack_reply(reply) for reply in replies]
-
-    def _adopt_language(self, conversation: str, lang: str) -> list[Reply]:
-        """Fix the conversation's language with the orchestrator's own ``lang:`` action.
-
-        A new conversation just starts in that language (its welcome is not shown); a running
-        one switches and shows where it stands, as a language button would.
-        """
-        store = self.assistant.store
-        current = store.load(conversation) if store is not None else None
-        if current is not None and current.lang_explicit and current.lang == lang:
-            return []
-        switched = self.assistant.handle(conversation, action=f"lang:{lang}")
-        return [] if current is None else list(switched)
 
     def confident(self, text: str) -> bool:
         """Recognition says "answer" (not clarify, not unknown): worth a reply in a busy channel."""
@@ -112,8 +99,10 @@ class OrchestratorBackend:
                                        summary=reply.summary)
         choices = tuple((value, self._button_label(value, label, reply.lang))
                         for value, label in rendered.choices)
-        return SlackReply(kind=reply.kind, body=self._body(rendered), fallback=rendered.fallback,
-                          lang=reply.lang, choices=choices, escalation=escalation)
+        # the fallback is mrkdwn too (notifications): user text in it must not ping or link
+        return SlackReply(kind=reply.kind, body=self._body(rendered),
+                          fallback=escape_mrkdwn(rendered.fallback), lang=reply.lang,
+                          choices=choices, escalation=escalation)
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 (one backend per process, lives as long)
     def _button_label(self, value: str, label: str, lang: str) -> str:

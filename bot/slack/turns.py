@@ -99,7 +99,7 @@ class Conversations:
         # language (a remembered choice, or the locale for script-less text), it must stick.
         explicit = lang is not None and lang != self.backend.text_lang(text or "")
         replies = self.backend.handle(place.conversation, text=text, action=action, lang=lang,
-                                      explicit=explicit)
+                                      lang_explicit=explicit)
         self.outbox.deliver(place, [self._outgoing(place, reply, user) for reply in replies])
 
     def _click(self, place: Place, *, user: str, value: str, label: str,

@@ -63,12 +63,12 @@ class Running:
 
 @pytest.fixture
 def start_bot(fake_slack: FakeSlack, slack_env: dict[str, str]) -> Iterator[Callable[..., Running]]:
-    """Factory: ``start_bot(backend=...)`` runs a bot; all are closed after the test."""
+    """Factory: ``start_bot(env=...)`` serves the shipped orchestrator; closed after the test."""
     started: list[Running] = []
 
-    def start(*, backend: Any = None, env: dict[str, str] | None = None, **kwargs: Any) -> Running:
+    def start(*, env: dict[str, str] | None = None, **kwargs: Any) -> Running:
         settings = SlackSettings.from_env({**slack_env, **(env or {})}, mode="http")
-        bot = build_bot(settings=settings, backend=backend, retry_backoff=0.01, **kwargs)
+        bot = build_bot(settings=settings, retry_backoff=0.01, **kwargs)
         wsgi = SlackWsgi(app=bot.app, signing_secret=settings.signing_secret)
         server = HttpServer(wsgi=wsgi, host="127.0.0.1", port=0, loop_timeout=0.05).start()
         running = Running(bot=bot, server=server, send=SlackSender(port=server.port),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import threading
 import time
 from collections import defaultdict, deque
@@ -41,7 +43,13 @@ class Call:
 
 
 class FakeSlack:
-    """Answers the Web API methods keyhelp uses; ``fail()`` queues 429/5xx answers."""
+    """Answers the Web API methods keyhelp uses; ``fail()`` queues 429/5xx answers.
+
+    Like Slack, a 429 with ``Retry-After`` keeps answering 429 to that method until the
+    time is up, so a client that retries early shows up in ``failed``. ``hold()`` keeps
+    a method's answers back until released; ``refuse()``/``accept()`` stop and restart
+    listening on the same port (connections refused meanwhile).
+    """
 
     def __init__(self, *, locales: dict[str, str] | None = None) -> None:
         self.locales = dict(locales or {})
@@ -50,6 +58,9 @@ class FakeSlack:
         self.failed: list[tuple[str, int]] = []
         self.on_call: Callable[[Call], None] | None = None  # e.g. the benchmark's stopwatch
         self._failures: dict[str, deque[tuple[int, dict[str, str]]]] = defaultdict(deque)
+        self._limited_until: dict[str, float] = {}
+        self._held: dict[str, threading.Event] = {}
+        self.waiting: list[str] = []  # methods whose answer is being held back now
         self._cond = threading.Condition()
         self._ts = 1_700_000_000_000_000
         fake = self
@@ -67,26 +78,55 @@ class FakeSlack:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        daemon=True)
+            def setup(self) -> None:
+                super().setup()
+                with fake._cond:
+                    fake._open.add(self.connection)
+
+            def finish(self) -> None:
+                with fake._cond:
+                    fake._open.discard(self.connection)
+                super().finish()
+
+        self._handler = Handler
+        self._open: set[socket.socket] = set()  # kept-alive client connections
+        self._port = 0
+        self._server: ThreadingHTTPServer | None = None
 
     # ---- lifecycle
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/api/"
+        return f"http://127.0.0.1:{self._port}/api/"
 
     def response_url(self, name: str = "r") -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/response/{name}"
+        return f"http://127.0.0.1:{self._port}/response/{name}"
 
     def start(self) -> FakeSlack:
-        self._thread.start()
+        self._server = ThreadingHTTPServer(("127.0.0.1", self._port), self._handler)
+        self._server.daemon_threads = True
+        self._port = self._server.server_address[1]
+        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
         return self
 
     def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        for method in list(self._held):
+            self.release(method)
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def refuse(self) -> None:
+        """Stop listening and drop open connections: all are refused until ``accept()``."""
+        self.close()
+        with self._cond:
+            for conn in self._open:
+                with contextlib.suppress(OSError):
+                    conn.shutdown(socket.SHUT_RDWR)
+
+    def accept(self) -> None:
+        """Listen again on the same port (same ``url``)."""
+        self.start()
 
     # ---- test controls
     def fail(self, method: str, status: int, *, times: int = 1,
@@ -95,6 +135,16 @@ class FakeSlack:
         headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
         with self._cond:
             self._failures[method].extend([(status, headers)] * times)
+
+    def hold(self, method: str) -> None:
+        """Answers to ``method`` wait until ``release(method)`` (at most 10 s)."""
+        with self._cond:
+            self._held[method] = threading.Event()
+
+    def release(self, method: str) -> None:
+        with self._cond:
+            self._held.pop(method, threading.Event()).set()
+            self._cond.notify_all()
 
     def calls_to(self, method: str) -> list[Call]:
         with self._cond:
@@ -113,6 +163,19 @@ class FakeSlack:
                     methods = [c.method for c in self.calls]
                     raise AssertionError(f"condition not met in {timeout} s; calls: {methods}")
                 self._cond.wait(left)
+
+    def wait_failed(self, count: int, *, timeout: float = 10.0) -> list[tuple[str, int]]:
+        """Wait until ``count`` calls were answered with a planned failure; return them."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: len(self.failed) >= count, timeout):
+                raise AssertionError(f"{count} failures not seen in {timeout} s: {self.failed}")
+            return list(self.failed)
+
+    def wait_waiting(self, method: str, *, timeout: float = 10.0) -> None:
+        """Wait until a call of ``method`` arrived and is being held back."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: method in self.waiting, timeout):
+                raise AssertionError(f"no {method} call arrived in {timeout} s")
 
     def wait_calls(self, method: str, count: int, *, timeout: float = 10.0) -> list[Call]:
         """Wait until ``method`` was called (successfully) ``count`` times; return those calls."""
@@ -138,9 +201,20 @@ class FakeSlack:
         else:
             method = parsed.path.rsplit("/", 1)[-1]
         with self._cond:
+            gate = self._held.get(method)
+            if gate is not None:
+                self.waiting.append(method)
+                self._cond.notify_all()
+                self._cond.wait_for(gate.is_set, 10)
+                self.waiting.remove(method)
             planned = self._failures[method].popleft() if self._failures[method] else None
+            if planned is None and time.monotonic() < self._limited_until.get(method, 0.0):
+                planned = (429, {"Retry-After": "1"})  # retried before Retry-After ran out
             if planned:
                 self.failed.append((method, planned[0]))
+                if planned[0] == 429 and "Retry-After" in planned[1]:
+                    self._limited_until[method] = \
+                        time.monotonic() + float(planned[1]["Retry-After"])
             else:
                 body = self._answer(method, args)
                 self.calls.append(call := Call(method, args, body))

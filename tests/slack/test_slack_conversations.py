@@ -6,42 +6,16 @@ import logging
 
 import pytest
 from conftest import SUPPORT, WATCHED
+from slack_chat import FULL_KEY, KEY_INVALID_JA, REQUEST_FAILED_EN, Chat
 from slack_checks import assert_fits_block_kit, button, buttons, text_of
 from slack_requests import block_action, channel_message, dm_message, mention, message_shortcut
 
 from bot.slack.listeners import SHORTCUT_CALLBACK
 
-KEY_INVALID_JA = "このプロダクト キーは有効ではありません。もう一度入力してください。"
-REQUEST_FAILED_EN = ("Sorry, we can't process your request right now. "
-                     "Please wait a few minutes and try again")
-FULL_KEY = "BCDFG-HJKMP-QRTVW-XY2O4-6789B"  # an O where a digit belongs
-
 
 @pytest.fixture
 def bot(start_bot):
     return start_bot()  # the shipped orchestrator, rules and templates
-
-
-class Chat:
-    """One user's side of a Slack conversation, reading what the fake API received."""
-
-    def __init__(self, bot, *, user: str) -> None:
-        self.bot, self.user, self.seen = bot, user, 0
-
-    def posts(self, count: int):
-        """Wait for ``count`` new bot messages; return them; each must fit Block Kit."""
-        calls = self.bot.fake.wait_calls("chat.postMessage", self.seen + count)
-        new = calls[self.seen:self.seen + count]
-        self.seen += count
-        for call in new:
-            assert_fits_block_kit(call["blocks"])
-        return new
-
-    def click(self, post, *, value: str):
-        block_id, element = button(post.args, value=value)
-        payload = block_action(post.posted, element, user=self.user, block_id=block_id,
-                               response_url=self.bot.fake.response_url())
-        assert self.bot.send.interactive(payload).status == 200
 
 
 def test_japanese_key_invalid_dm_to_thumbs_up(bot):

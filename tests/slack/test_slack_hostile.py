@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from slack_checks import assert_fits_block_kit
+from conftest import SUPPORT
+from slack_chat import Chat
+from slack_checks import text_of
 from slack_requests import dm_message, sign
-from stub_backend import StubBackend
 
 
 @pytest.fixture
 def bot(start_bot):
-    return start_bot(backend=StubBackend())
+    return start_bot()  # the shipped orchestrator, rules and templates; a temporary SQLite file
 
 
 def test_health_endpoint(bot):
@@ -74,10 +75,13 @@ def test_unknown_interactive_payload_does_not_crash(bot):
     assert bot.send.raw("{}", content_type="application/json", headers=sign("{}")).status == 404
 
 
-def test_40000_character_message_fits_block_kit(bot):
+def test_40000_character_messages_fit_block_kit_and_ping_nobody(bot):
+    chat = Chat(bot, user="UENGLISH")
     text = ("<!channel> & <https://evil.example|x> " * 1200)[:40_000]
-    assert bot.send.event(dm_message(text, user="UENGLISH")).status == 200
-    [post] = bot.fake.wait_calls("chat.postMessage", 1)
-    assert_fits_block_kit(post["blocks"])
-    assert len(post["text"]) <= 4000
-    assert "<!channel>" not in json.dumps(post["blocks"])
+    for _ in range(2):  # two misses in a row: the summary quotes the user's text
+        assert bot.send.event(dm_message(text, user="UENGLISH")).status == 200
+    posts = chat.posts(3)  # Chat.posts checks every message against Block Kit's limits
+    assert posts[2]["channel"] == SUPPORT and "&lt;!channel&gt; &amp;" in text_of(posts[2].args)
+    for post in posts:
+        assert len(post["text"]) <= 4000
+    assert "<!channel>" not in json.dumps([c.args for c in bot.fake.calls])

@@ -8,8 +8,8 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from slack_chat import ASK_EN, WHY_EN, says
 from slack_requests import APP_ID, dm_message, event_envelope
-from stub_backend import StubBackend
 from websockets.sync.server import ServerConnection, serve
 
 from bot.slack.app import build_bot
@@ -64,34 +64,37 @@ class FakeSocketServer:
 
 
 @pytest.fixture
-def socket_bot(fake_slack, slack_env) -> Iterator[tuple[FakeSocketServer, StubBackend, object]]:
+def socket_bot(fake_slack, slack_env) -> Iterator[FakeSocketServer]:
+    """The bot with the shipped orchestrator, connected to a local Socket Mode server."""
     server = FakeSocketServer()
     fake_slack.socket_url = server.url
-    backend = StubBackend()
     settings = SlackSettings.from_env(slack_env, mode="socket")
-    bot = build_bot(settings=settings, backend=backend, retry_backoff=0.01)
+    bot = build_bot(settings=settings, retry_backoff=0.01)
     runner = SocketRunner(bot=bot, app_token=settings.app_token).connect()
-    yield server, backend, bot
+    yield server
     runner.close()
     bot.close()
     server.close()
 
 
 def test_socket_mode_event_is_acked_answered_and_deduplicated(socket_bot, fake_slack):
-    server, backend, bot = socket_bot
+    server = socket_bot
     assert len(fake_slack.calls_to("apps.connections.open")) == 1
-    envelope = event_envelope(dm_message("hello over socket", user="UENGLISH"), event_id="EvSOCK")
+    envelope = event_envelope(dm_message("key invalid", user="UENGLISH"), event_id="EvSOCK")
     first = server.send("events_api", envelope)
     again = server.send("events_api", envelope, retry_attempt=1)
     assert server.ack_for(first) == {"envelope_id": first}
     assert server.ack_for(again) == {"envelope_id": again}
-    [post] = fake_slack.wait_calls("chat.postMessage", 1)
-    assert bot.workers.wait_idle(10)
-    assert post["channel"] == "D0DIRECT" and len(backend.turns) == 1
+    # both acked: the next message of the conversation is queued behind any duplicate
+    after = server.send("events_api", event_envelope(dm_message("why?", user="UENGLISH")))
+    assert server.ack_for(after) == {"envelope_id": after}
+    asked, why = fake_slack.wait_calls("chat.postMessage", 2)
+    assert asked["channel"] == "D0DIRECT" and says(asked, ASK_EN) and says(why, WHY_EN)
+    assert len(fake_slack.calls_to("chat.postMessage")) == 2
 
 
 def test_socket_mode_slash_command_acks_with_the_help_text(socket_bot):
-    server, _backend, _bot = socket_bot
+    server = socket_bot
     envelope_id = server.send("slash_commands", {
         "command": "/keyhelp", "text": "help", "user_id": "UENGLISH", "channel_id": "C0GENERAL",
         "team_id": "T0KEYHELP", "api_app_id": APP_ID, "response_url": "http://127.0.0.1:9/r",
