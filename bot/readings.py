@@ -14,19 +14,23 @@ from collections.abc import Callable, Iterable
 
 from bot.phrases import Hit, Phrase
 
-KANJI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\u3400-\u9fff\uf900-\ufaff]+")
+_KANJI_CLASS = "\u3400-\u9fff\uf900-\ufaff"
 READING_QUALITY = 0.9  # a same-sound match is strong evidence, a little below an exact one
 # A cue is a word or two (紛失, 引き換え): its reading must be this long to be compared,
 # so a short one does not turn up inside unrelated words of the same sound.
 MIN_CUE_READING = 4
 
 
+def has_kanji(text: str) -> bool:
+    """Kanji present? A plain scan: a regex over these ranges costs ms to compile at start-up."""
+    return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+
+
 class Readings:
     """Readings of Japanese message clauses and cues, built lazily, shared between threads."""
 
     def __init__(self, phrases: Iterable[Phrase]) -> None:
-        self._phrases = [p for p in phrases if p.dense and KANJI.search(p.text)
+        self._phrases = [p for p in phrases if p.dense and has_kanji(p.text)
                          and p.sources & {"message", "cue", "group"}]
         self._lock = threading.Lock()
         self._convert: Callable[[str], str] | None = None
@@ -40,14 +44,15 @@ class Readings:
             self.available = False
             return
         kakasi = pykakasi.kakasi()
+        runs = re.compile(f"[{_KANJI_CLASS}]+|[^{_KANJI_CLASS}]+")
 
         def convert(text: str) -> str:
             return "".join(part["hira"] for part in kakasi.convert(text))
 
         def by_character(text: str) -> str:
             # a slip pykakasi has no word for (分失) is read kanji by kanji: ふん+しつ
-            return "".join(convert(run) if not KANJI.match(run) else
-                           "".join(convert(ch) for ch in run) for run in _RUNS.findall(text))
+            return "".join(convert(run) if not has_kanji(run[0]) else
+                           "".join(convert(ch) for ch in run) for run in runs.findall(text))
 
         self._index = [(reading, p) for p in self._phrases
                        for reading in [convert(p.text)]
@@ -66,7 +71,7 @@ class Readings:
 
     def match(self, dense: str, found: dict[int, float]) -> list[Hit]:
         """Phrases whose reading is in ``dense``'s reading, where better than ``found`` already."""
-        if not self.available or not KANJI.search(dense):
+        if not self.available or not has_kanji(dense):
             return []
         with self._lock:
             if self._index is None:
