@@ -43,6 +43,9 @@ _builds = itertools.count(1)
 # One lock for every engine in the process (old and new ones overlap during a hot reload):
 # durable's C calls never release the GIL, so serialising them costs next to nothing.
 _LOCK = threading.Lock()
+# Decisions remembered per engine: a turn's facts are a few short strings from small sets
+# (events, intents, steps), and the compiled rules never change under an engine.
+DECISIONS_KEPT = 4096
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,7 @@ class Engine:
         self._fired: list[str] = []
         self._sids = itertools.count(1)
         self._host = _QuietHost()
+        self._decisions: dict[Facts, Decision] = {}
         self._host.set_rulesets({self.ruleset: {
             rule.name: {"all": [{"m": rule.condition}], "pri": rule.pri,
                         "run": self._recorder(rule.name)}
@@ -201,7 +205,14 @@ class Engine:
 
     def decide(self, facts: Facts) -> Decision:
         """The highest-priority rule that fired wins; the catch-all means one always does."""
+        known = self._decisions.get(facts)
+        if known is not None:
+            return known  # same facts, same compiled rules: the same rules fire
         fired = self.fire(facts)
         winner = min((self.rules[name] for name in fired), key=lambda rule: rule.pri)
-        return Decision(effect=winner.effect, rule=winner.name, fired=fired,
-                        intent=winner.intent, target=winner.target, answer=winner.answer)
+        decision = Decision(effect=winner.effect, rule=winner.name, fired=fired,
+                            intent=winner.intent, target=winner.target, answer=winner.answer)
+        if len(self._decisions) >= DECISIONS_KEPT:
+            self._decisions.clear()  # bounded; refilled by the next turns
+        self._decisions[facts] = decision
+        return decision

@@ -63,8 +63,10 @@ class Conversation:
     @classmethod
     def from_json(cls, text: str) -> Conversation:
         data = json.loads(text)
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        return cls(**{k: v for k, v in data.items() if k in _FIELDS})
+
+
+_FIELDS = frozenset(f.name for f in fields(Conversation))  # unknown keys in old rows: ignored
 
 
 class Store:

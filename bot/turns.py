@@ -29,6 +29,7 @@ from bot.replies import (
 from bot.store import Conversation
 
 if TYPE_CHECKING:
+    from bot.normalise import Normalised
     from bot.recognise import Recognition
     from bot.reload import Brain
 
@@ -99,7 +100,9 @@ def _from_action(knowledge: Knowledge, conv: Conversation, action: str) -> _Inpu
     return _Input(_facts(conv, "stale"))  # an old button: show where we are
 
 
-def _from_text(brain: Brain, conv: Conversation, text: str) -> _Input:
+def _from_text(brain: Brain, conv: Conversation, text: str, normalised: Normalised,
+               choices: tuple[Choice, ...]) -> _Input:
+    """``choices``: the conversation's current choices (as ``current_choices`` gives them)."""
     knowledge = brain.knowledge
     folded = fold_command(text)
     for locale in knowledge.locales:
@@ -107,7 +110,7 @@ def _from_text(brain: Brain, conv: Conversation, text: str) -> _Input:
             return _from_action(knowledge, conv, f"lang:{locale.id}")
     if folded.isdigit() and 1 <= int(folded) <= len(conv.shown):
         return _from_action(knowledge, conv, conv.shown[int(folded) - 1])
-    for choice in current_choices(knowledge, conv):
+    for choice in choices:
         if not choice.interface and folded == fold_command(choice.label):
             return _from_action(knowledge, conv, choice.value)
     if conv.step_kind == "ask":  # an answer label in any language
@@ -119,7 +122,6 @@ def _from_text(brain: Brain, conv: Conversation, text: str) -> _Input:
     command = brain.catalogs.command(text)
     if command is not None and (command not in ("yes", "no") or conv.step_kind == "remedy"):
         return _Input(_facts(conv, _COMMAND_EVENTS[command]))
-    normalised = brain.recogniser.normaliser.normalise(text)
     if conv.step_kind == "ask" and normalised.key is not None:
         question = knowledge.intents[conv.intent].questions[conv.step]
         if question.check == "product-key":
@@ -142,16 +144,18 @@ def take_turn(brain: Brain, conv: Conversation, *, text: str | None, action: str
               history_lines: int) -> TurnResult:
     """Advance ``conv`` by one user turn and return what to say."""
     knowledge = brain.knowledge
-    labels = {c.value: c.label for c in current_choices(knowledge, conv)}
+    choices = current_choices(knowledge, conv)
+    labels = {c.value: c.label for c in choices}
     if action:
         user_line = f"[{labels.get(action, action)}]"
         given = _from_action(knowledge, conv, action)
     elif text is not None and text.strip():
-        user_line = brain.recogniser.normaliser.normalise(text).original_masked
+        normalised = brain.recogniser.normaliser.normalise(text)  # once per turn
+        user_line = normalised.original_masked
         number = text.strip()
         if number.isdigit() and 1 <= int(number) <= len(conv.shown):  # say what was picked
             user_line += f" [{labels.get(conv.shown[int(number) - 1], '')}]"
-        given = _from_text(brain, conv, text)
+        given = _from_text(brain, conv, text, normalised, choices)
     else:
         given, user_line = _Input(_facts(conv, "stale")), ""
     if user_line:

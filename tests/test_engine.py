@@ -91,7 +91,8 @@ def test_no_session_outlives_its_turn_even_when_turns_fail(knowledge: Knowledge)
                 engine.decide(Facts(event="message", lang=too_big))
             failures += 1
         else:
-            engine.decide(Facts(event="message", recog="unknown", streak=n % 2))
+            # distinct facts every time, so each turn really runs in durable (none remembered)
+            engine.decide(Facts(event="message", recog="unknown", streak=n % 2, lang=f"l{n}"))
     assert failures == 5
     # still healthy after far more sessions than the engine could hold at once
     assert engine.decide(Facts(event="restart")).effect == "restart"
@@ -130,3 +131,18 @@ def test_rules_that_would_hang_the_engine_are_refused() -> None:
 
 def test_the_shipped_rules_branch_far_below_the_limit(knowledge: Knowledge) -> None:
     check_branching(compile_rules(knowledge))
+
+
+def test_a_remembered_decision_is_the_one_the_rules_make(knowledge: Knowledge) -> None:
+    """Repeated facts are answered from memory; a fresh engine (no memory) agrees on each."""
+    remembering = Engine(knowledge=knowledge)
+    turns = [Facts(event="message", recog="answer", recognised=intent_id)
+             for intent_id in knowledge.intents]
+    turns += [Facts(event="answer", intent="subscription-unavailable", step_kind="ask",
+                    step="trial-before", answer="no"),
+              Facts(event="message", recog="unknown", streak=1), Facts(event="nonsense")]
+    first = [remembering.decide(facts) for facts in turns]
+    again = [remembering.decide(facts) for facts in turns]
+    fresh = [Engine(knowledge=knowledge).decide(facts) for facts in turns]
+    assert again == first == fresh
+    assert {d.effect for d in first} >= {"go", "escalate-unrecognised", "stay"}

@@ -43,6 +43,17 @@ def quiet_sdk_loggers() -> None:
             sdk_logger.setLevel(logging.INFO)
 
 
+def skip_debug_formatting(sdk_logger: logging.Logger) -> None:
+    """Give an SDK logger an explicit level of at least INFO (no output changes).
+
+    Bolt and the WebClient test ``logger.level``, not the effective level, before building
+    DEBUG text (the whole payload of every API call, each middleware's name per request);
+    with the level left at NOTSET they built it for every call only for it to be dropped.
+    """
+    if sdk_logger.level < logging.INFO:
+        sdk_logger.setLevel(max(logging.INFO, sdk_logger.getEffectiveLevel()))
+
+
 def _token_warning(record: logging.LogRecord) -> bool:
     """Bolt reads SLACK_BOT_TOKEN itself, then warns that our client's token wins: expected."""
     return "will be unused" not in record.getMessage()
@@ -51,6 +62,7 @@ def _token_warning(record: logging.LogRecord) -> bool:
 def _bolt_logger() -> logging.Logger:
     bolt_logger = logging.getLogger("slack_bolt.keyhelp")
     bolt_logger.addFilter(_token_warning)  # the same function is added only once
+    skip_debug_formatting(bolt_logger)
     return bolt_logger
 
 
@@ -67,6 +79,7 @@ def build_bot(*, settings: SlackSettings, backend: Backend | None = None,
         )
     client = client or make_client(token=settings.bot_token, base_url=settings.api_url,
                                    backoff=retry_backoff)
+    skip_debug_formatting(client.logger)
     store = SlackStore(path=settings.db_path)
     workers = KeyedWorkers(max_workers=max_workers)
     conversations = Conversations(backend=backend, client=client, store=store, workers=workers,

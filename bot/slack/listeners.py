@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, BoltResponse
+from slack_bolt.middleware import Middleware
 from slack_bolt.request import BoltRequest
 
 from bot.slack.places import Place, from_a_bot, without_mentions
@@ -25,45 +26,41 @@ CHOICE_ACTION = re.compile(r"^choice-\d+$")
 POST_DRAFT_ACTION = "post-draft"
 
 
-Middleware = Callable[[BoltRequest, BoltResponse, Callable[[], None]], BoltResponse | None]
+class DedupeMiddleware(Middleware):
+    """Before authorisation: drop other bots' messages and any delivery of a seen event_id.
 
+    A ``Middleware`` subclass, not a function: Bolt then calls ``process`` directly instead
+    of inspecting and injecting arguments on every request.
+    """
 
-def dedupe_middleware(store: SlackStore) -> Middleware:
-    """Before authorisation: drop other bots' messages and any delivery of a seen event_id."""
+    def __init__(self, store: SlackStore) -> None:
+        self._store = store
 
-    # Bolt passes arguments by name, so the parameter must be called ``next``.
-    def before_authorize(req: BoltRequest, resp: BoltResponse,
-                         next: Callable[[], None]) -> BoltResponse | None:
+    def process(self, *, req: BoltRequest, resp: BoltResponse,
+                next: Callable[[], None]) -> BoltResponse | None:  # Bolt passes it by name
         body = req.body
         if body.get("type") == "event_callback":
             event = body.get("event") or {}
             if event.get("type") in ("message", "app_mention") and from_a_bot(event):
                 return BoltResponse(status=200, body="")
             event_id = body.get("event_id")
-            if isinstance(event_id, str) and not store.first_delivery(event_id):
+            if isinstance(event_id, str) and not self._store.first_delivery(event_id):
                 retry = (req.headers.get("x-slack-retry-num") or ["?"])[0]
                 logger.info("event %s already handled; retry %s answered with 200", event_id, retry)
                 return BoltResponse(status=200, body="")
         next()
         return None
 
-    return before_authorize
+
+def dedupe_middleware(store: SlackStore) -> Middleware:
+    """The ``before_authorize`` middleware for ``store`` (see ``DedupeMiddleware``)."""
+    return DedupeMiddleware(store)
 
 
 def register(app: App, *, conversations: Conversations, settings: SlackSettings) -> None:
     """Attach every listener keyhelp uses (see manifest.yml for the matching subscriptions)."""
 
-    @app.event("app_mention")
-    def on_mention(event: dict[str, Any]) -> None:
-        thread, channel = event.get("thread_ts") or event.get("ts"), event.get("channel")
-        if not (thread and channel and event.get("user")):
-            return  # not a shape Slack sends for a person's mention: nothing to answer
-        place = Place.thread(channel=channel, thread_ts=thread)
-        conversations.follow(place)
-        text = without_mentions(event.get("text") or "")
-        conversations.message(place, user=event.get("user"), text=text)
-
-    @app.event("message")
+    @app.event("message")  # first: the commonest event is matched with one check
     def on_message(event: dict[str, Any], context: BoltContext) -> None:
         text, user, channel = event.get("text") or "", event.get("user"), event.get("channel", "")
         if not (user and channel and event.get("ts")):
@@ -81,6 +78,16 @@ def register(app: App, *, conversations: Conversations, settings: SlackSettings)
         elif channel in settings.watched_channels:
             conversations.watched(Place.thread(channel=channel, thread_ts=event["ts"]),
                                   user=user, text=text)
+
+    @app.event("app_mention")
+    def on_mention(event: dict[str, Any]) -> None:
+        thread, channel = event.get("thread_ts") or event.get("ts"), event.get("channel")
+        if not (thread and channel and event.get("user")):
+            return  # not a shape Slack sends for a person's mention: nothing to answer
+        place = Place.thread(channel=channel, thread_ts=thread)
+        conversations.follow(place)
+        text = without_mentions(event.get("text") or "")
+        conversations.message(place, user=event.get("user"), text=text)
 
     @app.event(re.compile(r".*"))
     def on_other_event() -> None:
