@@ -32,11 +32,6 @@ SUSPICIOUS_KEY = "BCDFG-HJKMP-QRTVW-XY2O4-6789S"  # O at 19 and S at 25 are neve
 CLEAN_KEY = "BCDFG-HJKMP-QRTVW-XY234-6789B"
 
 
-@pytest.fixture(autouse=True)
-def _private_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("KEYHELP_CACHE_DIR", str(tmp_path / "cache"))
-
-
 @pytest.fixture
 def assistant(tmp_path: Path) -> Assistant:
     return make_assistant(tmp_path)

@@ -23,11 +23,6 @@ CASES = [(path.name, case) for path in sorted(FOLDER.glob("*.yml"))
          for case in yaml.safe_load(path.read_text(encoding="utf-8"))["conversations"]]
 
 
-@pytest.fixture(autouse=True)
-def _private_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("KEYHELP_CACHE_DIR", str(tmp_path / "cache"))
-
-
 def _field(reply: Reply, name: str) -> object:
     if name == "outcome" and reply.kind == "escalate":
         return reply.summary.outcome  # type: ignore[attr-defined]

@@ -101,11 +101,6 @@ CASES = [(intent.id, lang) for intent in KNOWLEDGE.intents.values()
          for lang in KNOWLEDGE.locale_ids]
 
 
-@pytest.fixture(autouse=True)
-def _private_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("KEYHELP_CACHE_DIR", str(tmp_path / "cache"))
-
-
 def test_every_intent_has_paths_and_every_step_is_on_one(knowledge: Knowledge) -> None:
     for intent in knowledge.intents.values():
         on_paths = {step for walk in walks(intent) for step in walk.steps}

@@ -19,11 +19,6 @@ OLD_QUESTION = "Do you have another, newer product key that hasn't been used?"
 EXPIRED = "The product key you entered has expired. Enter a different key"
 
 
-@pytest.fixture(autouse=True)
-def _private_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("KEYHELP_CACHE_DIR", str(tmp_path / "cache"))
-
-
 @pytest.fixture
 def rules(tmp_path: Path) -> Path:
     copy = tmp_path / "rules.yaml"
