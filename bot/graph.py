@@ -17,6 +17,8 @@ MAX_LABEL = 60
 
 @dataclass(frozen=True)
 class Node:
+    """A box in a flow diagram."""
+
     id: str
     shape: str  # start | question | remedy | outcome | escalate
     label: str
@@ -24,6 +26,8 @@ class Node:
 
 @dataclass(frozen=True)
 class Edge:
+    """An arrow in a flow diagram, labelled with the answer that takes it."""
+
     source: str
     target: str
     label: str

@@ -50,6 +50,8 @@ class KeyCheck:
 
 @dataclass(frozen=True)
 class _Patterns:
+    """Key-shaped regexes built from one key format."""
+
     uniform: re.Pattern[str]  # exact groups, one separator used throughout: tried first
     grouped: re.Pattern[str]
     lenient: re.Pattern[str]

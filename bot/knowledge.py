@@ -50,6 +50,8 @@ class Locale:
 
 @dataclass(frozen=True)
 class Link:
+    """A named support link with a label per locale."""
+
     id: str
     url: str
     label: Localized
@@ -93,6 +95,8 @@ class Answer:
 
 @dataclass(frozen=True)
 class Question:
+    """A question that tells causes apart; each answer leads on."""
+
     id: str
     text: Localized
     separates: tuple[str, ...]
@@ -105,6 +109,8 @@ class Question:
 
 @dataclass(frozen=True)
 class Cause:
+    """A possible reason behind an error message."""
+
     id: str
     text: Localized
 

@@ -36,6 +36,8 @@ class Choice:
 
 @dataclass(frozen=True)
 class LinkRef:
+    """A link as shown: its label already in the reply language."""
+
     id: str
     url: str
     label: str
@@ -75,12 +77,16 @@ class AnswerLine:
 
 @dataclass(frozen=True)
 class TranscriptLine:
+    """One line of the conversation, for the escalation summary."""
+
     role: str  # user | bot
     text: str  # user text with any key masked; bot text as a short summary
 
 
 @dataclass(frozen=True, kw_only=True)
 class Reply:
+    """What every reply kind has: its language and its buttons."""
+
     kind: ClassVar[str] = "reply"
     lang: str
     choices: tuple[Choice, ...]
@@ -96,6 +102,8 @@ class Welcome(Reply):
 
 @dataclass(frozen=True, kw_only=True)
 class Ask(Reply):
+    """A question of the diagnosis, with its answers as choices."""
+
     kind: ClassVar[str] = "ask"
     intent: str
     intent_title: str

@@ -31,6 +31,8 @@ class Ref:
 
 @dataclass
 class RulesReader(Reader):
+    """The reader plus what the rules file declares so far: locales, references, positions."""
+
     locales: tuple[str, ...] = ()
     refs: list[Ref] = field(default_factory=list)
     where: dict[tuple[str, ...], Pos] = field(default_factory=dict)

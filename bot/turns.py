@@ -41,12 +41,16 @@ _TRANSCRIPT_CHARS = 300
 
 @dataclass(frozen=True)
 class TurnResult:
+    """The replies of one turn and the recognition behind them."""
+
     replies: tuple[Reply, ...]
     recognition: Recognition | None
 
 
 @dataclass
 class _Input:
+    """One turn's input as the engine sees it, with the pasted key's check."""
+
     facts: Facts
     key: object | None = None  # bot.keys.KeyCheck pasted this turn
     recognition: Recognition | None = None
