@@ -18,11 +18,6 @@ FALLBACK_MAX = 3900  # notification text; Slack truncates message text far later
 ELLIPSIS = "…"
 
 
-def escape(text: str) -> str:
-    """Slack mrkdwn escaping: only ``&``, ``<`` and ``>`` (``<!channel>`` and links need them)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def clip(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` characters with an ellipsis, never splitting an escape."""
     if len(text) <= limit:

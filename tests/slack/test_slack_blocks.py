@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from slack_checks import assert_fits_block_kit
 
+from bot.render import escape_mrkdwn as escape
 from bot.slack.blocks import (
     BLOCKS_MAX,
     SECTION_TEXT_MAX,
@@ -12,7 +13,6 @@ from bot.slack.blocks import (
     button,
     clip,
     context,
-    escape,
     fit,
     sections,
 )
