@@ -2,4 +2,4 @@
 
 from bot.cli import main
 
-main()
+raise SystemExit(main())

@@ -27,8 +27,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from bot import steps, turns
 from bot.replies import Reply
@@ -44,8 +43,7 @@ _STRIPES = 64  # per-conversation locks, striped: bounded memory for any number 
 PURGE_EVERY = 1000  # turns between sweeps of expired conversations
 
 
-@dataclass(frozen=True)
-class Diagnosis:
+class Diagnosis(NamedTuple):
     """One-shot answer: what was recognised, the replies a conversation would start with."""
 
     recognition: Recognition

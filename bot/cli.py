@@ -4,45 +4,89 @@ Example::
 
     keyhelp rules check
     keyhelp classify "このプロダクト キーは有効ではありません"
+
+Only the standard library's argparse is used: a CLI framework would cost more start-up time than
+`keyhelp diagnose` spends on its own work. Each subcommand module builds its own parser.
 """
 
 from __future__ import annotations
 
+import argparse
 import importlib
+import os
+import sys
 
-import click
-
-# name -> "module:attribute"; a subcommand's module is imported only when it runs.
-SUBCOMMANDS = {
-    "rules": "bot.cli_rules:rules",
-    "classify": "bot.cli_classify:classify",
-    "chat": "bot.cli_chat:chat",
-    "diagnose": "bot.cli_chat:diagnose",
-    "slack": "bot.cli_slack:slack",
+# name -> ("module:function", summary); a subcommand's module is imported only when it runs.
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "chat": ("bot.cli_chat:chat",
+             "Talk to keyhelp in the terminal; answers can also be piped on stdin."),
+    "classify": ("bot.cli_classify:classify",
+                 "Tell which intent a message is about (answer / clarify / unknown), as JSON."),
+    "diagnose": ("bot.cli_chat:diagnose",
+                 "Recognise one message and print the first question or remedy."),
+    "rules": ("bot.cli_rules:rules", "Check, show and draw the rules file."),
+    "slack": ("bot.cli_slack:slack", "Run the Slack bot (over HTTP or Socket Mode)."),
 }
 
 
-class LazyGroup(click.Group):
-    """A click group whose subcommands are imported on first use."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(SUBCOMMANDS)
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = SUBCOMMANDS.get(cmd_name)
-        if target is None:
-            return None
-        module_name, attribute = target.split(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as err:
-            if err.name != module_name:
-                raise
-            return None  # not built yet in this checkout
-        return getattr(module, attribute)
+class CliError(Exception):
+    """A failure the user can fix (bad setting, unreadable file): one ``Error:`` line, exit 1."""
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="keyhelp")
-def main() -> None:
-    """keyhelp: troubleshoot Microsoft product-key redemption errors (Intune, EMS)."""
+class _Version(argparse.Action):
+    """``--version``; importlib.metadata is imported only when asked, it is slow to load."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        from importlib.metadata import version
+
+        print(f"keyhelp, version {version('keyhelp')}")
+        parser.exit()
+
+
+def file_path(value: str) -> str:
+    """An argparse type for a file that may not exist yet but must not be a directory."""
+    if os.path.isdir(value):
+        raise argparse.ArgumentTypeError(f"'{value}' is a directory")
+    return value
+
+
+def add_rules_option(parser: argparse.ArgumentParser) -> None:
+    """``--rules FILE``, the same for every command that reads the rules."""
+    parser.add_argument("--rules", metavar="FILE", type=file_path,
+                        help="Rules file (default: $KEYHELP_RULES, else the shipped one).")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="keyhelp",
+        description="keyhelp: troubleshoot Microsoft product-key redemption errors (Intune, EMS).",
+        epilog="Run 'keyhelp COMMAND --help' for a command's options.")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
+    commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND",
+                                     required=True)
+    for name, (_, summary) in SUBCOMMANDS.items():
+        # placeholders for help and choice checking; the real parser is in the command's module
+        commands.add_parser(name, help=summary, add_help=False)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int | None:
+    """Run one subcommand; its return value (or 1 after a ``CliError``) is the exit status."""
+    args = sys.argv[1:] if argv is None else argv
+    command = _parser().parse_args(args[:1]).command
+    module_name, function = SUBCOMMANDS[command][0].split(":")
+    entry = getattr(importlib.import_module(module_name), function)
+    try:
+        return entry(args[1:])
+    except CliError as err:
+        print(f"Error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nAborted!", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # The reader went away (`keyhelp rules graph | head`): stop quietly, as in a pipeline.
+        # stdout is pointed at /dev/null so the interpreter's final flush cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1

@@ -9,11 +9,12 @@ Examples::
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from typing import TYPE_CHECKING
 
-import click
+from bot.cli import CliError, add_rules_option
 
 if TYPE_CHECKING:
     from bot.assistant import Assistant
@@ -31,42 +32,47 @@ def _assistant(rules: str | None, *, with_store: bool) -> Assistant:
         settings = Settings.from_env(rules=rules)
         return Assistant.from_settings(settings, with_store=with_store)
     except RulesError as err:
-        raise click.ClickException(f"{err}\n{err.report()}\n"
-                                   "Fix the rules file (keyhelp rules check) and retry.") from None
+        raise CliError(f"{err}\n{err.report()}\n"
+                       "Fix the rules file (keyhelp rules check) and retry.") from None
     except (ValueError, OSError) as err:
-        raise click.ClickException(str(err)) from None
+        raise CliError(str(err)) from None
 
 
 def _print(replies: list, channel: str = "cli") -> None:
+    """Each reply, then a blank line; flushed so a reader on a pipe sees the question now."""
     from bot.render import render
 
     for reply in replies:
-        click.echo(render(reply, channel).text)
-        click.echo()
+        print(render(reply, channel).text, end="\n\n", flush=True)
 
 
-@click.command()
-@click.option("--lang", default=None,
-              help="Reply language (a locale of the rules file, e.g. ja, en).")
-@click.option("--rules", type=click.Path(dir_okay=False), default=None,
-              help="Rules file (default: $KEYHELP_RULES, else the shipped one).")
-@click.option("--conversation", "conversation_id", default=None,
-              help="Continue this conversation (its id is printed when a chat starts).")
-def chat(lang: str | None, rules: str | None, conversation_id: str | None) -> None:
-    """Talk to keyhelp in the terminal; answers can also be piped on stdin, one per line."""
-    assistant = _assistant(rules, with_store=True)
+def chat(argv: list[str]) -> None:
+    """`keyhelp chat`: a conversation kept in the store, so it can be resumed by its id."""
+    parser = argparse.ArgumentParser(
+        prog="keyhelp chat",
+        description="Talk to keyhelp in the terminal; answers can also be piped on stdin, "
+                    "one per line.")
+    parser.add_argument("--lang", metavar="LOCALE",
+                        help="Reply language (a locale of the rules file, e.g. ja, en).")
+    add_rules_option(parser)
+    parser.add_argument("--conversation", dest="conversation_id", metavar="ID",
+                        help="Continue this conversation (its id is printed when a chat starts).")
+    args = parser.parse_args(argv)
+    lang, conversation_id = args.lang, args.conversation_id
+    assistant = _assistant(args.rules, with_store=True)
     assistant.watcher.install_sighup()  # `kill -HUP` re-reads the rules; edits are seen anyway
-    if lang is not None and lang not in assistant.brain.knowledge.locale_ids:
-        raise click.BadParameter(
-            f"{lang!r} is not a locale of the rules file; one of: "
-            + ", ".join(assistant.brain.knowledge.locale_ids), param_hint="--lang")
+    locales = assistant.brain.knowledge.locale_ids
+    if lang is not None and lang not in locales:
+        assistant.close()
+        parser.error(f"argument --lang: {lang!r} is not a locale of the rules file; one of: "
+                     + ", ".join(locales))
     resuming = conversation_id is not None and assistant.store is not None \
         and assistant.store.load(conversation_id) is not None
     import uuid  # here: `keyhelp diagnose` does not pay for it
 
     conversation_id = conversation_id or f"cli-{uuid.uuid4().hex[:12]}"
-    click.echo(f"(conversation {conversation_id}; continue it later with "
-               f"--conversation {conversation_id})", err=True)
+    print(f"(conversation {conversation_id}; continue it later with "
+          f"--conversation {conversation_id})", file=sys.stderr)
     if resuming:
         _print(assistant.handle(conversation_id, action="lang:" + lang) if lang
                else assistant.handle(conversation_id))
@@ -76,7 +82,7 @@ def chat(lang: str | None, rules: str | None, conversation_id: str | None) -> No
     try:
         while True:
             if interactive:
-                click.echo("> ", nl=False)
+                print("> ", end="", flush=True)
             line = sys.stdin.readline()
             if not line:
                 break
@@ -87,24 +93,29 @@ def chat(lang: str | None, rules: str | None, conversation_id: str | None) -> No
                 break
             _print(assistant.handle(conversation_id, text=text))
     except KeyboardInterrupt:
-        click.echo()
+        print()
     finally:
         assistant.close()
 
 
-@click.command()
-@click.argument("text")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
-@click.option("--lang", default=None, help="Reply language (default: the message's language).")
-@click.option("--rules", type=click.Path(dir_okay=False), default=None,
-              help="Rules file (default: $KEYHELP_RULES, else the shipped one).")
-def diagnose(text: str, as_json: bool, lang: str | None, rules: str | None) -> None:
-    """Recognise one message and print the first question or remedy (no conversation kept)."""
+def diagnose(argv: list[str]) -> None:
+    """`keyhelp diagnose`: one message in, the first step out; nothing stored."""
+    parser = argparse.ArgumentParser(
+        prog="keyhelp diagnose",
+        description="Recognise one message and print the first question or remedy "
+                    "(no conversation kept).")
+    parser.add_argument("text", metavar="TEXT", help="The error message, whole or in part.")
+    parser.add_argument("--json", dest="as_json", action="store_true",
+                        help="Print one JSON object instead of text.")
+    parser.add_argument("--lang", metavar="LOCALE",
+                        help="Reply language (default: the message's language).")
+    add_rules_option(parser)
+    args = parser.parse_args(argv)
     from bot.render import render
 
-    assistant = _assistant(rules, with_store=False)
-    result = assistant.diagnose(text, lang=lang)
-    if as_json:
+    assistant = _assistant(args.rules, with_store=False)
+    result = assistant.diagnose(args.text, lang=args.lang)
+    if args.as_json:
         replies = []
         for reply in result.replies:
             rendered = render(reply, "cli")
@@ -112,11 +123,10 @@ def diagnose(text: str, as_json: bool, lang: str | None, rules: str | None) -> N
                             "choices": [{"value": v, "label": label}
                                         for v, label in rendered.choices],
                             "links": [{"url": u, "label": label} for u, label in rendered.links]})
-        click.echo(json.dumps({"recognition": result.recognition.to_json(), "replies": replies,
-                               "rules": list(result.fired)}, ensure_ascii=False))
+        print(json.dumps({"recognition": result.recognition.to_json(), "replies": replies,
+                          "rules": list(result.fired)}, ensure_ascii=False))
         return
     recognition = result.recognition
-    click.echo(f"intent: {recognition.intent or '-'}  action: {recognition.action}  "
-               f"confidence: {recognition.confidence:.2f}  lang: {recognition.lang}")
-    click.echo()
+    print(f"intent: {recognition.intent or '-'}  action: {recognition.action}  "
+          f"confidence: {recognition.confidence:.2f}  lang: {recognition.lang}", end="\n\n")
     _print(list(result.replies))

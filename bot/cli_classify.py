@@ -8,14 +8,14 @@ Example::
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
-import click
-
+from bot.cli import CliError, add_rules_option
 from bot.loader import load_knowledge
 from bot.paths import rules_path
 from bot.problems import RulesError
@@ -28,10 +28,10 @@ def _recogniser(rules: str | None) -> Recogniser:
     try:
         return Recogniser(load_knowledge(Path(path)))
     except RulesError as err:
-        raise click.ClickException(f"the rules file has problems (fix them, then run "
-                                   f"`keyhelp rules check`):\n{err.report()}") from err
+        raise CliError(f"the rules file has problems (fix them, then run "
+                       f"`keyhelp rules check`):\n{err.report()}") from err
     except OSError as err:
-        raise click.ClickException(f"cannot read rules file {path}: {err.strerror}") from err
+        raise CliError(f"cannot read rules file {path}: {err.strerror}") from err
 
 
 def classify_line(recogniser: Recogniser, line: bytes) -> dict[str, Any]:
@@ -77,27 +77,29 @@ def run_jsonl(recogniser: Recogniser, stdin: io.BufferedIOBase, stdout: io.TextI
     stdout.flush()
 
 
-@click.command()
-@click.argument("text", required=False)
-@click.option("--jsonl", is_flag=True,
-              help="Read JSON objects with \"text\" from stdin, one a line.")
-@click.option("--rules", type=click.Path(dir_okay=False), default=None,
-              help="Rules file (default: $KEYHELP_RULES, else the shipped one).")
-def classify(text: str | None, jsonl: bool, rules: str | None) -> None:
-    """Tell which intent a message is about (answer / clarify / unknown), as JSON."""
-    if jsonl == (text is not None):
-        raise click.UsageError("give either TEXT or --jsonl")
-    recogniser = _recogniser(rules)
+def classify(argv: list[str]) -> None:
+    """`keyhelp classify`: what the evaluation runs; UTF-8 JSON out whatever the locale."""
+    parser = argparse.ArgumentParser(
+        prog="keyhelp classify",
+        description="Tell which intent a message is about (answer / clarify / unknown), as JSON.")
+    parser.add_argument("text", metavar="TEXT", nargs="?", help="The message to classify.")
+    parser.add_argument("--jsonl", action="store_true",
+                        help='Read JSON objects with "text" from stdin, one a line.')
+    add_rules_option(parser)
+    args = parser.parse_args(argv)
+    if args.jsonl == (args.text is not None):
+        parser.error("give either TEXT or --jsonl")
+    recogniser = _recogniser(args.rules)
     out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n",
                            line_buffering=False, write_through=False)
     try:
-        if jsonl:
+        if args.jsonl:
             try:
                 run_jsonl(recogniser, sys.stdin.buffer, out)
             except OSError as err:
-                raise click.ClickException(f"cannot read stdin: {err}") from err
+                raise CliError(f"cannot read stdin: {err}") from err
         else:
-            result = recogniser.classify(text or "").to_json()
+            result = recogniser.classify(args.text).to_json()
             out.write(json.dumps(result, ensure_ascii=False) + "\n")
     finally:
         out.flush()

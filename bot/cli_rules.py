@@ -1,80 +1,109 @@
-"""`keyhelp rules …`: check, show and draw the rules file, for the helpdesk lead who edits it."""
+"""`keyhelp rules …`: check, show and draw the rules file, for the helpdesk lead who edits it.
+
+Example::
+
+    keyhelp rules check
+    keyhelp rules show key-invalid --lang ja
+    keyhelp rules graph key-invalid --format dot
+"""
 
 from __future__ import annotations
 
+import argparse
+import sys
 from pathlib import Path
 
-import click
-
+from bot.cli import add_rules_option, file_path
 from bot.graph import to_dot, to_mermaid
 from bot.knowledge import Intent, Knowledge, Target
 from bot.loader import check_rules
 from bot.paths import rules_path
-
-RULES_OPTION = click.option(
-    "--rules", "rules_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    help="Rules file (default: $KEYHELP_RULES, else the shipped one).",
-)
 
 
 def _load_or_exit(path: Path) -> Knowledge:
     knowledge, problems = check_rules(path)
     if problems or knowledge is None:
         for problem in problems:
-            click.echo(str(problem), err=True)
+            print(problem, file=sys.stderr)
         raise SystemExit(1)
     return knowledge
 
 
-def _pick_lang(knowledge: Knowledge, lang: str | None) -> str:
+def _pick_lang(parser: argparse.ArgumentParser, knowledge: Knowledge, lang: str | None) -> str:
     if lang is None:
         return knowledge.default_locale
     if lang not in knowledge.locale_ids:
         choices = ", ".join(knowledge.locale_ids)
-        raise click.BadParameter(f"'{lang}' is not a locale of {knowledge.source} "
-                                 f"(choose from {choices})", param_hint="--lang")
+        parser.error(f"argument --lang: '{lang}' is not a locale of {knowledge.source} "
+                     f"(choose from {choices})")
     return lang
 
 
-def _pick_intent(knowledge: Knowledge, intent_id: str) -> Intent:
+def _pick_intent(parser: argparse.ArgumentParser, knowledge: Knowledge, intent_id: str) -> Intent:
     if intent_id not in knowledge.intents:
-        raise click.BadParameter(f"no intent '{intent_id}' (known: {', '.join(knowledge.intents)})",
-                                 param_hint="INTENT")
+        parser.error(f"argument INTENT: no intent '{intent_id}' "
+                     f"(known: {', '.join(knowledge.intents)})")
     return knowledge.intents[intent_id]
 
 
-@click.group()
-def rules() -> None:
-    """Check, show and draw the rules file."""
+def rules(argv: list[str]) -> int | None:
+    """`keyhelp rules check|show|graph`; each handler gets its own parser for usage errors."""
+    parser = argparse.ArgumentParser(prog="keyhelp rules",
+                                     description="Check, show and draw the rules file.")
+    commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND",
+                                     required=True)
+    summary = "Validate FILE (default: the rules in use); list every problem as FILE:LINE:COLUMN."
+    check_parser = commands.add_parser("check", help=summary, description=summary)
+    check_parser.add_argument("file", metavar="FILE", nargs="?", type=file_path,
+                              help="Rules file to check.")
+    check_parser.set_defaults(run=check)
+
+    summary = "Print one intent: its messages, cues, causes and diagnosis flow."
+    show_parser = commands.add_parser("show", help=summary, description=summary)
+    show_parser.add_argument("intent_id", metavar="INTENT", help="Intent id, e.g. key-invalid.")
+    show_parser.add_argument("--lang", metavar="LOCALE",
+                             help="Locale to show (default: the file's default).")
+    add_rules_option(show_parser)
+    show_parser.set_defaults(run=show)
+
+    summary = "Draw the diagnosis flow of INTENT (default: every intent)."
+    graph_parser = commands.add_parser("graph", help=summary, description=summary)
+    graph_parser.add_argument("intent_id", metavar="INTENT", nargs="?",
+                              help="Intent id (default: every intent).")
+    graph_parser.add_argument("--format", dest="fmt", choices=["mermaid", "dot"],
+                              default="mermaid", help="Diagram language (default: %(default)s).")
+    graph_parser.add_argument("--lang", metavar="LOCALE",
+                              help="Locale of the labels (default: the file's default).")
+    add_rules_option(graph_parser)
+    graph_parser.set_defaults(run=graph)
+
+    args = parser.parse_args(argv)
+    return args.run(args, commands.choices[args.command])
 
 
-@rules.command()
-@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
-def check(file: Path | None) -> None:
-    """Validate FILE (default: the rules in use); list every problem as FILE:LINE:COLUMN."""
-    path = file or rules_path()
+def check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Every problem on stdout (one FILE:LINE:COLUMN line each), the count on stderr."""
+    path = rules_path(args.file)
     knowledge, problems = check_rules(path)
     if problems or knowledge is None:
         for problem in problems:
-            click.echo(str(problem))
-        click.echo(f"{path}: {len(problems)} problem{'s' if len(problems) != 1 else ''}", err=True)
-        raise SystemExit(1)
+            print(problem)
+        print(f"{path}: {len(problems)} problem{'s' if len(problems) != 1 else ''}",
+              file=sys.stderr)
+        return 1
     questions = sum(len(i.questions) for i in knowledge.intents.values())
     remedies = sum(len(i.remedies) for i in knowledge.intents.values())
-    click.echo(f"{path}: clean — {len(knowledge.intents)} intents, {questions} questions, "
-               f"{remedies} remedies, {len(knowledge.outcomes)} outcomes, "
-               f"locales {', '.join(knowledge.locale_ids)}")
+    print(f"{path}: clean — {len(knowledge.intents)} intents, {questions} questions, "
+          f"{remedies} remedies, {len(knowledge.outcomes)} outcomes, "
+          f"locales {', '.join(knowledge.locale_ids)}")
+    return 0
 
 
-@rules.command()
-@click.argument("intent_id", metavar="INTENT")
-@click.option("--lang", default=None, help="Locale to show (default: the file's default).")
-@RULES_OPTION
-def show(intent_id: str, lang: str | None, rules_file: Path | None) -> None:
-    """Print one intent: its messages, cues, causes and diagnosis flow."""
-    knowledge = _load_or_exit(rules_path(rules_file))
-    lang = _pick_lang(knowledge, lang)
-    intent = _pick_intent(knowledge, intent_id)
+def show(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """The intent as a tree, so an author can read the whole flow without the YAML."""
+    knowledge = _load_or_exit(rules_path(args.rules))
+    lang = _pick_lang(parser, knowledge, args.lang)
+    intent = _pick_intent(parser, knowledge, args.intent_id)
     fallback = knowledge.default_locale
     out = [f"{intent.id} ({intent.kind}): {intent.title.get(lang, fallback)}", "", "Messages:"]
     out += [f"  - {m.get(lang, fallback)}" for m in intent.messages] or ["  (none: a topic)"]
@@ -82,7 +111,7 @@ def show(intent_id: str, lang: str | None, rules_file: Path | None) -> None:
     out += [f"  {c.id}: {c.text.get(lang, fallback)}" for c in intent.causes.values()]
     out += ["", "Flow:"]
     out += _flow_lines(knowledge, intent, intent.start, lang, depth=1)
-    click.echo("\n".join(out))
+    print("\n".join(out))
 
 
 def _flow_lines(knowledge: Knowledge, intent: Intent, target: Target, lang: str,
@@ -110,17 +139,11 @@ def _flow_lines(knowledge: Knowledge, intent: Intent, target: Target, lang: str,
     return [f"{pad}= {target.id}{tag}: {outcome.text.get(lang, fallback)}"]
 
 
-@rules.command()
-@click.argument("intent_id", metavar="[INTENT]", required=False)
-@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot"]), default="mermaid",
-              show_default=True)
-@click.option("--lang", default=None, help="Locale of the labels (default: the file's default).")
-@RULES_OPTION
-def graph(intent_id: str | None, fmt: str, lang: str | None, rules_file: Path | None) -> None:
-    """Draw the diagnosis flow of INTENT (default: every intent)."""
-    knowledge = _load_or_exit(rules_path(rules_file))
-    lang = _pick_lang(knowledge, lang)
-    intents = ([_pick_intent(knowledge, intent_id)] if intent_id
+def graph(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """Mermaid (for Markdown, as in the README) or Graphviz dot of one intent or all."""
+    knowledge = _load_or_exit(rules_path(args.rules))
+    lang = _pick_lang(parser, knowledge, args.lang)
+    intents = ([_pick_intent(parser, knowledge, args.intent_id)] if args.intent_id
                else list(knowledge.intents.values()))
-    render = to_mermaid if fmt == "mermaid" else to_dot
-    click.echo(render(knowledge, intents, lang), nl=False)
+    render = to_mermaid if args.fmt == "mermaid" else to_dot
+    print(render(knowledge, intents, lang), end="")

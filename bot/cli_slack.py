@@ -8,12 +8,14 @@ Example::
 
 from __future__ import annotations
 
+import argparse
 import logging
 import signal
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import click
+from bot.cli import CliError
 
 if TYPE_CHECKING:
     from bot.slack.app import SlackBot
@@ -41,28 +43,63 @@ def _build(mode: str) -> tuple[SlackSettings, SlackBot]:
         settings = SlackSettings.from_env(mode=mode)
         return settings, build_bot(settings=settings)
     except SettingsError as err:
-        raise click.ClickException(str(err)) from None
+        raise CliError(str(err)) from None
     except (OSError, ValueError) as err:  # unreadable rules file or database
-        raise click.ClickException(f"cannot start: {err}") from None
+        raise CliError(f"cannot start: {err}") from None
 
 
 def _interrupt(*_: object) -> None:
     raise KeyboardInterrupt
 
 
-@click.group()
-def slack() -> None:
-    """Run the Slack bot (settings from SLACK_* and KEYHELP_* environment variables)."""
+def _int_range(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: an integer in ``low..high``, else a message naming the range."""
+
+    def convert(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{value}' is not a valid integer") from None
+        if not low <= number <= high:
+            raise argparse.ArgumentTypeError(f"{number} is not in the range {low}..{high}")
+        return number
+
+    return convert
 
 
-@slack.command()
-@click.option("--port", type=click.IntRange(0, 65535), default=3000, show_default=True,
-              help="Port for /slack/events and /healthz.")
-@click.option("--host", default="0.0.0.0", show_default=True, help="Interface to listen on.")
-@click.option("--threads", type=click.IntRange(1, 256), default=4, show_default=True,
-              help="HTTP worker threads.")
-@click.option("-v", "--verbose", is_flag=True, help="Debug logging (payloads are never logged).")
-def serve(port: int, host: str, threads: int, verbose: bool) -> None:
+def slack(argv: list[str]) -> None:
+    """`keyhelp slack serve|socket`: the two ways Slack can reach the bot."""
+    parser = argparse.ArgumentParser(
+        prog="keyhelp slack",
+        description="Run the Slack bot (settings from SLACK_* and KEYHELP_* environment "
+                    "variables).")
+    commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND",
+                                     required=True)
+    verbose_help = "Debug logging (payloads are never logged)."
+
+    summary = "HTTP mode: events, commands and interactivity on /slack/events (waitress)."
+    serve_parser = commands.add_parser("serve", help=summary, description=summary)
+    serve_parser.add_argument("--port", metavar="N", type=_int_range(0, 65535), default=3000,
+                              help="Port for /slack/events and /healthz "
+                                   "(default: %(default)s; 0..65535).")
+    serve_parser.add_argument("--host", default="0.0.0.0",
+                              help="Interface to listen on (default: %(default)s).")
+    serve_parser.add_argument("--threads", metavar="N", type=_int_range(1, 256), default=4,
+                              help="HTTP worker threads (default: %(default)s; 1..256).")
+    serve_parser.add_argument("-v", "--verbose", action="store_true", help=verbose_help)
+
+    summary = "Socket Mode: connect out to Slack over a websocket (no public URL needed)."
+    socket_parser = commands.add_parser("socket", help=summary, description=summary)
+    socket_parser.add_argument("-v", "--verbose", action="store_true", help=verbose_help)
+
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        serve(port=args.port, host=args.host, threads=args.threads, verbose=args.verbose)
+    else:
+        socket(verbose=args.verbose)
+
+
+def serve(*, port: int, host: str, threads: int, verbose: bool) -> None:
     """HTTP mode: events, commands and interactivity on /slack/events (waitress)."""
     _configure_logging(verbose)
     # Threads waiting on sockets and SQLite get the GIL back sooner than the default 5 ms:
@@ -75,21 +112,19 @@ def serve(port: int, host: str, threads: int, verbose: bool) -> None:
     try:
         server = HttpServer(wsgi=wsgi, host=host, port=port, threads=threads)
     except OSError as err:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {err.strerror}") from None
+        raise CliError(f"cannot listen on {host}:{port}: {err.strerror}") from None
     signal.signal(signal.SIGTERM, _interrupt)  # waitress stops cleanly on KeyboardInterrupt
-    click.echo(f"keyhelp: listening on http://{host}:{server.port}/slack/events", err=True)
+    print(f"keyhelp: listening on http://{host}:{server.port}/slack/events", file=sys.stderr)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         bot.close()
-    click.echo("keyhelp: stopped", err=True)
+    print("keyhelp: stopped", file=sys.stderr)
 
 
-@slack.command()
-@click.option("-v", "--verbose", is_flag=True, help="Debug logging (payloads are never logged).")
-def socket(verbose: bool) -> None:
+def socket(*, verbose: bool) -> None:
     """Socket Mode: connect out to Slack over a websocket (no public URL needed)."""
     _configure_logging(verbose)
     settings, bot = _build("socket")
@@ -102,8 +137,8 @@ def socket(verbose: bool) -> None:
         runner.connect()
     except Exception as err:  # any failure to connect is one line for the operator
         bot.close()
-        raise click.ClickException(f"cannot connect to Slack: {describe(err)}") from None
-    click.echo("keyhelp: connected over Socket Mode", err=True)
+        raise CliError(f"cannot connect to Slack: {describe(err)}") from None
+    print("keyhelp: connected over Socket Mode", file=sys.stderr)
     try:
         runner.wait()
     except KeyboardInterrupt:
@@ -111,4 +146,4 @@ def socket(verbose: bool) -> None:
     finally:
         runner.close()
         bot.close()
-    click.echo("keyhelp: stopped", err=True)
+    print("keyhelp: stopped", file=sys.stderr)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 DB_ENV = "KEYHELP_DB"
 IDLE_ENV = "KEYHELP_IDLE_HOURS"
@@ -22,8 +22,7 @@ DEFAULT_IDLE_HOURS = 24.0
 HISTORY_LINES = 20  # transcript lines kept per conversation (for the escalation summary)
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """Everything configurable about a running keyhelp; built by ``from_env``."""
 
     db_path: Path

@@ -21,8 +21,7 @@ import contextlib
 import itertools
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from durable.engine import Host
 
@@ -48,8 +47,7 @@ _LOCK = threading.Lock()
 DECISIONS_KEPT = 4096
 
 
-@dataclass(frozen=True)
-class Facts:
+class Facts(NamedTuple):
     """One turn as the engine sees it: the conversation state plus the event, all flat strings."""
 
     event: str  # message | answer | key | solved | unsolved | why | restart
@@ -64,8 +62,7 @@ class Facts:
     lang: str = ""
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """A compiled rule: its durable condition and what it means when it wins."""
 
     name: str
@@ -77,8 +74,7 @@ class Rule:
     answer: str = ""  # the answer a step rule stands for (recorded in the conversation)
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
     """The winning rule's effect, plus every rule that fired this turn (for "why?")."""
 
     effect: Effect
@@ -190,7 +186,7 @@ class Engine:
             self._fired = []
             try:
                 state = self._host.assert_fact(
-                    self.ruleset, {**vars(facts), "sid": sid, "id": sid, "turn": 1})
+                    self.ruleset, {**facts._asdict(), "sid": sid, "id": sid, "turn": 1})
             except BaseException:
                 # A rejected fact may leave no session (delete then fails with code 309);
                 # the original error is the one worth reporting.

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from bot.knowledge import KeyFormat
 
@@ -24,8 +23,7 @@ _SEP = r"[ \t\-\u2010-\u2015\u2212\u30fc\uff70.·_/]{1,3}"
 _ALNUM = "A-Za-z0-9"
 
 
-@dataclass(frozen=True)
-class Suspect:
+class Suspect(NamedTuple):
     """A key character outside the alphabet, with the characters it was probably meant to be."""
 
     position: int  # 1-based among the key's characters (separators not counted)
@@ -33,8 +31,7 @@ class Suspect:
     suggestions: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class KeyCheck:
+class KeyCheck(NamedTuple):
     """What can be said about a pasted key without keeping it: its masked form and its flaws."""
 
     masked: str
@@ -48,17 +45,12 @@ class KeyCheck:
         return self.well_formed and not self.suspicious
 
 
-@dataclass(frozen=True)
-class _Patterns:
-    """Key-shaped regexes built from one key format."""
+class _Patterns(NamedTuple):
+    """Key-shaped regexes built from one key format; iterating gives them most certain first."""
 
     uniform: re.Pattern[str]  # exact groups, one separator used throughout: tried first
     grouped: re.Pattern[str]
     lenient: re.Pattern[str]
-
-    def __iter__(self) -> Iterator[re.Pattern[str]]:
-        """The three patterns, most certain first."""
-        return iter((self.uniform, self.grouped, self.lenient))
 
 
 @lru_cache(maxsize=8)

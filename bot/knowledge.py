@@ -1,15 +1,16 @@
 """The loaded knowledge base: immutable, typed, read by every other part of keyhelp.
 
 Built only by ``bot.loader`` from a validated rules file; nothing here knows YAML.
+The records are ``NamedTuple``s, not dataclasses: a frozen dataclass compiles six methods when
+its module is imported (about 1 ms each class here), and every ``keyhelp`` start pays for it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, NamedTuple
 
 StepKind = Literal["ask", "remedy", "outcome"]
 STEP_KINDS: tuple[StepKind, ...] = ("ask", "remedy", "outcome")
@@ -21,8 +22,10 @@ def frozen_map(items: Mapping | None = None) -> Mapping:
     return MappingProxyType(dict(items or {}))
 
 
-@dataclass(frozen=True)
-class Localized:
+EMPTY: Mapping = frozen_map()  # a shared default: read-only, so sharing it is safe
+
+
+class Localized(NamedTuple):
     """One text in every declared locale, e.g. ``Localized({"ja": "…", "en": "…"})``."""
 
     texts: Mapping[str, str]
@@ -35,12 +38,8 @@ class Localized:
             return self.texts[fallback]
         return next(iter(self.texts.values()), "")
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.texts)
 
-
-@dataclass(frozen=True)
-class Locale:
+class Locale(NamedTuple):
     """A reply language; ``script`` is a regex character class that marks text written in it."""
 
     id: str
@@ -48,8 +47,7 @@ class Locale:
     script: str | None
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     """A named support link with a label per locale."""
 
     id: str
@@ -57,8 +55,7 @@ class Link:
     label: Localized
 
 
-@dataclass(frozen=True)
-class KeyFormat:
+class KeyFormat(NamedTuple):
     """Shape of a product key and the characters it may contain (data, not code)."""
 
     alphabet: str
@@ -72,8 +69,7 @@ class KeyFormat:
         return self.groups * self.group_size
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """Where a step leads: ask a question, give a remedy, or end with an outcome."""
 
     kind: StepKind
@@ -83,8 +79,7 @@ class Target:
         return f"{self.kind}:{self.id}"
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """A choice at a question. ``when`` names an automatic check result that selects it."""
 
     id: str
@@ -93,8 +88,7 @@ class Answer:
     when: str | None = None
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(NamedTuple):
     """A question that tells causes apart; each answer leads on."""
 
     id: str
@@ -107,16 +101,14 @@ class Question:
         return next((a for a in self.answers if a.id == answer_id), None)
 
 
-@dataclass(frozen=True)
-class Cause:
+class Cause(NamedTuple):
     """A possible reason behind an error message."""
 
     id: str
     text: Localized
 
 
-@dataclass(frozen=True)
-class Remedy:
+class Remedy(NamedTuple):
     """Advice to try; ``if_unsolved`` is where "no, still broken" leads (default: escalate)."""
 
     id: str
@@ -125,8 +117,7 @@ class Remedy:
     if_unsolved: Target | None = None
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """A conversation end. ``escalate`` means a human takes over."""
 
     id: str
@@ -135,8 +126,7 @@ class Outcome:
     escalate: bool = False
 
 
-@dataclass(frozen=True)
-class Intent:
+class Intent(NamedTuple):
     """One error message or guidance topic, with its diagnosis flow."""
 
     id: str
@@ -150,8 +140,7 @@ class Intent:
     remedies: Mapping[str, Remedy]
 
 
-@dataclass(frozen=True)
-class CueGroup:
+class CueGroup(NamedTuple):
     """Phrases that point at several intents at once (the user must pick), or at none."""
 
     id: str
@@ -159,8 +148,7 @@ class CueGroup:
     cues: Mapping[str, tuple[str, ...]]
 
 
-@dataclass(frozen=True)
-class Knowledge:
+class Knowledge(NamedTuple):
     """Everything the rules file says, validated and frozen."""
 
     version: int
@@ -172,8 +160,8 @@ class Knowledge:
     outcomes: Mapping[str, Outcome]
     intents: Mapping[str, Intent]
     fallback_links: tuple[str, ...] = ()  # offered when keyhelp cannot help
-    ambiguities: Mapping[str, CueGroup] = field(default_factory=frozen_map)
-    out_of_scope: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
+    ambiguities: Mapping[str, CueGroup] = EMPTY
+    out_of_scope: Mapping[str, tuple[str, ...]] = EMPTY
 
     @property
     def locale_ids(self) -> tuple[str, ...]:

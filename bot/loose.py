@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
-
-from rapidfuzz import fuzz, process
+from functools import cache, lru_cache
 
 from bot.phrases import Hit, Phrase
 
@@ -30,11 +28,19 @@ _SUFFIXES = ("ingly", "edly", "ing", "ied", "ed", "es", "ly", "s", "e")
 _NEGATABLE = frozenset({"is", "are", "was", "were", "do", "does", "did", "could", "would",
                         "should", "has", "have", "had", "ca", "wo", "must", "need", "ai"})
 _SPELLED = {"cannot": ("can", "not"), "cant": ("can", "not"), "wont": ("will", "not")}
-_PARTICLE = re.compile(r"(?<=[\u30a0-\u30ff\u3400-\u9fff])[がはを](?=[\u3040-\u9fff])")
 _NEGATIVE_END = re.compile(r"(?:ありません|なかった|ません|ない|ず)$")
 _NEGATIVE_START = re.compile(r"な[いかくけ]|ませ|ず|ありませ")
 MIN_DENSE_STEM = 3  # characters a Japanese phrase must keep to be matched loosely
 WORD_CUTOFF = 75  # a typo-matched phrase must find each of its words at least this well
+
+
+@cache
+def _particle() -> re.Pattern[str]:
+    """A topic/subject/object particle between kanji or katakana words (dropped when stemming).
+
+    Compiled on first use: wide character classes take milliseconds to compile.
+    """
+    return re.compile(r"(?<=[\u30a0-\u30ff\u3400-\u9fff])[がはを](?=[\u3040-\u9fff])")
 
 
 @lru_cache(maxsize=8192)
@@ -63,6 +69,8 @@ def words_found(phrase: str, views: tuple[str, str]) -> bool:
     """Every word of a latin phrase (of 3+ letters) is in the text, typos allowed."""
     # a typo match of a whole phrase can hide a different word: "where do i put" in
     # "where do i register", "key not working" in "display is not working"
+    from rapidfuzz import fuzz, process  # on first use, like bot.phrases.partial_ratio
+
     text = views[0].split()
     return all(word in views[1] or process.extractOne(word, text, scorer=fuzz.ratio,
                                                       score_cutoff=WORD_CUTOFF)
@@ -80,7 +88,7 @@ class LooseIndex:
             if phrase.sources == {"oos"}:
                 continue  # out-of-scope phrases are exact ones ("valid keys" ≠ "a valid key")
             if phrase.dense:
-                bare = _PARTICLE.sub("", phrase.text)
+                bare = _particle().sub("", phrase.text)
                 stem_ = _NEGATIVE_END.sub("", bare)
                 if len(stem_) >= MIN_DENSE_STEM and (stem_ != phrase.text):
                     self._dense.setdefault(stem_[:2], []).append((stem_, stem_ != bare, phrase))
@@ -104,7 +112,7 @@ class LooseIndex:
     def _match_dense(self, dense: str, found: dict[int, float], hits: dict[int, Hit]) -> None:
         if not self._dense or dense.isascii():
             return
-        bare = _PARTICLE.sub("", dense)
+        bare = _particle().sub("", dense)
         starts = {bare[i:i + 2] for i in range(len(bare) - 1)}
         for start in starts & self._dense.keys():
             for stem_, negative, phrase in self._dense[start]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.keys import KeyCheck, find_key
 from bot.knowledge import Knowledge
@@ -33,8 +33,7 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "‛": "'", "`": "'", "´": "'"
 _SPACE = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
-class Normalised:
+class Normalised(NamedTuple):
     """A message as later stages may see it: key masked, markup gone, folded for matching."""
 
     original_masked: str  # the user's text with any key masked (safe to store/show)

@@ -11,23 +11,31 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import chain
-
-from rapidfuzz import fuzz
+from typing import NamedTuple
 
 from bot.knowledge import Knowledge
 from bot.normalise import fold
 
 OUT_OF_SCOPE = ""
-# Characters of scripts written without spaces between words (CJK, kana, full-width forms):
-# phrases containing them are matched on the text with every space removed.
-_WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f"
-                   r"\uff00-\uff60\uffe0-\uffe6]")
 _LATIN = re.compile(r"[a-z]")
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 _NON_WORD = re.compile(r"[\W_]+")
 _SCRIPT_EDGE = re.compile(r"(?<=[a-z0-9])(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])(?=[a-z0-9])")
 _CLAUSE_END = re.compile(r"[。．.!?！？:：;；\n、,，]|\s+-\s+")
+
+
+@cache
+def _wide() -> re.Pattern[str]:
+    """Characters of scripts written without spaces between words (CJK, kana, full-width forms):
+    phrases containing them are matched on the text with every space removed.
+
+    Compiled on first use: a class this wide takes ~5 ms to compile, longer than recognising
+    a pasted message exactly, which never needs it.
+    """
+    return re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f"
+                      r"\uff00-\uff60\uffe0-\uffe6]")
 
 WINDOW = 3000  # characters of a message matched: bounds the work on huge inputs
 FUZZY_MIN_SPACED = 12  # shorter latin phrases must appear exactly (typos in short words mislead)
@@ -56,12 +64,12 @@ def dense_view(spaced: str) -> str:
 
 def is_dense(phrase: str) -> bool:
     """Written in a script without spaces between words, so matched on the dense view."""
-    return bool(_WIDE.search(phrase))
+    return bool(_wide().search(phrase))
 
 
 def weight_of(phrase: str) -> float:
     """Longer phrases are more specific: a wide character counts like 2.5 latin ones."""
-    wide = len(_WIDE.findall(phrase))
+    wide = len(_wide().findall(phrase))
     length = len(phrase.replace(" ", "")) - wide + 2.5 * wide
     return min(4.0, max(0.8, length / 8))
 
@@ -80,8 +88,7 @@ class Phrase:
     specific: tuple[str, ...] | None = None
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """A phrase found in a message; its evidence is ``phrase.weight * quality``."""
 
     phrase: Phrase
@@ -138,9 +145,20 @@ def clauses(message: str) -> Iterator[str]:
             yield part
 
 
+def partial_ratio(phrase: str, view: str, score_cutoff: float = 0) -> float:
+    """rapidfuzz's best-window similarity (0-100), 0 under the cutoff.
+
+    rapidfuzz is imported on first use: a pasted message is usually found exactly, and a
+    one-shot ``keyhelp diagnose`` then never pays for loading it.
+    """
+    from rapidfuzz import fuzz
+
+    return fuzz.partial_ratio(phrase, view, score_cutoff=score_cutoff)
+
+
 def _specific_score(parts: tuple[str, ...], view: str) -> float:
     """How well the worst-found of a phrase's own stretches of words is found in the view."""
-    return min(fuzz.partial_ratio(p, view) for p in parts)
+    return min(partial_ratio(p, view) for p in parts)
 
 
 class PhraseIndex:
@@ -239,7 +257,7 @@ class PhraseIndex:
         hits = {id(h.phrase): h for h in exact}
         if _LATIN.search(spaced):
             self._fuzzy_spaced.match(spaced.strip(), hits)
-        if _WIDE.search(dense):
+        if _wide().search(dense):
             self._fuzzy_dense.match(dense, hits)
         return list(hits.values())
 
@@ -284,7 +302,7 @@ class _FuzzySet:
             phrase = self.phrases[index]
             if id(phrase) in hits:
                 continue
-            score = fuzz.partial_ratio(phrase.text, view, score_cutoff=cutoff)
+            score = partial_ratio(phrase.text, view, score_cutoff=cutoff)
             if not score:
                 continue
             if phrase.specific is not None and (

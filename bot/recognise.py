@@ -10,8 +10,7 @@ Example::
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from bot.concepts import Concepts
 from bot.keys import KeyCheck
@@ -25,8 +24,7 @@ Action = Literal["answer", "clarify", "unknown"]
 MAX_CHOICES = 4
 
 
-@dataclass(frozen=True)
-class Thresholds:
+class Thresholds(NamedTuple):
     """Decision constants in evidence units (a weight-1 phrase found exactly adds 1)."""
 
     minimum: float = 0.3  # less evidence than this for every intent: unknown
@@ -46,16 +44,14 @@ class Thresholds:
     topic_share: float = 0.25
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """An intent with its evidence squashed to 0..1 (comparable within one message only)."""
 
     intent: str
     score: float
 
 
-@dataclass(frozen=True)
-class Recognition:
+class Recognition(NamedTuple):
     """The recogniser's verdict; ``to_json`` is the machine contract of ``classify --jsonl``."""
 
     action: Action

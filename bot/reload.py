@@ -13,9 +13,8 @@ import hashlib
 import os
 import signal
 import threading
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from bot.engine import Engine
 from bot.i18n import Catalogs
@@ -33,8 +32,7 @@ def _log():  # logging is imported only when there is something to log (start-up
     return logging.getLogger("keyhelp.reload")
 
 
-@dataclass(frozen=True)
-class Brain:
+class Brain(NamedTuple):
     """Everything built from one version of the rules file; replaced whole, never mutated."""
 
     knowledge: Knowledge

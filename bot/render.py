@@ -12,9 +12,8 @@ Interface wording goes through gettext (``{% trans %}``, ``_()``) in the reply's
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import jinja2
 from jinja2 import pass_context
@@ -27,8 +26,7 @@ CHANNELS: tuple[str, ...] = ("cli", "slack")
 _PLAIN = "plain"  # the fallback's environment: default templates, no escaping
 
 
-@dataclass(frozen=True)
-class Rendered:
+class Rendered(NamedTuple):
     """A reply ready to send: body text, plain-text fallback, buttons and links."""
 
     kind: str
@@ -110,7 +108,7 @@ class Renderer:
         """The reply for ``channel`` ("cli" or "slack")."""
         if channel not in CHANNELS:
             raise ValueError(f"unknown channel {channel!r}; one of {', '.join(CHANNELS)}")
-        context = {f.name: getattr(reply, f.name) for f in fields(reply)}
+        context = reply._asdict()
         body = self.environment(channel).select_template(
             [f"{channel}/{reply.kind}.j2", f"default/{reply.kind}.j2"]).render(context)
         plain = self.environment(_PLAIN).get_template(f"default/{reply.kind}.j2").render(context)

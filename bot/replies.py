@@ -1,4 +1,4 @@
-"""What keyhelp says in one turn, as data: small frozen dataclasses, one per reply kind.
+"""What keyhelp says in one turn, as data: small immutable records, one per reply kind.
 
 Adapters (CLI, Slack) never build wording: they get a list of replies from
 ``Assistant.handle`` and turn each into a message with ``bot.render.render(reply, channel)``.
@@ -12,12 +12,15 @@ English gettext msgid the renderer translates.
 Kinds (``reply.kind``): ask, remedy, clarify, not-recognised, escalate, closed, explanation,
 welcome. Action values: ``answer:<question>:<answer>``, ``intent:<intent>``, ``why``,
 ``solved:yes``, ``solved:no``, ``restart``, ``lang:<locale>``.
+
+The records are ``NamedTuple``s rather than frozen dataclasses because every ``keyhelp`` start
+imports this module, and a dataclass compiles its methods at import (about 1 ms each here).
+A tuple has no inheritance, so each kind lists ``lang`` and ``choices`` itself.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar
+from typing import NamedTuple
 
 WHY = "why"
 SOLVED_YES = "solved:yes"
@@ -25,8 +28,7 @@ SOLVED_NO = "solved:no"
 RESTART = "restart"
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):
     """A button: ``value`` goes back to ``Assistant.handle(action=...)``; ``label`` is shown."""
 
     value: str
@@ -34,8 +36,7 @@ class Choice:
     interface: bool = False  # True: label is an English msgid, translated when rendered
 
 
-@dataclass(frozen=True)
-class LinkRef:
+class LinkRef(NamedTuple):
     """A link as shown: its label already in the reply language."""
 
     id: str
@@ -43,8 +44,7 @@ class LinkRef:
     label: str
 
 
-@dataclass(frozen=True)
-class SuspectChar:
+class SuspectChar(NamedTuple):
     """One character of a pasted key outside the alphabet and what it probably should be."""
 
     position: int  # 1-based, separators not counted
@@ -52,8 +52,7 @@ class SuspectChar:
     suggestions: tuple[str, ...]
 
 
-@dataclass(frozen=True, kw_only=True)
-class KeyReport:
+class KeyReport(NamedTuple):
     """A pasted key as it may be shown: masked, with its flaws; never the full key."""
 
     masked: str
@@ -67,44 +66,35 @@ class KeyReport:
         return self.well_formed and not self.suspects
 
 
-@dataclass(frozen=True)
-class AnswerLine:
+class AnswerLine(NamedTuple):
     """One question answered on the way: both texts in the reply language."""
 
     question: str
     answer: str
 
 
-@dataclass(frozen=True)
-class TranscriptLine:
+class TranscriptLine(NamedTuple):
     """One line of the conversation, for the escalation summary."""
 
     role: str  # user | bot
     text: str  # user text with any key masked; bot text as a short summary
 
 
-@dataclass(frozen=True, kw_only=True)
-class Reply:
-    """What every reply kind has: its language and its buttons."""
-
-    kind: ClassVar[str] = "reply"
-    lang: str
-    choices: tuple[Choice, ...]
-
-
-@dataclass(frozen=True, kw_only=True)
-class Welcome(Reply):
+class Welcome(NamedTuple):
     """The opening prompt, also after "start over" or a language change."""
 
-    kind: ClassVar[str] = "welcome"
+    kind = "welcome"
+    lang: str
+    choices: tuple[Choice, ...]
     reason: str = "start"  # start | restart | lang
 
 
-@dataclass(frozen=True, kw_only=True)
-class Ask(Reply):
+class Ask(NamedTuple):
     """A question of the diagnosis, with its answers as choices."""
 
-    kind: ClassVar[str] = "ask"
+    kind = "ask"
+    lang: str
+    choices: tuple[Choice, ...]
     intent: str
     intent_title: str
     question: str  # question id
@@ -113,11 +103,12 @@ class Ask(Reply):
     key: KeyReport | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class Remedy(Reply):
+class Remedy(NamedTuple):
     """Advice to try; its choices always include "did this solve it?" yes/no."""
 
-    kind: ClassVar[str] = "remedy"
+    kind = "remedy"
+    lang: str
+    choices: tuple[Choice, ...]
     intent: str
     intent_title: str
     remedy: str  # remedy id
@@ -126,8 +117,7 @@ class Remedy(Reply):
     key: KeyReport | None = None
 
 
-@dataclass(frozen=True)
-class ClarifyOption:
+class ClarifyOption(NamedTuple):
     """One message the user may have seen: its title and exact on-screen texts."""
 
     intent: str
@@ -135,27 +125,28 @@ class ClarifyOption:
     messages: tuple[str, ...]
 
 
-@dataclass(frozen=True, kw_only=True)
-class Clarify(Reply):
+class Clarify(NamedTuple):
     """Several messages fit: the user picks one (choices are ``intent:<id>``)."""
 
-    kind: ClassVar[str] = "clarify"
+    kind = "clarify"
+    lang: str
+    choices: tuple[Choice, ...]
     options: tuple[ClarifyOption, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True)
-class NotRecognised(Reply):
+class NotRecognised(NamedTuple):
     """The message matched nothing; ``at_step`` is true when a question is still open."""
 
-    kind: ClassVar[str] = "not-recognised"
+    kind = "not-recognised"
+    lang: str
+    choices: tuple[Choice, ...]
     at_step: bool = False
     prompt: str = ""  # the open question or remedy text, repeated
     topics: tuple[str, ...] = ()  # titles of what keyhelp can help with
     links: tuple[LinkRef, ...] = ()  # the rules file's fallback links (support)
 
 
-@dataclass(frozen=True, kw_only=True)
-class EscalationSummary:
+class EscalationSummary(NamedTuple):
     """Everything a helpdesk agent needs to act without asking the user again."""
 
     conversation_id: str
@@ -171,30 +162,33 @@ class EscalationSummary:
     outcome: str | None = None  # outcome id when an outcome asked for a human
 
 
-@dataclass(frozen=True, kw_only=True)
-class Escalate(Reply):
+class Escalate(NamedTuple):
     """A human takes over; ``text`` is the outcome's text for the user (may be empty)."""
 
-    kind: ClassVar[str] = "escalate"
+    kind = "escalate"
+    lang: str
+    choices: tuple[Choice, ...]
     text: str
     summary: EscalationSummary
 
 
-@dataclass(frozen=True, kw_only=True)
-class Closed(Reply):
+class Closed(NamedTuple):
     """A conversation end without a human (e.g. solved)."""
 
-    kind: ClassVar[str] = "closed"
+    kind = "closed"
+    lang: str
+    choices: tuple[Choice, ...]
     outcome: str
     text: str
     links: tuple[LinkRef, ...]
 
 
-@dataclass(frozen=True, kw_only=True)
-class Explanation(Reply):
+class Explanation(NamedTuple):
     """Answer to "why?": at a question the causes it separates; at a remedy the path taken."""
 
-    kind: ClassVar[str] = "explanation"
+    kind = "explanation"
+    lang: str
+    choices: tuple[Choice, ...]
     about: str  # question | path
     intent_title: str
     causes: tuple[str, ...]  # about == question
@@ -202,5 +196,6 @@ class Explanation(Reply):
     rules: tuple[str, ...]  # the engine rules that fired for the current step (trace)
 
 
+Reply = Welcome | Ask | Remedy | Clarify | NotRecognised | Escalate | Closed | Explanation
 KINDS: tuple[type[Reply], ...] = (Welcome, Ask, Remedy, Clarify, NotRecognised, Escalate,
                                   Closed, Explanation)

@@ -8,7 +8,7 @@ compiled rules. Works on a ``Conversation`` in place; storing it is the caller's
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from bot import steps
 from bot.engine import FALLBACK_RULE, Decision, Facts
@@ -39,8 +39,7 @@ _COMMAND_EVENTS = {"restart": "restart", "why": "why", "yes": "solved", "no": "u
 _TRANSCRIPT_CHARS = 300
 
 
-@dataclass(frozen=True)
-class TurnResult:
+class TurnResult(NamedTuple):
     """The replies of one turn and the recognition behind them."""
 
     replies: tuple[Reply, ...]

@@ -109,12 +109,13 @@ def test_only_the_engine_module_imports_durable() -> None:
     assert importers == ["engine.py"]
 
 
-def test_diagnose_imports_only_what_it_needs(tmp_path: Path) -> None:
+def modules_loaded_by_diagnose(tmp_path: Path, text: str) -> tuple[set[str], str]:
+    """The modules a warm ``keyhelp diagnose TEXT`` process has loaded, and what it printed."""
     probe = (
         "import sys\n"
         "from bot.cli import main\n"
         "try:\n"
-        "    main(['diagnose', 'my key has expired'])\n"
+        f"    main(['diagnose', {text!r}])\n"
         "except SystemExit:\n"
         "    pass\n"
         "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n")
@@ -122,6 +123,24 @@ def test_diagnose_imports_only_what_it_needs(tmp_path: Path) -> None:
     for _ in range(2):  # the first run fills the cache; the second is the one measured
         result = subprocess.run([sys.executable, "-c", probe], text=True, capture_output=True,
                                 env=env, timeout=120)
-    loaded = set(result.stderr.split())
+    return set(result.stderr.split()), result.stdout
+
+
+def test_diagnose_imports_only_what_it_needs(tmp_path: Path) -> None:
+    loaded, _ = modules_loaded_by_diagnose(tmp_path, "my key has expired")
     assert "bot.engine" in loaded and "jinja2" in loaded
-    assert not loaded & {"slack_bolt", "slack_sdk", "sqlite3", "yaml", "babel", "bot.loader"}
+    assert not loaded & {"slack_bolt", "slack_sdk", "sqlite3", "yaml", "babel", "bot.loader",
+                         "click", "bot.cli_rules", "bot.cli_classify", "bot.cli_slack"}
+
+
+def test_a_pasted_message_is_diagnosed_without_loading_the_typo_matcher(tmp_path: Path) -> None:
+    loaded, printed = modules_loaded_by_diagnose(tmp_path, USED_JA)
+    assert "intent: key-already-used" in printed
+    assert "rapidfuzz" not in loaded and "pykakasi" not in loaded
+
+
+def test_a_misspelt_message_loads_the_typo_matcher_and_is_recognised(tmp_path: Path) -> None:
+    loaded, printed = modules_loaded_by_diagnose(
+        tmp_path, "The prodcut key you entred has expried. Enter a diferent key")
+    assert "intent: key-expired" in printed
+    assert "rapidfuzz" in loaded

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from bot.knowledge import Knowledge, Locale
@@ -67,7 +65,7 @@ def test_language_comes_from_the_locale_scripts(normaliser: Normaliser, text: st
 def test_a_third_locale_needs_no_code(knowledge: Knowledge) -> None:
     """Language detection reads each locale's script pattern, so adding one is data only."""
     korean = Locale(id="ko", name="한국어", script="[\uac00-\ud7a3]")
-    extended = dataclasses.replace(knowledge, locales=(*knowledge.locales, korean))
+    extended = knowledge._replace(locales=(*knowledge.locales, korean))
     normaliser = Normaliser(extended)
     assert normaliser.normalise("제품 키가 잘못되었습니다").lang == "ko"
     assert normaliser.normalise("キーが通らない").lang == "ja"
