@@ -3,7 +3,9 @@
 Runs the real command in fresh processes (start-up, imports, rules from the validated cache,
 recognition, engine, rendering, exit) and prints the median wall time; target ≤ 250 ms. The
 first run fills the on-disk cache and is reported separately. The CPU time (user + system) of
-the same runs is printed too: on a shared machine it shows the cost without the waiting.
+the same runs is printed too: on a shared machine it shows the cost without the waiting. A bare
+``python -c pass``, timed between the runs, tells how fast the machine is at that moment (on
+this shared host the same code measures up to 1.5x slower from one minute to the next).
 """
 
 from __future__ import annotations
@@ -27,11 +29,11 @@ def command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
 
 
-def run_once(env: dict[str, str]) -> tuple[float, float]:
-    """Wall and CPU milliseconds of one ``keyhelp diagnose`` process."""
+def run_once(env: dict[str, str], argv: list[str] | None = None) -> tuple[float, float]:
+    """Wall and CPU milliseconds of one process (default: ``keyhelp diagnose MESSAGE``)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run([*command(), "diagnose", MESSAGE], env=env, check=True,
+    subprocess.run(argv or [*command(), "diagnose", MESSAGE], env=env, check=True,
                    stdout=subprocess.DEVNULL)
     wall = (time.perf_counter() - started) * 1000
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -45,12 +47,16 @@ def main() -> None:
     args = parser.parse_args()
     env = dict(os.environ, KEYHELP_CACHE_DIR=tempfile.mkdtemp(prefix="keyhelp-cache-"))
     cold, _ = run_once(env)
-    runs = [run_once(env) for _ in range(args.n)]
+    runs, bare = [], []
+    for _ in range(args.n):
+        runs.append(run_once(env))
+        bare.append(run_once(env, [sys.executable, "-c", "pass"])[0])
     walls, cpus = [w for w, _ in runs], [c for _, c in runs]
     print(f"keyhelp diagnose: cold (cache empty) {cold:.0f} ms; warm median "
           f"{statistics.median(walls):.0f} ms, min {min(walls):.0f} ms, max {max(walls):.0f} ms "
           f"over {args.n} runs (target median <= 250 ms); CPU median "
-          f"{statistics.median(cpus):.0f} ms; load average {os.getloadavg()[0]:.1f}")
+          f"{statistics.median(cpus):.0f} ms; bare python start median "
+          f"{statistics.median(bare):.0f} ms; load average {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

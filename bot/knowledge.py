@@ -3,9 +3,9 @@
 Built only by ``bot.loader`` from a validated rules file; nothing here knows YAML.
 The records are ``NamedTuple``s, not dataclasses: a frozen dataclass compiles six methods when
 its module is imported (about 1 ms each class here), and every ``keyhelp`` start pays for it.
+Annotations are real objects (no ``from __future__ import annotations``): as strings, NamedTuple
+would compile each one as a forward reference at import.
 """
-
-from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path

@@ -15,10 +15,10 @@ welcome. Action values: ``answer:<question>:<answer>``, ``intent:<intent>``, ``w
 
 The records are ``NamedTuple``s rather than frozen dataclasses because every ``keyhelp`` start
 imports this module, and a dataclass compiles its methods at import (about 1 ms each here).
-A tuple has no inheritance, so each kind lists ``lang`` and ``choices`` itself.
+A tuple has no inheritance, so each kind lists ``lang`` and ``choices`` itself. Annotations
+are real objects here (no ``from __future__ import annotations``): as strings, NamedTuple would
+compile each one as a forward reference at import.
 """
-
-from __future__ import annotations
 
 from typing import NamedTuple
 
