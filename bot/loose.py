@@ -12,8 +12,10 @@ a negative ending matches any negative ending (見つからない ~ 見つから
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
 from functools import cache, lru_cache
+from typing import Any
 
 from bot.phrases import Hit, Phrase
 
@@ -24,7 +26,6 @@ MAX_WORDS = 400  # words of a message looked at: bounds the work on huge inputs
 # letters of stems, a one-word phrase this many (it then only differs by its ending).
 MIN_LETTERS = 6
 MIN_LETTERS_ONE_WORD = 5
-_SUFFIXES = ("ingly", "edly", "ing", "ied", "ed", "es", "ly", "s", "e")
 _NEGATABLE = frozenset({"is", "are", "was", "were", "do", "does", "did", "could", "would",
                         "should", "has", "have", "had", "ca", "wo", "must", "need", "ai"})
 _SPELLED = {"cannot": ("can", "not"), "cant": ("can", "not"), "wont": ("will", "not")}
@@ -43,13 +44,23 @@ def _particle() -> re.Pattern[str]:
     return re.compile(r"(?<=[\u30a0-\u30ff\u3400-\u9fff])[がはを](?=[\u3040-\u9fff])")
 
 
+@cache
+def _english() -> tuple[Any, threading.Lock]:
+    """Snowball's English stemmer and the lock it needs (it keeps its word in itself).
+
+    Imported on first use: a message found exactly never needs loose matching.
+    """
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english"), threading.Lock()
+
+
 @lru_cache(maxsize=8192)
 def stem(word: str) -> str:
-    """A crude stem: one common English ending cut off, if at least three letters remain."""
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + ("y" if suffix == "ied" else "")
-    return word
+    """The Snowball (Porter2) stem: "entered" meets "enter", and "apply" is not "app"."""
+    stemmer, lock = _english()
+    with lock:
+        return stemmer.stemWord(word)
 
 
 def words(spaced: str) -> list[str]:
