@@ -67,8 +67,11 @@ class Assistant:
 
     @classmethod
     def from_settings(cls, settings: Settings, *, clock: Callable[[], float] = time.time,
-                      with_store: bool = True) -> Assistant:
-        """The production wiring: rules from ``settings.rules_path``, SQLite at ``db_path``."""
+                      with_store: bool = True, warm: bool = False) -> Assistant:
+        """The production wiring: rules from ``settings.rules_path``, SQLite at ``db_path``.
+
+        ``warm``: load the recogniser's lazy parts in the background (servers, not one-shots).
+        """
         from bot.reload import RulesWatcher
 
         store = None
@@ -76,7 +79,7 @@ class Assistant:
             from bot.store import Store
 
             store = Store(path=settings.db_path, idle_seconds=settings.idle_seconds, clock=clock)
-        return cls(watcher=RulesWatcher(path=settings.rules_path), store=store,
+        return cls(watcher=RulesWatcher(path=settings.rules_path, warm=warm), store=store,
                    default_lang=settings.default_lang, clock=clock,
                    history_lines=settings.history_lines)
 

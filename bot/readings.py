@@ -69,13 +69,22 @@ class Readings:
         self.__dict__.update(state)
         self._lock = threading.Lock()
 
+    @property
+    def loaded(self) -> bool:
+        """The dictionary is in memory: a reading lookup will not wait for it."""
+        return self._index is not None
+
+    def load(self) -> None:
+        """Load the dictionary now (once; other threads wait for it rather than load again)."""
+        with self._lock:
+            if self._index is None and self.available:
+                self._load()
+
     def match(self, dense: str, found: dict[int, float]) -> list[Hit]:
         """Phrases whose reading is in ``dense``'s reading, where better than ``found`` already."""
         if not self.available or not has_kanji(dense):
             return []
-        with self._lock:
-            if self._index is None:
-                self._load()
+        self.load()
         if self._index is None or self._convert is None:
             return []
         reading = self._convert(dense)

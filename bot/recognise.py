@@ -15,9 +15,9 @@ from typing import Any, Literal, NamedTuple
 from bot.concepts import Concepts
 from bot.keys import KeyCheck
 from bot.knowledge import Knowledge
-from bot.loose import LooseIndex, words_found
+from bot.loose import LooseIndex, stem, words_found
 from bot.normalise import Normalised, Normaliser
-from bot.phrases import OUT_OF_SCOPE, Hit, PhraseIndex
+from bot.phrases import OUT_OF_SCOPE, Hit, PhraseIndex, partial_ratio
 from bot.readings import Readings
 
 Action = Literal["answer", "clarify", "unknown"]
@@ -118,6 +118,14 @@ class Recogniser:
         self._topics = frozenset(i for i, intent in knowledge.intents.items()
                                  if intent.kind == "topic")
         self._order = {intent_id: n for n, intent_id in enumerate(knowledge.intents)}
+
+    def warm_up(self) -> None:
+        """Load now what an unusual message would otherwise wait for: the kana dictionary
+        (about a second), the typo matcher and the stemmer. A server calls this once, in the
+        background; a one-shot command never needs it."""
+        self.readings.load()
+        partial_ratio("warm", "warm up")
+        stem("warming")
 
     def classify(self, text: str | bytes) -> Recognition:
         """Normalise then recognise one raw message."""

@@ -79,10 +79,13 @@ def _stamp(path: Path) -> tuple[int, int, int]:
 class RulesWatcher:
     """Serves the newest valid version of a rules file; raises RulesError only at start-up."""
 
-    def __init__(self, *, path: Path, catalogs: Catalogs | None = None) -> None:
+    def __init__(self, *, path: Path, catalogs: Catalogs | None = None,
+                 warm: bool = False) -> None:
+        """``warm``: warm each new recogniser up in the background (for long-running servers)."""
         from bot.cache import load_knowledge_cached
 
         self.path = Path(path)
+        self.warm = warm
         self.problems: list[Problem] = []
         self.reloads = 0  # versions swapped in
         self.checks = 0  # times the file was read and compared
@@ -93,6 +96,12 @@ class RulesWatcher:
         knowledge = load_knowledge_cached(self.path)
         self._brain = build_brain(knowledge, catalogs=catalogs or default_catalogs(),
                                   digest=hashlib.sha256(content).hexdigest())
+        self._warm(self._brain)
+
+    def _warm(self, brain: Brain) -> None:
+        if self.warm:
+            threading.Thread(target=brain.recogniser.warm_up, name="keyhelp-warm-up",
+                             daemon=True).start()
 
     def current(self) -> Brain:
         """The brain to use for this turn, reloading first if the file changed."""
@@ -145,6 +154,7 @@ class RulesWatcher:
                 _log().warning("rules file %s not loaded: %s", self.path, err)
                 return self.problems
             self._brain = brain
+            self._warm(brain)
             self.problems = []
             self.reloads += 1
             _log().info("rules file %s reloaded (%d intents)", self.path, len(knowledge.intents))

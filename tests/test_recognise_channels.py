@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from bot.loose import stem, words, words_found
@@ -21,6 +24,21 @@ def test_stem_folds_forms_of_one_word(forms: tuple[str, ...]) -> None:
 @pytest.mark.parametrize(("word", "other"), [("apply", "app"), ("used", "us"), ("key", "keep")])
 def test_stem_keeps_different_words_apart(word: str, other: str) -> None:
     assert stem(word) != stem(other)
+
+
+def test_warm_up_loads_every_part_a_message_may_need_later() -> None:
+    probe = ("import sys\n"
+             "from bot.loader import load_knowledge\n"
+             "from bot.paths import rules_path\n"
+             "from bot.recognise import Recogniser\n"
+             "recogniser = Recogniser(load_knowledge(rules_path()))\n"
+             "lazy = ('pykakasi', 'rapidfuzz')  # the stemmer is already used by the build\n"
+             "print(*[m in sys.modules for m in lazy])\n"
+             "recogniser.warm_up()\n"
+             "print(*[m in sys.modules for m in lazy], recogniser.readings.loaded)\n")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=True, timeout=120)
+    assert result.stdout.split("\n")[:2] == ["False False", "True True True"]
 
 
 def test_a_loose_match_does_not_take_an_app_for_applying_a_key(recogniser: Recogniser) -> None:

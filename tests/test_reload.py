@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from bot.cache import load_knowledge_cached
 from bot.paths import rules_path
 from bot.problems import RulesError
+from bot.reload import RulesWatcher
 from bot.replies import Ask, Remedy, Welcome
 from tests.assistant_helpers import make_assistant, only
 
@@ -112,3 +114,26 @@ def test_a_broken_file_at_start_up_raises_with_every_problem(rules: Path) -> Non
     with pytest.raises(RulesError) as caught:
         load_knowledge_cached(rules)
     assert "nowhere" in caught.value.report()
+
+
+def join_warm_ups() -> None:
+    """Wait for the background warm-ups (joined, not slept on)."""
+    for thread in threading.enumerate():
+        if thread.name == "keyhelp-warm-up":
+            thread.join()
+
+
+def test_a_server_watcher_warms_each_new_recogniser_in_the_background(rules: Path) -> None:
+    watcher = RulesWatcher(path=rules, warm=True)
+    join_warm_ups()
+    assert watcher.current().recogniser.readings.loaded
+    edit(rules, OLD_QUESTION, "Is there a newer, unused product key you could use instead?")
+    reloaded = watcher.current()
+    assert watcher.reloads == 1
+    join_warm_ups()
+    assert reloaded.recogniser.readings.loaded
+
+
+def test_a_one_shot_watcher_leaves_the_kana_dictionary_unloaded(rules: Path) -> None:
+    watcher = RulesWatcher(path=rules)
+    assert not watcher.current().recogniser.readings.loaded

@@ -38,7 +38,8 @@ class OrchestratorBackend:
     @classmethod
     def load(cls, *, settings: Any) -> OrchestratorBackend:
         """Rules, store and templates as configured by ``KEYHELP_*`` (see bot.config)."""
-        assistant = Assistant.from_settings(settings.keyhelp)
+        # a long-running server: the first Japanese typo should not wait for the kana dictionary
+        assistant = Assistant.from_settings(settings.keyhelp, warm=True)
         return cls(assistant=assistant, renderer=default_renderer(),
                    default_lang=settings.keyhelp.default_lang)
 
