@@ -22,24 +22,26 @@ MIN_WORDS = 2  # distinct stems of one intent a message must use
 MIN_SCORE = 1.5  # summed stem weights the leading intent needs
 MARGIN = 0.75  # ... and by how much it must lead the next intent
 SCALE = 0.4  # evidence per unit of stem weight: weak, like a loose phrase
-# English function words (as stems): grammar, not content, whatever the rules file says
-_FUNCTION = frozenset(words(
+# English function words: grammar, not content, whatever the rules file says (stemmed when a
+# recogniser is built, not at import: a start-up from the cache never needs the stemmer)
+FUNCTION_WORDS = (
     "where what when which that than then this these those there here with have been again"
     " many much must over your youve youre they them will would could should about from into"
-    " just some more also only very such each other like does done make made want need"))
+    " just some more also only very such each other like does done make made want need")
 
 
 class Concepts:
     """Stems of each intent's own phrases, weighted by how specific they are."""
 
     def __init__(self, phrases: Iterable[Phrase], intents: Iterable[str]) -> None:
+        function = frozenset(words(FUNCTION_WORDS))
         owners: dict[str, set[str]] = {}
         for phrase in phrases:
             if phrase.dense or phrase.group is not None or len(phrase.targets) != 1 \
                     or phrase.targets[0] == OUT_OF_SCOPE:
                 continue
             for stem_ in words(phrase.text):
-                if len(stem_) >= MIN_STEM and stem_.isalpha() and stem_ not in _FUNCTION:
+                if len(stem_) >= MIN_STEM and stem_.isalpha() and stem_ not in function:
                     owners.setdefault(stem_, set()).add(phrase.targets[0])
         total = max(2, len(list(intents)))
         self._weights: dict[str, list[tuple[str, float]]] = {
