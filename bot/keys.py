@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from bot.knowledge import KeyFormat
 
@@ -32,17 +32,38 @@ class Suspect(NamedTuple):
 
 
 class KeyCheck(NamedTuple):
-    """What can be said about a pasted key without keeping it: its masked form and its flaws."""
+    """What can be said about a pasted key without keeping it: its masked form and its flaws.
+
+    Safe to store and show (replies and the escalation summary carry it as it is).
+    """
 
     masked: str
     well_formed: bool
     length: int
-    suspicious: tuple[Suspect, ...]
+    expected_length: int
+    suspects: tuple[Suspect, ...]
 
     @property
     def clean(self) -> bool:
         """Right shape and every character from the alphabet: the key itself must be checked."""
-        return self.well_formed and not self.suspicious
+        return self.well_formed and not self.suspects
+
+    def to_data(self) -> dict[str, Any]:
+        """As plain JSON values, for the conversation store."""
+        return {"masked": self.masked, "well_formed": self.well_formed, "length": self.length,
+                "expected_length": self.expected_length,
+                "suspects": [{"position": s.position, "char": s.char,
+                              "suggestions": list(s.suggestions)} for s in self.suspects]}
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any] | None) -> KeyCheck | None:
+        """Back from ``to_data`` (``None`` when the conversation holds no key)."""
+        if not data:
+            return None
+        return cls(masked=data["masked"], well_formed=data["well_formed"],
+                   length=data["length"], expected_length=data["expected_length"],
+                   suspects=tuple(Suspect(s["position"], s["char"], tuple(s["suggestions"]))
+                                  for s in data["suspects"]))
 
 
 class _Patterns(NamedTuple):
@@ -142,7 +163,8 @@ def check_key(groups: list[str], key_format: KeyFormat) -> KeyCheck:
         masked=_masked(groups, key_format),
         well_formed=sizes_ok or unseparated,
         length=len(chars),
-        suspicious=_suspects(chars, key_format),
+        expected_length=key_format.length,
+        suspects=_suspects(chars, key_format),
     )
 
 

@@ -7,7 +7,8 @@ templates (``templates/<channel>/<kind>.j2``, then ``templates/default/<kind>.j2
 carries ``lang`` (the reply language) and ``choices``: buttons as ``Choice(value, label)``.
 ``value`` is opaque — hand it back unchanged as ``Assistant.handle(..., action=value)``.
 ``label`` is domain text already in ``lang`` unless ``interface`` is true; then it is an
-English gettext msgid the renderer translates.
+English gettext msgid the renderer translates. A pasted key appears only as
+``bot.keys.KeyCheck``: masked, with its flaws, never whole.
 
 Kinds (``reply.kind``): ask, remedy, clarify, not-recognised, escalate, closed, explanation,
 welcome. Action values: ``answer:<question>:<answer>``, ``intent:<intent>``, ``why``,
@@ -21,6 +22,8 @@ compile each one as a forward reference at import.
 """
 
 from typing import NamedTuple
+
+from bot.keys import KeyCheck
 
 WHY = "why"
 SOLVED_YES = "solved:yes"
@@ -42,28 +45,6 @@ class LinkRef(NamedTuple):
     id: str
     url: str
     label: str
-
-
-class SuspectChar(NamedTuple):
-    """One character of a pasted key outside the alphabet and what it probably should be."""
-
-    position: int  # 1-based, separators not counted
-    char: str
-    suggestions: tuple[str, ...]
-
-
-class KeyReport(NamedTuple):
-    """A pasted key as it may be shown: masked, with its flaws; never the full key."""
-
-    masked: str
-    well_formed: bool
-    length: int
-    expected_length: int
-    suspects: tuple[SuspectChar, ...]
-
-    @property
-    def clean(self) -> bool:
-        return self.well_formed and not self.suspects
 
 
 class AnswerLine(NamedTuple):
@@ -100,7 +81,7 @@ class Ask(NamedTuple):
     question: str  # question id
     text: str
     accepts_key: bool  # the user may paste a product key instead of choosing
-    key: KeyReport | None = None
+    key: KeyCheck | None = None
 
 
 class Remedy(NamedTuple):
@@ -114,7 +95,7 @@ class Remedy(NamedTuple):
     remedy: str  # remedy id
     text: str
     links: tuple[LinkRef, ...]
-    key: KeyReport | None = None
+    key: KeyCheck | None = None
 
 
 class ClarifyOption(NamedTuple):
@@ -156,7 +137,7 @@ class EscalationSummary(NamedTuple):
     lang: str
     answers: tuple[AnswerLine, ...]
     masked_key: str | None
-    key: KeyReport | None
+    key: KeyCheck | None
     transcript: tuple[TranscriptLine, ...]
     links: tuple[LinkRef, ...]
     outcome: str | None = None  # outcome id when an outcome asked for a human

@@ -6,6 +6,7 @@ language) or is an interface msgid the renderer translates.
 
 from __future__ import annotations
 
+from bot.keys import KeyCheck
 from bot.knowledge import Intent, Knowledge, Target
 from bot.replies import (
     RESTART,
@@ -16,11 +17,9 @@ from bot.replies import (
     Ask,
     Choice,
     Closed,
-    KeyReport,
     LinkRef,
     Remedy,
     Reply,
-    SuspectChar,
     Welcome,
 )
 from bot.store import Conversation
@@ -32,22 +31,6 @@ SOLVED_CHOICES = (Choice(SOLVED_YES, "Yes, it's solved", interface=True),
                   Choice(SOLVED_NO, "No, it still fails", interface=True))
 
 
-def key_report(data: dict | None) -> KeyReport | None:
-    if not data:
-        return None
-    return KeyReport(masked=data["masked"], well_formed=data["well_formed"],
-                     length=data["length"], expected_length=data["expected_length"],
-                     suspects=tuple(SuspectChar(s["position"], s["char"], tuple(s["suggestions"]))
-                                    for s in data["suspects"]))
-
-
-def key_data(check: object, expected_length: int) -> dict:
-    """A ``bot.keys.KeyCheck`` as storable data: the masked form and its flaws only."""
-    return {"masked": check.masked, "well_formed": check.well_formed,  # type: ignore[attr-defined]
-            "length": check.length, "expected_length": expected_length,  # type: ignore[attr-defined]
-            "suspects": [{"position": s.position, "char": s.char,
-                          "suggestions": list(s.suggestions)}
-                         for s in check.suspicious]}  # type: ignore[attr-defined]
 
 
 def links(knowledge: Knowledge, ids: tuple[str, ...], lang: str) -> tuple[LinkRef, ...]:
@@ -103,7 +86,7 @@ def target_reply(knowledge: Knowledge, intent: Intent, target: Target,
         remedy = intent.remedies[target.id]
         return Remedy(lang=lang, choices=(*SOLVED_CHOICES, PATH_CHOICE), intent=intent.id,
                       intent_title=title, remedy=remedy.id, text=remedy.text.get(lang, fb),
-                      links=links(knowledge, remedy.links, lang), key=key_report(conv.key))
+                      links=links(knowledge, remedy.links, lang), key=KeyCheck.from_data(conv.key))
     outcome = knowledge.outcomes[target.id]
     return Closed(lang=lang, choices=(RESTART_CHOICE,), outcome=outcome.id,
                   text=outcome.text.get(lang, fb), links=links(knowledge, outcome.links, lang))

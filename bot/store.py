@@ -1,7 +1,7 @@
 """Conversation state in an embedded SQLite file (WAL), so a restart loses no conversation.
 
 One row per conversation: the state as JSON plus the last-activity time, which drives idle
-expiry. Only the masked key is ever stored (``KeyReport.masked``); the clock is injected so
+expiry. Only the masked key is ever stored (``KeyCheck.masked``); the clock is injected so
 expiry is tested without sleeping.
 
 Example::
@@ -42,7 +42,7 @@ class Conversation:
     step_kind: str = ""  # ask | remedy | outcome | "" (nothing open yet)
     step: str = ""
     answers: list[list[str]] = field(default_factory=list)  # [question id, answer id]
-    key: dict | None = None  # a KeyReport as a dict: masked form and flaws only
+    key: dict | None = None  # KeyCheck.to_data(): masked form and flaws only
     streak: int = 0  # unrecognised messages in a row
     status: str = "new"  # new | open | closed | escalated
     candidates: list[str] = field(default_factory=list)  # intents offered by a clarify

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from bot import steps
 from bot.engine import FALLBACK_RULE, Decision, Facts
 from bot.i18n import fold_command
+from bot.keys import KeyCheck
 from bot.knowledge import Knowledge, Target
 from bot.replies import (
     WHY,
@@ -51,7 +52,7 @@ class _Input:
     """One turn's input as the engine sees it, with the pasted key's check."""
 
     facts: Facts
-    key: object | None = None  # bot.keys.KeyCheck pasted this turn
+    key: KeyCheck | None = None  # pasted this turn
     recognition: Recognition | None = None
     lang_changed: bool = False
 
@@ -223,7 +224,7 @@ def _go(brain: Brain, conv: Conversation, given: _Input, decision: Decision) -> 
     elif decision.answer and conv.step_kind == "ask":
         conv.answers.append([conv.step, decision.answer])
     if given.key is not None:
-        conv.key = steps.key_data(given.key, knowledge.key_format.length)
+        conv.key = given.key.to_data()
     conv.candidates = []
     conv.fired = [name for name in decision.fired if name != FALLBACK_RULE]
     assert decision.target is not None
@@ -231,7 +232,7 @@ def _go(brain: Brain, conv: Conversation, given: _Input, decision: Decision) -> 
     if given.key is not None and given.facts.event != "key" and conv.step_kind == "ask":
         question = knowledge.intents[conv.intent].questions[conv.step]
         if question.check == "product-key":  # the key came with the message: check it now
-            check = "key-clean" if given.key.clean else "key-suspicious"  # type: ignore[attr-defined]
+            check = "key-clean" if given.key.clean else "key-suspicious"
             facts = _facts(conv, "key", check=check)
             again = brain.engine.decide(facts)
             if again.effect == "go":
@@ -271,7 +272,7 @@ def _escalate(knowledge: Knowledge, conv: Conversation, reason: str, outcome: st
         conversation_id=conv.id, reason=reason, intent=intent.id if intent else None,
         intent_title=intent.title.get(conv.lang, fb) if intent else None, lang=conv.lang,
         answers=steps.answer_lines(knowledge, conv),
-        masked_key=conv.key["masked"] if conv.key else None, key=steps.key_report(conv.key),
+        masked_key=conv.key["masked"] if conv.key else None, key=KeyCheck.from_data(conv.key),
         transcript=tuple(TranscriptLine(role, line) for role, line in conv.history),
         links=steps.links(knowledge, link_ids, conv.lang), outcome=outcome or None)
     return Escalate(lang=conv.lang, choices=(steps.RESTART_CHOICE,), text=text, summary=summary)

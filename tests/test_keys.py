@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -86,7 +87,7 @@ def test_look_alike_characters_are_flagged_with_suggestions(knowledge: Knowledge
     _, check = find_key("7KX2M-QH4PO-R9TBW-C6FYJ-38VGS", knowledge.key_format)
     assert check is not None
     assert check.well_formed and not check.clean
-    assert check.suspicious == (
+    assert check.suspects == (
         Suspect(position=10, char="O", suggestions=("D", "Q")),
         Suspect(position=25, char="S", suggestions=()),
     )
@@ -95,14 +96,15 @@ def test_look_alike_characters_are_flagged_with_suggestions(knowledge: Knowledge
 def test_suggestions_only_name_characters_of_the_alphabet(knowledge: Knowledge) -> None:
     check = check_key(["I1LZA", "BCDFG", "HJKMP", "QRTVW", "XY234"], knowledge.key_format)
     alphabet = set(knowledge.key_format.alphabet)
-    assert [s.char for s in check.suspicious] == ["I", "1", "L", "Z", "A"]
-    assert all(set(s.suggestions) <= alphabet for s in check.suspicious)
-    assert check.suspicious[0].suggestions == ("7",)
+    assert [s.char for s in check.suspects] == ["I", "1", "L", "Z", "A"]
+    assert all(set(s.suggestions) <= alphabet for s in check.suspects)
+    assert check.suspects[0].suggestions == ("7",)
 
 
 def test_clean_key_is_clean(knowledge: Knowledge) -> None:
     _, check = find_key(KEY, knowledge.key_format)
-    assert check == KeyCheck(masked=MASKED, well_formed=True, length=25, suspicious=())
+    assert check == KeyCheck(masked=MASKED, well_formed=True, length=25, expected_length=25,
+                             suspects=())
     assert check.clean
 
 
@@ -110,3 +112,12 @@ def test_masking_is_idempotent(knowledge: Knowledge) -> None:
     once, _ = find_key(f"key {KEY}", knowledge.key_format)
     twice, _ = find_key(once, knowledge.key_format)
     assert once == twice
+
+
+def test_a_key_check_survives_the_store_as_plain_data(knowledge: Knowledge) -> None:
+    _, check = find_key("W6T9R-HD2QC-BP7YM-4KXFJ-G83VO", knowledge.key_format)
+    assert check is not None and check.suspects
+    data = json.loads(json.dumps(check.to_data()))
+    assert KeyCheck.from_data(data) == check
+    assert "W6T9R" not in json.dumps(data)
+    assert KeyCheck.from_data(None) is None

@@ -12,6 +12,7 @@ from babel.messages.pofile import read_po
 
 from bot import steps
 from bot.i18n import Catalogs
+from bot.keys import KeyCheck, Suspect
 from bot.paths import templates_dir
 from bot.render import CHANNELS, Renderer, escape_mrkdwn, render
 from bot.replies import (
@@ -24,12 +25,10 @@ from bot.replies import (
     Escalate,
     EscalationSummary,
     Explanation,
-    KeyReport,
     LinkRef,
     NotRecognised,
     Remedy,
     Reply,
-    SuspectChar,
     TranscriptLine,
     Welcome,
 )
@@ -37,9 +36,8 @@ from bot.replies import (
 TRICKY = "Tom & Jerry's <key> isn't \"valid\""
 LOCALE_DIR = templates_dir() / "locale"
 LANGS = ("ja", "en")
-KEY = KeyReport(masked="XXXXX-XXXXX-XXXXX-XXXXX-6789S", well_formed=False, length=24,
-                expected_length=25, suspects=(SuspectChar(19, "O", ("D", "Q")),
-                                              SuspectChar(25, "S", ())))
+KEY = KeyCheck(masked="XXXXX-XXXXX-XXXXX-XXXXX-6789S", well_formed=False, length=24,
+               expected_length=25, suspects=(Suspect(19, "O", ("D", "Q")), Suspect(25, "S", ())))
 LINK = LinkRef("support", "http://go.microsoft.com/fwlink/?LinkID=394189&x=1", TRICKY)
 
 
