@@ -161,8 +161,10 @@ class Assistant:
             conv.lang_explicit = True
         result = turns.take_turn(brain, conv, text=text, action=None,
                                  history_lines=self.history_lines)
-        assert result.recognition is not None  # a text turn always recognises
-        return Diagnosis(recognition=result.recognition, replies=result.replies,
+        # a command ("why", 「最初から」, a language name) or blank text is not recognised in a
+        # turn; a one-shot diagnosis still reports what the recogniser makes of it
+        recognition = result.recognition or brain.recogniser.classify(text)
+        return Diagnosis(recognition=recognition, replies=result.replies,
                          fired=tuple(conv.fired))
 
     def close(self) -> None:

@@ -192,6 +192,14 @@ def test_idle_conversations_expire_and_start_fresh(tmp_path: Path) -> None:
     assert isinstance(only(assistant.handle("c", text="1")), NotRecognised)
 
 
+@pytest.mark.parametrize("text", ["", "   ", "why", "start over", "最初から", "日本語", "2"])
+def test_diagnose_of_blank_text_or_a_command_reports_unknown(assistant: Assistant,
+                                                            text: str) -> None:
+    result = assistant.diagnose(text)
+    assert result.recognition.action == "unknown" and result.recognition.intent is None
+    assert result.replies
+
+
 def test_diagnose_answers_without_keeping_a_conversation(assistant: Assistant) -> None:
     result = assistant.diagnose(USED_JA)
     assert result.recognition.intent == "key-already-used"

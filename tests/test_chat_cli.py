@@ -65,6 +65,13 @@ def test_diagnose_prints_intent_and_first_step(tmp_path: Path) -> None:
     assert "このキーを、あなた自身または組織内の誰か" in result.stdout
 
 
+def test_diagnose_of_empty_text_is_an_answer_not_a_traceback(tmp_path: Path) -> None:
+    result = keyhelp(tmp_path, "diagnose", "")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("intent: -  action: unknown")
+    assert "Traceback" not in result.stderr
+
+
 def test_diagnose_json_is_one_machine_readable_object(tmp_path: Path) -> None:
     result = keyhelp(tmp_path, "diagnose", EXPIRED_EN, "--json")
     data = json.loads(result.stdout)
