@@ -30,8 +30,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 from bot import steps, turns
+from bot.conversation import Conversation
 from bot.replies import Reply
-from bot.store import Conversation
 
 if TYPE_CHECKING:
     from bot.config import Settings

@@ -6,6 +6,7 @@ language) or is an interface msgid the renderer translates.
 
 from __future__ import annotations
 
+from bot.conversation import Conversation
 from bot.keys import KeyCheck
 from bot.knowledge import Intent, Knowledge, Target
 from bot.replies import (
@@ -22,7 +23,6 @@ from bot.replies import (
     Reply,
     Welcome,
 )
-from bot.store import Conversation
 
 WHY_CHOICE = Choice(WHY, "Why?", interface=True)
 PATH_CHOICE = Choice(WHY, "How did we get here?", interface=True)

@@ -12,12 +12,12 @@ Example::
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
 from pathlib import Path
+
+from bot.conversation import Conversation
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -29,44 +29,6 @@ CREATE INDEX IF NOT EXISTS conversations_updated ON conversations (updated);
 """
 
 
-@dataclass
-class Conversation:
-    """Where one conversation stands; plain JSON-able values only."""
-
-    id: str
-    lang: str
-    created: float
-    updated: float
-    lang_explicit: bool = False  # the user chose the language: never guess it again
-    intent: str = ""
-    step_kind: str = ""  # ask | remedy | outcome | "" (nothing open yet)
-    step: str = ""
-    answers: list[list[str]] = field(default_factory=list)  # [question id, answer id]
-    key: dict | None = None  # KeyCheck.to_data(): masked form and flaws only
-    streak: int = 0  # unrecognised messages in a row
-    status: str = "new"  # new | open | closed | escalated
-    candidates: list[str] = field(default_factory=list)  # intents offered by a clarify
-    history: list[list[str]] = field(default_factory=list)  # [role, text], newest last
-    fired: list[str] = field(default_factory=list)  # engine rules behind the current step
-    shown: list[str] = field(default_factory=list)  # choice values last offered: "2" picks one
-    turns: int = 0
-
-    @classmethod
-    def new(cls, conversation_id: str, *, lang: str, now: float) -> Conversation:
-        return cls(id=conversation_id, lang=lang, created=now, updated=now)
-
-    def to_json(self) -> str:
-        # vars(), not asdict(): the fields are plain JSON values already, and asdict's deep
-        # copy was a third of a turn's time.
-        return json.dumps(vars(self), ensure_ascii=False, separators=(",", ":"))
-
-    @classmethod
-    def from_json(cls, text: str) -> Conversation:
-        data = json.loads(text)
-        return cls(**{k: v for k, v in data.items() if k in _FIELDS})
-
-
-_FIELDS = frozenset(f.name for f in fields(Conversation))  # unknown keys in old rows: ignored
 
 
 class Store:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from bot import steps
+from bot.conversation import Conversation
 from bot.engine import FALLBACK_RULE, Decision, Facts
 from bot.i18n import fold_command
 from bot.keys import KeyCheck
@@ -27,7 +28,6 @@ from bot.replies import (
     Reply,
     TranscriptLine,
 )
-from bot.store import Conversation
 
 if TYPE_CHECKING:
     from bot.normalise import Normalised

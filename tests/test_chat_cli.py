@@ -137,7 +137,8 @@ def test_diagnose_imports_only_what_it_needs(tmp_path: Path) -> None:
     loaded, _ = modules_loaded_by_diagnose(tmp_path, "my key has expired")
     assert "bot.engine" in loaded and "jinja2" in loaded
     assert not loaded & {"slack_bolt", "slack_sdk", "sqlite3", "yaml", "babel", "bot.loader",
-                         "click", "bot.cli_rules", "bot.cli_classify", "bot.cli_slack"}
+                         "bot.store", "click", "bot.cli_rules", "bot.cli_classify",
+                         "bot.cli_slack"}
 
 
 def test_a_pasted_message_is_diagnosed_without_loading_the_typo_matcher(tmp_path: Path) -> None:

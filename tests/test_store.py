@@ -6,7 +6,8 @@ import sqlite3
 from pathlib import Path
 
 from bot.config import Settings
-from bot.store import Conversation, Store
+from bot.conversation import Conversation
+from bot.store import Store
 
 
 class Clock:
