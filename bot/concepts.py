@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from bot.loose import words
+from bot.loose import WordReader
 from bot.phrases import OUT_OF_SCOPE, Hit, Phrase
 
 COMMON_INTENTS = 3  # a stem used by this many intents ("key", "product", "the") is ignored
@@ -22,25 +22,22 @@ MIN_WORDS = 2  # distinct stems of one intent a message must use
 MIN_SCORE = 1.5  # summed stem weights the leading intent needs
 MARGIN = 0.75  # ... and by how much it must lead the next intent
 SCALE = 0.4  # evidence per unit of stem weight: weak, like a loose phrase
-# English function words: grammar, not content, whatever the rules file says (stemmed when a
-# recogniser is built, not at import: a start-up from the cache never needs the stemmer)
-FUNCTION_WORDS = (
-    "where what when which that than then this these those there here with have been again"
-    " many much must over your youve youre they them will would could should about from into"
-    " just some more also only very such each other like does done make made want need")
 
 
 class Concepts:
     """Stems of each intent's own phrases, weighted by how specific they are."""
 
-    def __init__(self, phrases: Iterable[Phrase], intents: Iterable[str]) -> None:
-        function = frozenset(words(FUNCTION_WORDS))
+    def __init__(self, phrases: Iterable[Phrase], intents: Iterable[str],
+                 reader: WordReader) -> None:
+        """``reader``: the rules file's word rules (its function words are never content)."""
+        self.reader = reader
+        function = reader.function_stems
         owners: dict[str, set[str]] = {}
         for phrase in phrases:
             if phrase.dense or phrase.group is not None or len(phrase.targets) != 1 \
                     or phrase.targets[0] == OUT_OF_SCOPE:
                 continue
-            for stem_ in words(phrase.text):
+            for stem_ in reader.words(phrase.text):
                 if len(stem_) >= MIN_STEM and stem_.isalpha() and stem_ not in function:
                     owners.setdefault(stem_, set()).add(phrase.targets[0])
         total = max(2, len(list(intents)))
@@ -53,7 +50,7 @@ class Concepts:
         """One weak hit for the intent whose stems the message clearly uses most, or none."""
         score: dict[str, float] = {}
         count: dict[str, int] = {}
-        for stem_ in set(words(spaced)):
+        for stem_ in set(self.reader.words(spaced)):
             for intent, weight in self._weights.get(stem_, ()):
                 score[intent] = score.get(intent, 0.0) + weight
                 count[intent] = count.get(intent, 0) + 1

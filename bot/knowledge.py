@@ -39,12 +39,21 @@ class Localized(NamedTuple):
         return next(iter(self.texts.values()), "")
 
 
+class WordRules(NamedTuple):
+    """How loose matching reads one language's words: stems, contractions, grammar words."""
+
+    stemmer: str | None  # a Snowball algorithm, e.g. "english"; None: words are kept whole
+    spelled_out: Mapping[str, tuple[str, ...]]  # "isnt" -> ("is", "not")
+    function_words: frozenset[str]  # grammar, not content ("where", "would", …)
+
+
 class Locale(NamedTuple):
     """A reply language; ``script`` is a regex character class that marks text written in it."""
 
     id: str
     name: str
     script: str | None
+    words: WordRules | None = None  # for languages written with spaces between words
 
 
 class Link(NamedTuple):

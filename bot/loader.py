@@ -20,6 +20,7 @@ from bot.knowledge import (
     Link,
     Locale,
     Outcome,
+    WordRules,
     frozen_map,
 )
 from bot.loader_intents import read_intents
@@ -96,10 +97,37 @@ def _read_root(b: RulesReader, root: yaml.Node | None, path: Path) -> Knowledge 
     )
 
 
+def _read_words(b: RulesReader, node: yaml.Node, what: str) -> WordRules | None:
+    """A locale's ``words``: Snowball stemmer name, contractions, function words."""
+    entries = b.mapping(node, what, optional=("stemmer", "spelled_out", "function_words"))
+    if entries is None:
+        return None
+    stemmer = b.text(entries.get("stemmer"), f"the stemmer of {what}") \
+        if "stemmer" in entries else None
+    if stemmer is not None:
+        import snowballstemmer  # only when reading a rules file, never at a cached start
+
+        if stemmer not in snowballstemmer.algorithms():
+            b.report(entries["stemmer"], f"unknown stemmer '{stemmer}' in {what}",
+                     "a Snowball algorithm: " + ", ".join(sorted(snowballstemmer.algorithms())))
+            stemmer = None
+    spelled: dict[str, tuple[str, ...]] = {}
+    spelled_entries = b.mapping(entries["spelled_out"], f"the spelled_out of {what}",
+                                optional=None) if "spelled_out" in entries else None
+    for short, value in (spelled_entries or {}).items():
+        full = b.text(value, f"the spelled-out form of '{short}' in {what}")
+        if full is not None:
+            spelled[short.casefold()] = tuple(full.casefold().split())
+    function = b.texts(entries.get("function_words"), f"the function_words of {what}")
+    return WordRules(stemmer=stemmer, spelled_out=frozen_map(spelled),
+                     function_words=frozenset(word.casefold() for word, _ in function))
+
+
 def _read_locales(b: RulesReader, node: yaml.Node | None) -> tuple[Locale, ...]:
     locales: list[Locale] = []
     for item in b.sequence(node, "locales"):
-        entries = b.mapping(item, "a locale", required=("id", "name"), optional=("script",))
+        entries = b.mapping(item, "a locale", required=("id", "name"),
+                            optional=("script", "words"))
         if entries is None:
             continue
         locale_id = b.text(entries.get("id"), "a locale id")
@@ -119,7 +147,9 @@ def _read_locales(b: RulesReader, node: yaml.Node | None) -> tuple[Locale, ...]:
         if locale_id is not None and any(loc.id == locale_id for loc in locales):
             b.report(entries["id"], f"duplicate locale '{locale_id}'", "each locale once")
         elif locale_id is not None and name is not None:
-            locales.append(Locale(locale_id, name, script))
+            words = _read_words(b, entries["words"], f"the words of locale '{locale_id}'") \
+                if "words" in entries else None
+            locales.append(Locale(locale_id, name, script, words))
     if node is not None and not locales and not b.problems:
         b.report(node, "no locales declared", "at least one locale")
     return tuple(locales)

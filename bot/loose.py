@@ -1,12 +1,13 @@
 """Phrases found with their words inflected or spread apart ("entered it before").
 
 People rarely repeat a message's grammar: "the key is not a valid one" for "isn't valid",
-"it was entered before" for "entered before". Latin words are cut to a crude stem
-(entered, enters, entering → enter) and contractions spelled out (isn't → is not); a
-phrase is found when its stems occur in order with at most ``MAX_GAP`` other words between
-neighbours. Japanese phrases are compared without the particles が・は・を after a word, and
-a negative ending matches any negative ending (見つからない ~ 見つからず, 正しくない ~
-正しくありません). It is weaker evidence than an exact or typo match, and knows no intent.
+"it was entered before" for "entered before". Latin words are cut to their stem (entered,
+enters, entering → enter) and contractions spelled out (isn't → is not), as the rules file's
+``words`` of each locale say (``WordReader``); a phrase is found when its stems occur in order
+with at most ``MAX_GAP`` other words between neighbours. Japanese phrases are compared
+without the particles が・は・を after a word, and a negative ending matches any
+negative ending (見つからない ~ 見つからず, 正しくない ~ 正しくありません).
+It is weaker evidence than an exact or typo match, and knows no intent.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import Any
 
+from bot.knowledge import Knowledge
 from bot.phrases import Hit, Phrase
 
 MAX_GAP = 3  # other words allowed between two words of a phrase
@@ -26,9 +28,6 @@ MAX_WORDS = 400  # words of a message looked at: bounds the work on huge inputs
 # letters of stems, a one-word phrase this many (it then only differs by its ending).
 MIN_LETTERS = 6
 MIN_LETTERS_ONE_WORD = 5
-_NEGATABLE = frozenset({"is", "are", "was", "were", "do", "does", "did", "could", "would",
-                        "should", "has", "have", "had", "ca", "wo", "must", "need", "ai"})
-_SPELLED = {"cannot": ("can", "not"), "cant": ("can", "not"), "wont": ("will", "not")}
 _NEGATIVE_END = re.compile(r"(?:ありません|なかった|ません|ない|ず)$")
 _NEGATIVE_START = re.compile(r"な[いかくけ]|ませ|ず|ありませ")
 MIN_DENSE_STEM = 3  # characters a Japanese phrase must keep to be matched loosely
@@ -45,35 +44,52 @@ def _particle() -> re.Pattern[str]:
 
 
 @cache
-def _english() -> tuple[Any, threading.Lock]:
-    """Snowball's English stemmer and the lock it needs (it keeps its word in itself).
+def _stemmer(algorithm: str) -> tuple[Any, threading.Lock]:
+    """A Snowball stemmer and the lock it needs (it keeps the word being stemmed in itself).
 
     Imported on first use: a message found exactly never needs loose matching.
     """
     import snowballstemmer
 
-    return snowballstemmer.stemmer("english"), threading.Lock()
+    return snowballstemmer.stemmer(algorithm), threading.Lock()
 
 
 @lru_cache(maxsize=8192)
-def stem(word: str) -> str:
-    """The Snowball (Porter2) stem: "entered" meets "enter", and "apply" is not "app"."""
-    stemmer, lock = _english()
+def _stem(algorithm: str, word: str) -> str:
+    stemmer, lock = _stemmer(algorithm)
     with lock:
         return stemmer.stemWord(word)
 
 
-def words(spaced: str) -> list[str]:
-    """The stems of a spaced view, contractions spelled out (isnt → is not, cant → can not)."""
-    out: list[str] = []
-    for word in spaced.split()[:MAX_WORDS]:
-        if word in _SPELLED:
-            out.extend(_SPELLED[word])
-        elif word.endswith("nt") and word[:-2] in _NEGATABLE:
-            out.extend((word[:-2], "not"))
-        else:
-            out.append(stem(word))
-    return out
+class WordReader:
+    """Words of latin-script text as loose matching compares them, from the rules file.
+
+    Contractions and function words of every locale apply; the stemmer is the first one a
+    locale declares (text in a latin script is not told apart by language).
+    """
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        rules = [loc.words for loc in knowledge.locales if loc.words is not None]
+        self.stemmer = next((r.stemmer for r in rules if r.stemmer), None)
+        self.spelled_out: dict[str, tuple[str, ...]] = {
+            short: full for r in rules for short, full in r.spelled_out.items()}
+        function = {word for r in rules for word in r.function_words}
+        self.function_stems = frozenset(self.words(" ".join(sorted(function))))
+
+    def stem(self, word: str) -> str:
+        """The word's stem ("entered" → "enter"; "apply" stays apart from "app")."""
+        return _stem(self.stemmer, word) if self.stemmer else word
+
+    def words(self, spaced: str) -> list[str]:
+        """The stems of a spaced view, contractions spelled out (isnt → is not)."""
+        out: list[str] = []
+        for word in spaced.split()[:MAX_WORDS]:
+            spelled = self.spelled_out.get(word)
+            if spelled is not None:
+                out.extend(spelled)
+            else:
+                out.append(self.stem(word))
+        return out
 
 
 def words_found(phrase: str, views: tuple[str, str]) -> bool:
@@ -91,7 +107,8 @@ def words_found(phrase: str, views: tuple[str, str]) -> bool:
 class LooseIndex:
     """Latin phrases by their first stem, for in-order, gap-tolerant lookup."""
 
-    def __init__(self, phrases: Iterable[Phrase]) -> None:
+    def __init__(self, phrases: Iterable[Phrase], reader: WordReader) -> None:
+        self.reader = reader
         self._by_first: dict[str, list[tuple[tuple[str, ...], frozenset[str], Phrase]]] = {}
         # Japanese: (stem, negative, phrase) by the stem's first two characters
         self._dense: dict[str, list[tuple[str, bool, Phrase]]] = {}
@@ -104,7 +121,7 @@ class LooseIndex:
                 if len(stem_) >= MIN_DENSE_STEM and (stem_ != phrase.text):
                     self._dense.setdefault(stem_[:2], []).append((stem_, stem_ != bare, phrase))
                 continue
-            stems = tuple(words(phrase.text))
+            stems = tuple(reader.words(phrase.text))
             letters = sum(map(len, stems))
             if letters >= (MIN_LETTERS if len(stems) > 1 else MIN_LETTERS_ONE_WORD):
                 self._by_first.setdefault(stems[0], []).append((stems, frozenset(stems), phrase))
@@ -138,7 +155,7 @@ class LooseIndex:
 
     def _match_spaced(self, spaced: str, found: dict[int, float], exact: list[Phrase],
                       hits: dict[int, Hit]) -> None:
-        text = words(spaced)
+        text = self.reader.words(spaced)
         present = set(text)
         claimed: dict[int, tuple[str, ...]] | None = None
         by_first = self._by_first
@@ -151,17 +168,18 @@ class LooseIndex:
                 if used is None:
                     continue
                 if claimed is None:
-                    claimed = _claimed(exact, text)
+                    claimed = _claimed(exact, text, self.reader)
                 # "entered … already" must not borrow the "already" of "already used"
                 if not any(p in claimed and claimed[p] != phrase.targets for p in used):
                     hits[key] = Hit(phrase, LOOSE_QUALITY)
 
 
-def _claimed(exact: list[Phrase], text: list[str]) -> dict[int, tuple[str, ...]]:
+def _claimed(exact: list[Phrase], text: list[str],
+             reader: WordReader) -> dict[int, tuple[str, ...]]:
     """Word positions taken by a phrase found exactly, with the intents that phrase names."""
     claimed: dict[int, tuple[str, ...]] = {}
     for phrase in exact:
-        stems = words(phrase.text)
+        stems = reader.words(phrase.text)
         for at in range(len(text) - len(stems) + 1):
             if text[at:at + len(stems)] == stems:
                 claimed.update(dict.fromkeys(range(at, at + len(stems)), phrase.targets))

@@ -15,7 +15,7 @@ from typing import Any, Literal, NamedTuple
 from bot.concepts import Concepts
 from bot.keys import KeyCheck
 from bot.knowledge import Knowledge
-from bot.loose import LooseIndex, stem, words_found
+from bot.loose import LooseIndex, WordReader, words_found
 from bot.normalise import Normalised, Normaliser
 from bot.phrases import OUT_OF_SCOPE, Hit, PhraseIndex, partial_ratio
 from bot.readings import Readings
@@ -112,8 +112,9 @@ class Recogniser:
         self.thresholds = thresholds or Thresholds()
         self.normaliser = Normaliser(knowledge)
         self.index = PhraseIndex(knowledge)
-        self.loose = LooseIndex(self.index.phrases)
-        self.concepts = Concepts(self.index.phrases, knowledge.intents)
+        reader = WordReader(knowledge)
+        self.loose = LooseIndex(self.index.phrases, reader)
+        self.concepts = Concepts(self.index.phrases, knowledge.intents, reader)
         self.readings = Readings(self.index.phrases)
         self._topics = frozenset(i for i, intent in knowledge.intents.items()
                                  if intent.kind == "topic")
@@ -125,7 +126,7 @@ class Recogniser:
         background; a one-shot command never needs it."""
         self.readings.load()
         partial_ratio("warm", "warm up")
-        stem("warming")
+        self.loose.reader.stem("warming")
 
     def classify(self, text: str | bytes) -> Recognition:
         """Normalise then recognise one raw message."""

@@ -259,3 +259,36 @@ def test_missing_solved_outcome_is_reported(tiny_rules):
     path = tiny_rules(("  solved:\n", "  done:\n"))
     problems = check_rules(path)[1]
     assert any("outcomes has no 'solved'" in p.message for p in problems)
+
+
+EN_LOCALE = "  - id: en\n    name: English\n"
+
+
+def test_word_rules_are_read_per_locale(tiny_rules):
+    path = tiny_rules((EN_LOCALE, EN_LOCALE + "    words:\n      stemmer: english\n"
+                       "      spelled_out: {isnt: is not}\n      function_words: [Where, what]\n"))
+    knowledge, problems = check_rules(path)
+    assert problems == [] and knowledge is not None
+    words = knowledge.locales[1].words
+    assert words is not None and words.stemmer == "english"
+    assert words.spelled_out["isnt"] == ("is", "not")
+    assert words.function_words == {"where", "what"}
+    assert knowledge.locales[0].words is None
+
+
+def test_an_unknown_stemmer_names_the_snowball_algorithms(tiny_rules):
+    path = tiny_rules((EN_LOCALE, EN_LOCALE + "    words:\n      stemmer: klingon\n"))
+    problem = only_problem(path)
+    assert (problem.line, problem.column) == position(path, "klingon")
+    assert "unknown stemmer 'klingon'" in problem.message
+    assert "english" in problem.expected and "french" in problem.expected
+
+
+def test_word_rules_with_a_wrong_shape_are_reported(tiny_rules):
+    path = tiny_rules((EN_LOCALE, EN_LOCALE + "    words:\n      spelled_out: [isnt]\n"
+                       "      stemer: english\n"))
+    knowledge, problems = check_rules(path)
+    assert knowledge is None
+    found = {(p.line, p.column): p for p in problems}
+    assert "is a list" in found[position(path, "[isnt]")].message
+    assert "unknown key 'stemer'" in found[position(path, "stemer")].message

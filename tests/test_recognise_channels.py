@@ -2,53 +2,44 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
-from bot.loose import stem, words, words_found
+from bot.knowledge import Knowledge
+from bot.loader import load_knowledge
+from bot.loose import WordReader, words_found
 from bot.phrases import PhraseIndex
 from bot.recognise import Recogniser
-from tests.conftest import outcome
+from tests.conftest import FIXTURES, outcome
+
+
+@pytest.fixture(scope="module")
+def reader(knowledge: Knowledge) -> WordReader:
+    return WordReader(knowledge)
 
 
 @pytest.mark.parametrize("forms", [
     ("entered", "entering", "enters", "enter"), ("expired", "expire", "expires"),
     ("licenses", "license", "licensed"), ("copied", "copy", "copies"), ("keys", "key"),
 ])
-def test_stem_folds_forms_of_one_word(forms: tuple[str, ...]) -> None:
-    assert len({stem(form) for form in forms}) == 1
+def test_stem_folds_forms_of_one_word(reader: WordReader, forms: tuple[str, ...]) -> None:
+    assert len({reader.stem(form) for form in forms}) == 1
 
 
 @pytest.mark.parametrize(("word", "other"), [("apply", "app"), ("used", "us"), ("key", "keep")])
-def test_stem_keeps_different_words_apart(word: str, other: str) -> None:
-    assert stem(word) != stem(other)
+def test_stem_keeps_different_words_apart(reader: WordReader, word: str, other: str) -> None:
+    assert reader.stem(word) != reader.stem(other)
 
 
-def test_warm_up_loads_every_part_a_message_may_need_later() -> None:
-    probe = ("import sys\n"
-             "from bot.loader import load_knowledge\n"
-             "from bot.paths import rules_path\n"
-             "from bot.recognise import Recogniser\n"
-             "recogniser = Recogniser(load_knowledge(rules_path()))\n"
-             "lazy = ('pykakasi', 'rapidfuzz')  # the stemmer is already used by the build\n"
-             "print(*[m in sys.modules for m in lazy])\n"
-             "recogniser.warm_up()\n"
-             "print(*[m in sys.modules for m in lazy], recogniser.readings.loaded)\n")
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                            check=True, timeout=120)
-    assert result.stdout.split("\n")[:2] == ["False False", "True True True"]
+def test_words_spell_out_the_rules_files_contractions(reader: WordReader) -> None:
+    assert reader.words(" it isnt valid and we cant ") == ["it", "is", "not", "valid", "and",
+                                                          "we", "can", "not"]
+    assert {"where", "would"} <= reader.function_stems
 
 
-def test_a_loose_match_does_not_take_an_app_for_applying_a_key(recogniser: Recogniser) -> None:
-    assert outcome(recogniser.classify("which apps can I push with Intune")) == "unknown"
-    assert outcome(recogniser.classify("how do i apply the key we bought")) == "redeem-how"
-
-
-def test_words_spell_out_contractions() -> None:
-    assert words(" it isnt valid and we cant ") == ["it", "is", "not", "valid", "and", "we",
-                                                   "can", "not"]
+def test_a_rules_file_without_word_rules_keeps_words_whole() -> None:
+    reader = WordReader(load_knowledge(FIXTURES / "tiny.yaml"))
+    assert reader.words("it isnt entered") == ["it", "isnt", "entered"]
+    assert reader.function_stems == frozenset()
 
 
 def test_typo_match_must_find_every_word_of_the_phrase() -> None:
