@@ -40,11 +40,18 @@ class Localized(NamedTuple):
 
 
 class WordRules(NamedTuple):
-    """How loose matching reads one language's words: stems, contractions, grammar words."""
+    """How loose matching reads one language's words: stems, contractions, grammar words.
 
-    stemmer: str | None  # a Snowball algorithm, e.g. "english"; None: words are kept whole
-    spelled_out: Mapping[str, tuple[str, ...]]  # "isnt" -> ("is", "not")
-    function_words: frozenset[str]  # grammar, not content ("where", "would", …)
+    The first three are for languages written with spaces between words, the last three for
+    those written without (particles dropped, one negative ending standing for any other).
+    """
+
+    stemmer: str | None = None  # a Snowball algorithm, e.g. "english"; None: words kept whole
+    spelled_out: Mapping[str, tuple[str, ...]] = EMPTY  # "isnt" -> ("is", "not")
+    function_words: frozenset[str] = frozenset()  # grammar, not content ("where", "would", …)
+    particles: str | None = None  # a regex of particles between words (が, は, を)
+    negative_endings: tuple[str, ...] = ()  # ない, ません, …: cut off a phrase's end
+    negative_forms: tuple[str, ...] = ()  # what may follow the cut phrase in a message
 
 
 class Locale(NamedTuple):

@@ -97,11 +97,32 @@ def _read_root(b: RulesReader, root: yaml.Node | None, path: Path) -> Knowledge 
     )
 
 
+def _pattern(b: RulesReader, entries: dict[str, yaml.Node], key: str, what: str,
+             expected: str) -> str | None:
+    """An optional regular expression entry, reported where it stands if it does not compile."""
+    if key not in entries:
+        return None
+    pattern = b.text(entries[key], what)
+    if pattern is not None:
+        try:
+            re.compile(pattern)
+        except re.error as err:
+            b.report(entries[key], f"{key} pattern does not compile: {err}", expected)
+            return None
+    return pattern
+
+
 def _read_words(b: RulesReader, node: yaml.Node, what: str) -> WordRules | None:
-    """A locale's ``words``: Snowball stemmer name, contractions, function words."""
-    entries = b.mapping(node, what, optional=("stemmer", "spelled_out", "function_words"))
+    """A locale's ``words``: how loose matching reads the language (see WordRules)."""
+    entries = b.mapping(node, what, optional=("stemmer", "spelled_out", "function_words",
+                                              "particles", "negative_endings",
+                                              "negative_forms"))
     if entries is None:
         return None
+    particles = _pattern(b, entries, "particles", f"the particles of {what}",
+                         "a regular expression")
+    endings = b.texts(entries.get("negative_endings"), f"the negative_endings of {what}")
+    forms = b.texts(entries.get("negative_forms"), f"the negative_forms of {what}")
     stemmer = b.text(entries.get("stemmer"), f"the stemmer of {what}") \
         if "stemmer" in entries else None
     if stemmer is not None:
@@ -120,7 +141,9 @@ def _read_words(b: RulesReader, node: yaml.Node, what: str) -> WordRules | None:
             spelled[short.casefold()] = tuple(full.casefold().split())
     function = b.texts(entries.get("function_words"), f"the function_words of {what}")
     return WordRules(stemmer=stemmer, spelled_out=frozen_map(spelled),
-                     function_words=frozenset(word.casefold() for word, _ in function))
+                     function_words=frozenset(word.casefold() for word, _ in function),
+                     particles=particles, negative_endings=tuple(t for t, _ in endings),
+                     negative_forms=tuple(t for t, _ in forms))
 
 
 def _read_locales(b: RulesReader, node: yaml.Node | None) -> tuple[Locale, ...]:
@@ -132,18 +155,12 @@ def _read_locales(b: RulesReader, node: yaml.Node | None) -> tuple[Locale, ...]:
             continue
         locale_id = b.text(entries.get("id"), "a locale id")
         name = b.text(entries.get("name"), "a locale name")
-        script = b.text(entries.get("script"), "a locale script") if "script" in entries else None
+        script = _pattern(b, entries, "script", "a locale script",
+                          "a regular expression character class")
         if locale_id is not None and not LOCALE_PATTERN.match(locale_id):
             b.report(entries["id"], f"locale id '{locale_id}' is not a language tag",
                      "a tag such as ja, en, zh-Hans")
             continue
-        if script is not None:
-            try:
-                re.compile(script)
-            except re.error as err:
-                b.report(entries["script"], f"script pattern does not compile: {err}",
-                         "a regular expression character class")
-                script = None
         if locale_id is not None and any(loc.id == locale_id for loc in locales):
             b.report(entries["id"], f"duplicate locale '{locale_id}'", "each locale once")
         elif locale_id is not None and name is not None:

@@ -4,9 +4,9 @@ People rarely repeat a message's grammar: "the key is not a valid one" for "isn'
 "it was entered before" for "entered before". Latin words are cut to their stem (entered,
 enters, entering → enter) and contractions spelled out (isn't → is not), as the rules file's
 ``words`` of each locale say (``WordReader``); a phrase is found when its stems occur in order
-with at most ``MAX_GAP`` other words between neighbours. Japanese phrases are compared
-without the particles が・は・を after a word, and a negative ending matches any
-negative ending (見つからない ~ 見つからず, 正しくない ~ 正しくありません).
+with at most ``MAX_GAP`` other words between neighbours. Phrases of languages written
+without spaces are compared without their particles (が・は・を) and with one negative ending
+matching any (見つからない ~ 見つからず), again as the rules file says.
 It is weaker evidence than an exact or typo match, and knows no intent.
 """
 
@@ -28,19 +28,15 @@ MAX_WORDS = 400  # words of a message looked at: bounds the work on huge inputs
 # letters of stems, a one-word phrase this many (it then only differs by its ending).
 MIN_LETTERS = 6
 MIN_LETTERS_ONE_WORD = 5
-_NEGATIVE_END = re.compile(r"(?:ありません|なかった|ません|ない|ず)$")
-_NEGATIVE_START = re.compile(r"な[いかくけ]|ませ|ず|ありませ")
-MIN_DENSE_STEM = 3  # characters a Japanese phrase must keep to be matched loosely
+MIN_DENSE_STEM = 3  # characters a phrase without spaces must keep to be matched loosely
 WORD_CUTOFF = 75  # a typo-matched phrase must find each of its words at least this well
 
 
-@cache
-def _particle() -> re.Pattern[str]:
-    """A topic/subject/object particle between kanji or katakana words (dropped when stemming).
-
-    Compiled on first use: wide character classes take milliseconds to compile.
-    """
-    return re.compile(r"(?<=[\u30a0-\u30ff\u3400-\u9fff])[がはを](?=[\u3040-\u9fff])")
+@lru_cache(maxsize=16)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """A rules-file pattern, compiled on first use and kept out of the start-up cache (a
+    compiled pattern is pickled as its source and compiled again on every start)."""
+    return re.compile(pattern)
 
 
 @cache
@@ -62,10 +58,10 @@ def _stem(algorithm: str, word: str) -> str:
 
 
 class WordReader:
-    """Words of latin-script text as loose matching compares them, from the rules file.
+    """Words as loose matching compares them, by the rules file's ``words`` of each locale.
 
-    Contractions and function words of every locale apply; the stemmer is the first one a
-    locale declares (text in a latin script is not told apart by language).
+    What every locale declares applies together; the stemmer is the first one declared
+    (text in a latin script is not told apart by language).
     """
 
     def __init__(self, knowledge: Knowledge) -> None:
@@ -75,6 +71,24 @@ class WordReader:
             short: full for r in rules for short, full in r.spelled_out.items()}
         function = {word for r in rules for word in r.function_words}
         self.function_stems = frozenset(self.words(" ".join(sorted(function))))
+        self.particles = "|".join(f"(?:{r.particles})" for r in rules if r.particles) or None
+        # longest first: "ありません" is cut whole, not as "ません"
+        self.negative_endings = tuple(sorted({e for r in rules for e in r.negative_endings},
+                                             key=len, reverse=True))
+        self.negative_forms = tuple(f for r in rules for f in r.negative_forms)
+
+    def drop_particles(self, dense: str) -> str:
+        """The text without the particles between its words."""
+        return _compiled(self.particles).sub("", dense) if self.particles else dense
+
+    def cut_negative(self, dense: str) -> str:
+        """The text without its negative ending, if it has one."""
+        ending = next((e for e in self.negative_endings if dense.endswith(e)), "")
+        return dense[:len(dense) - len(ending)]
+
+    def negative_at(self, dense: str, at: int) -> bool:
+        """A negative form begins at ``at`` (見つから|ない, 見つから|ず)."""
+        return any(dense.startswith(form, at) for form in self.negative_forms)
 
     def stem(self, word: str) -> str:
         """The word's stem ("entered" → "enter"; "apply" stays apart from "app")."""
@@ -110,14 +124,14 @@ class LooseIndex:
     def __init__(self, phrases: Iterable[Phrase], reader: WordReader) -> None:
         self.reader = reader
         self._by_first: dict[str, list[tuple[tuple[str, ...], frozenset[str], Phrase]]] = {}
-        # Japanese: (stem, negative, phrase) by the stem's first two characters
+        # written without spaces: (stem, negative, phrase) by the stem's first two characters
         self._dense: dict[str, list[tuple[str, bool, Phrase]]] = {}
         for phrase in phrases:
             if phrase.sources == {"oos"}:
                 continue  # out-of-scope phrases are exact ones ("valid keys" ≠ "a valid key")
             if phrase.dense:
-                bare = _particle().sub("", phrase.text)
-                stem_ = _NEGATIVE_END.sub("", bare)
+                bare = reader.drop_particles(phrase.text)
+                stem_ = reader.cut_negative(bare)
                 if len(stem_) >= MIN_DENSE_STEM and (stem_ != phrase.text):
                     self._dense.setdefault(stem_[:2], []).append((stem_, stem_ != bare, phrase))
                 continue
@@ -140,7 +154,7 @@ class LooseIndex:
     def _match_dense(self, dense: str, found: dict[int, float], hits: dict[int, Hit]) -> None:
         if not self._dense or dense.isascii():
             return
-        bare = _particle().sub("", dense)
+        bare = self.reader.drop_particles(dense)
         starts = {bare[i:i + 2] for i in range(len(bare) - 1)}
         for start in starts & self._dense.keys():
             for stem_, negative, phrase in self._dense[start]:
@@ -148,7 +162,7 @@ class LooseIndex:
                     continue
                 at = bare.find(stem_)
                 while at >= 0:
-                    if not negative or _NEGATIVE_START.match(bare, at + len(stem_)):
+                    if not negative or self.reader.negative_at(bare, at + len(stem_)):
                         hits[id(phrase)] = Hit(phrase, LOOSE_QUALITY)
                         break
                     at = bare.find(stem_, at + 1)

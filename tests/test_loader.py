@@ -292,3 +292,10 @@ def test_word_rules_with_a_wrong_shape_are_reported(tiny_rules):
     found = {(p.line, p.column): p for p in problems}
     assert "is a list" in found[position(path, "[isnt]")].message
     assert "unknown key 'stemer'" in found[position(path, "stemer")].message
+
+
+def test_a_particles_pattern_that_does_not_compile_is_reported(tiny_rules):
+    path = tiny_rules((EN_LOCALE, EN_LOCALE + "    words:\n      particles: \"[がは\"\n"))
+    problem = only_problem(path)
+    assert (problem.line, problem.column) == position(path, '"[がは"')
+    assert "particles pattern does not compile" in problem.message

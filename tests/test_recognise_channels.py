@@ -36,10 +36,18 @@ def test_words_spell_out_the_rules_files_contractions(reader: WordReader) -> Non
     assert {"where", "would"} <= reader.function_stems
 
 
+def test_words_without_spaces_lose_particles_and_negative_endings(reader: WordReader) -> None:
+    assert reader.drop_particles("キーが見つからない") == "キー見つからない"
+    assert reader.cut_negative("正しくありません") == "正しく"
+    assert reader.negative_at("見つからず困った", 4) and not reader.negative_at("見つかった", 4)
+
+
 def test_a_rules_file_without_word_rules_keeps_words_whole() -> None:
     reader = WordReader(load_knowledge(FIXTURES / "tiny.yaml"))
     assert reader.words("it isnt entered") == ["it", "isnt", "entered"]
     assert reader.function_stems == frozenset()
+    assert reader.drop_particles("キーが見つからない") == "キーが見つからない"
+    assert reader.cut_negative("見つからない") == "見つからない"
 
 
 def test_typo_match_must_find_every_word_of_the_phrase() -> None:
