@@ -74,7 +74,9 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int | None:
     """Run one subcommand; its return value (or 1 after a ``CliError``) is the exit status."""
     args = sys.argv[1:] if argv is None else argv
-    command = _parser().parse_args(args[:1]).command
+    # a known command goes straight to its module; the top-level parser (help, version,
+    # usage errors) is built only when needed: it costs milliseconds a one-shot need not pay
+    command = args[0] if args and args[0] in SUBCOMMANDS else _parser().parse_args(args[:1]).command
     module_name, function = SUBCOMMANDS[command][0].split(":")
     entry = getattr(importlib.import_module(module_name), function)
     try:
