@@ -42,12 +42,13 @@ class Localized(NamedTuple):
 class WordRules(NamedTuple):
     """How loose matching reads one language's words: stems, contractions, grammar words.
 
-    The first three are for languages written with spaces between words, the last three for
+    The first four are for languages written with spaces between words, the last three for
     those written without (particles dropped, one negative ending standing for any other).
     """
 
     stemmer: str | None = None  # a Snowball algorithm, e.g. "english"; None: words kept whole
     spelled_out: Mapping[str, tuple[str, ...]] = EMPTY  # "isnt" -> ("is", "not")
+    shorthand: Mapping[str, str] = EMPTY  # chat shorthand read as written out: "ur" -> "your"
     function_words: frozenset[str] = frozenset()  # grammar, not content ("where", "would", …)
     particles: str | None = None  # a regex of particles between words (が, は, を)
     negative_endings: tuple[str, ...] = ()  # ない, ません, …: cut off a phrase's end

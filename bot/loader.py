@@ -112,11 +112,24 @@ def _pattern(b: RulesReader, entries: dict[str, yaml.Node], key: str, what: str,
     return pattern
 
 
+def _word_map(b: RulesReader, entries: dict[str, yaml.Node], key: str,
+              what: str) -> dict[str, str]:
+    """An optional mapping of words to their written-out form, both folded to lower case."""
+    found = b.mapping(entries[key], f"the {key} of {what}", optional=None) \
+        if key in entries else None
+    out: dict[str, str] = {}
+    for short, value in (found or {}).items():
+        full = b.text(value, f"the written-out form of '{short}' in the {key} of {what}")
+        if full is not None:
+            out[short.casefold()] = full.casefold()
+    return out
+
+
 def _read_words(b: RulesReader, node: yaml.Node, what: str) -> WordRules | None:
     """A locale's ``words``: how loose matching reads the language (see WordRules)."""
-    entries = b.mapping(node, what, optional=("stemmer", "spelled_out", "function_words",
-                                              "particles", "negative_endings",
-                                              "negative_forms"))
+    entries = b.mapping(node, what, optional=("stemmer", "spelled_out", "shorthand",
+                                              "function_words", "particles",
+                                              "negative_endings", "negative_forms"))
     if entries is None:
         return None
     particles = _pattern(b, entries, "particles", f"the particles of {what}",
@@ -132,15 +145,12 @@ def _read_words(b: RulesReader, node: yaml.Node, what: str) -> WordRules | None:
             b.report(entries["stemmer"], f"unknown stemmer '{stemmer}' in {what}",
                      "a Snowball algorithm: " + ", ".join(sorted(snowballstemmer.algorithms())))
             stemmer = None
-    spelled: dict[str, tuple[str, ...]] = {}
-    spelled_entries = b.mapping(entries["spelled_out"], f"the spelled_out of {what}",
-                                optional=None) if "spelled_out" in entries else None
-    for short, value in (spelled_entries or {}).items():
-        full = b.text(value, f"the spelled-out form of '{short}' in {what}")
-        if full is not None:
-            spelled[short.casefold()] = tuple(full.casefold().split())
+    spelled = {short: tuple(full.split()) for short, full
+               in _word_map(b, entries, "spelled_out", what).items()}
+    shorthand = _word_map(b, entries, "shorthand", what)
     function = b.texts(entries.get("function_words"), f"the function_words of {what}")
     return WordRules(stemmer=stemmer, spelled_out=frozen_map(spelled),
+                     shorthand=frozen_map(shorthand),
                      function_words=frozenset(word.casefold() for word, _ in function),
                      particles=particles, negative_endings=tuple(t for t, _ in endings),
                      negative_forms=tuple(t for t, _ in forms))

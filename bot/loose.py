@@ -69,6 +69,8 @@ class WordReader:
         self.stemmer = next((r.stemmer for r in rules if r.stemmer), None)
         self.spelled_out: dict[str, tuple[str, ...]] = {
             short: full for r in rules for short, full in r.spelled_out.items()}
+        self.shorthand: dict[str, str] = {
+            short: full for r in rules for short, full in r.shorthand.items()}
         function = {word for r in rules for word in r.function_words}
         self.function_stems = frozenset(self.words(" ".join(sorted(function))))
         self.particles = "|".join(f"(?:{r.particles})" for r in rules if r.particles) or None
@@ -89,6 +91,12 @@ class WordReader:
     def negative_at(self, dense: str, at: int) -> bool:
         """A negative form begins at ``at`` (見つから|ない, 見つから|ず)."""
         return any(dense.startswith(form, at) for form in self.negative_forms)
+
+    def write_out(self, spaced: str) -> str:
+        """A spaced view with chat shorthand written out (" ur order " → " your order ")."""
+        if not any(f" {short} " in spaced for short in self.shorthand):
+            return spaced  # the common case, decided by a few substring searches
+        return " " + " ".join(self.shorthand.get(w, w) for w in spaced.split()) + " "
 
     def stem(self, word: str) -> str:
         """The word's stem ("entered" → "enter"; "apply" stays apart from "app")."""

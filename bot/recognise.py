@@ -17,7 +17,7 @@ from bot.keys import KeyCheck
 from bot.knowledge import Knowledge
 from bot.loose import LooseIndex, WordReader, words_found
 from bot.normalise import Normalised, Normaliser
-from bot.phrases import OUT_OF_SCOPE, Hit, PhraseIndex, partial_ratio
+from bot.phrases import OUT_OF_SCOPE, Hit, PhraseIndex, dense_view, partial_ratio
 from bot.readings import Readings
 
 Action = Literal["answer", "clarify", "unknown"]
@@ -134,8 +134,13 @@ class Recogniser:
 
     def evidence(self, normalised: Normalised) -> tuple[dict[str, float], float, list[Hit]]:
         """Evidence per intent, out-of-scope evidence, and the phrase hits behind them."""
-        hits = self._phrase_hits(self.index.views(normalised.text))
+        hits = self._phrase_hits(self._views(normalised.text))
         return (*_tally(hits), hits)
+
+    def _views(self, folded: str) -> tuple[str, str]:
+        """The message's spaced and dense views, chat shorthand written out."""
+        spaced = self.loose.reader.write_out(self.index.views(folded)[0])
+        return spaced, dense_view(spaced)
 
     def _phrase_hits(self, views: tuple[str, str]) -> list[Hit]:
         """Phrases found exactly, then (unless that settles it) with typos or loosely."""
@@ -149,7 +154,7 @@ class Recogniser:
 
     def recognise(self, normalised: Normalised) -> Recognition:
         """Decide answer / clarify / unknown from the evidence."""
-        views = self.index.views(normalised.text)
+        views = self._views(normalised.text)
         hits = self._phrase_hits(views)
         recognition = self._decide(hits, normalised)
         if recognition.action != "answer":

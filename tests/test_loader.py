@@ -266,12 +266,14 @@ EN_LOCALE = "  - id: en\n    name: English\n"
 
 def test_word_rules_are_read_per_locale(tiny_rules):
     path = tiny_rules((EN_LOCALE, EN_LOCALE + "    words:\n      stemmer: english\n"
-                       "      spelled_out: {isnt: is not}\n      function_words: [Where, what]\n"))
+                       "      spelled_out: {isnt: is not}\n      shorthand: {UR: your}\n"
+                       "      function_words: [Where, what]\n"))
     knowledge, problems = check_rules(path)
     assert problems == [] and knowledge is not None
     words = knowledge.locales[1].words
     assert words is not None and words.stemmer == "english"
     assert words.spelled_out["isnt"] == ("is", "not")
+    assert words.shorthand == {"ur": "your"}
     assert words.function_words == {"where", "what"}
     assert knowledge.locales[0].words is None
 

@@ -36,6 +36,13 @@ def test_words_spell_out_the_rules_files_contractions(reader: WordReader) -> Non
     assert {"where", "would"} <= reader.function_stems
 
 
+def test_chat_shorthand_is_read_written_out(reader: WordReader,
+                                            recogniser: Recogniser) -> None:
+    assert reader.write_out(" pls check ur key ") == " please check your key "
+    assert reader.write_out(" urgent ") == " urgent "
+    assert outcome(recogniser.classify("it says we can't process ur order?")) == "order-failed"
+
+
 def test_words_without_spaces_lose_particles_and_negative_endings(reader: WordReader) -> None:
     assert reader.drop_particles("キーが見つからない") == "キー見つからない"
     assert reader.cut_negative("正しくありません") == "正しく"
