@@ -32,13 +32,6 @@ MIN_DENSE_STEM = 3  # characters a phrase without spaces must keep to be matched
 WORD_CUTOFF = 75  # a typo-matched phrase must find each of its words at least this well
 
 
-@lru_cache(maxsize=16)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    """A rules-file pattern, compiled on first use and kept out of the start-up cache (a
-    compiled pattern is pickled as its source and compiled again on every start)."""
-    return re.compile(pattern)
-
-
 @cache
 def _stemmer(algorithm: str) -> tuple[Any, threading.Lock]:
     """A Snowball stemmer and the lock it needs (it keeps the word being stemmed in itself).
@@ -81,7 +74,8 @@ class WordReader:
 
     def drop_particles(self, dense: str) -> str:
         """The text without the particles between its words."""
-        return _compiled(self.particles).sub("", dense) if self.particles else dense
+        # compiled on first use by re's own cache: a cached start never pays for the pattern
+        return re.sub(self.particles, "", dense) if self.particles else dense
 
     def cut_negative(self, dense: str) -> str:
         """The text without its negative ending, if it has one."""

@@ -73,20 +73,29 @@ def fold(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+_ASCII = "".join(map(chr, range(128)))
+
+
 class Normaliser:
     """Built once from the knowledge: the key format and each locale's script pattern."""
 
     def __init__(self, knowledge: Knowledge) -> None:
         self._key_format = knowledge.key_format
         self._default = knowledge.default_locale
-        self._scripts = [(loc.id, re.compile(loc.script)) for loc in knowledge.locales
-                         if loc.script]
+        # (locale, script pattern, whether it matches any ASCII character): patterns are kept
+        # as text and compiled on first use, and plain ASCII text skips those that cannot
+        # match it (a wide class such as the Japanese one takes milliseconds to compile)
+        self._scripts = [(loc.id, loc.script, bool(re.search(loc.script, _ASCII)))
+                         for loc in knowledge.locales if loc.script]
 
     def detect_lang(self, text: str) -> str:
         """The locale whose script has most characters in ``text``; else the default locale."""
         best, best_count = self._default, 0
-        for locale_id, pattern in self._scripts:
-            count = len(pattern.findall(text))
+        ascii_only = text.isascii()
+        for locale_id, script, matches_ascii in self._scripts:
+            if ascii_only and not matches_ascii:
+                continue
+            count = len(re.findall(script, text))  # compiled once, by re's own cache
             if count > best_count:
                 best, best_count = locale_id, count
         return best

@@ -62,6 +62,14 @@ def test_language_comes_from_the_locale_scripts(normaliser: Normaliser, text: st
     assert normaliser.normalise(text).lang == lang
 
 
+def test_a_script_that_matches_ascii_is_still_tried_on_ascii_text(knowledge: Knowledge) -> None:
+    latin = Locale(id="la", name="Lingua Latina", script="[q]")
+    normaliser = Normaliser(knowledge._replace(locales=(*knowledge.locales, latin)))
+    assert normaliser.normalise("quoque quaeso").lang == "la"
+    assert normaliser.normalise("the key is invalid").lang == "en"
+    assert normaliser.normalise("キーが無効です").lang == "ja"
+
+
 def test_a_third_locale_needs_no_code(knowledge: Knowledge) -> None:
     """Language detection reads each locale's script pattern, so adding one is data only."""
     korean = Locale(id="ko", name="한국어", script="[\uac00-\ud7a3]")
