@@ -112,7 +112,7 @@ def _from_text(brain: Brain, conv: Conversation, text: str, normalised: Normalis
     for locale in knowledge.locales:
         if folded in (fold_command(locale.name), locale.id.casefold()):
             return _from_action(knowledge, conv, f"lang:{locale.id}")
-    if folded.isdigit() and 1 <= int(folded) <= len(conv.shown):
+    if folded.isdecimal() and 1 <= int(folded) <= len(conv.shown):
         return _from_action(knowledge, conv, conv.shown[int(folded) - 1])
     for choice in choices:
         if not choice.interface and folded == fold_command(choice.label):
@@ -157,7 +157,7 @@ def take_turn(brain: Brain, conv: Conversation, *, text: str | None, action: str
         normalised = brain.recogniser.normaliser.normalise(text)  # once per turn
         user_line = normalised.original_masked
         number = text.strip()
-        if number.isdigit() and 1 <= int(number) <= len(conv.shown):  # say what was picked
+        if number.isdecimal() and 1 <= int(number) <= len(conv.shown):  # say what was picked
             user_line += f" [{labels.get(conv.shown[int(number) - 1], '')}]"
         given = _from_text(brain, conv, text, normalised, choices)
     else:

@@ -75,7 +75,7 @@ class SlackWsgi:
     def _signed(self, body: str, headers: dict[str, Any]) -> bool:
         """Slack's v0 signature over the body, made less than 5 minutes ago."""
         timestamp = str(headers.get("x-slack-request-timestamp", ""))
-        if not timestamp.isdigit():
+        if not (timestamp.isascii() and timestamp.isdigit()):  # "²" is a digit to Python
             return False
         return self._verifier.is_valid(
             body=body, timestamp=timestamp, signature=str(headers.get("x-slack-signature", "")))

@@ -49,6 +49,8 @@ def test_bad_signature_headers_are_401(bot):
     junk = {"X-Slack-Request-Timestamp": "yesterday", "X-Slack-Signature": "v0=00"}
     assert bot.send.raw(body, content_type="application/json", headers=junk).status == 401
     assert bot.send.raw("{bad", content_type="application/json", headers=junk).status == 401
+    superscript = {"X-Slack-Request-Timestamp": "\u00b2", "X-Slack-Signature": "v0=00"}
+    assert bot.send.raw(body, content_type="application/json", headers=superscript).status == 401
 
 
 def test_url_verification_challenge(bot):
