@@ -55,7 +55,9 @@ def build_brain(knowledge: Knowledge, *, catalogs: Catalogs, digest: str = "") -
         from bot import cache
 
         key = digest + cache.code_digest(*RECOGNISER_MODULES)
-        recogniser = cache.cached(f"recogniser-{digest[:16]}", key, lambda: Recogniser(knowledge))
+        # one entry per rules file, replaced when it changes: edits leave no stale entries
+        name = "recogniser-" + hashlib.sha256(str(knowledge.source).encode()).hexdigest()[:12]
+        recogniser = cache.cached(name, key, lambda: Recogniser(knowledge))
     else:
         recogniser = Recogniser(knowledge)
     return Brain(knowledge=knowledge, engine=Engine(knowledge=knowledge),

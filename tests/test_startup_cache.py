@@ -26,3 +26,11 @@ def test_cached_recogniser_gives_the_same_results(knowledge: Knowledge, tmp_path
     assert cached is not built
     for text in MESSAGES:
         assert cached.classify(text).to_json() == built.classify(text).to_json(), text
+
+
+def test_an_edited_rules_file_replaces_its_cache_entry(knowledge: Knowledge, tmp_path,
+                                                      monkeypatch):
+    monkeypatch.setenv("KEYHELP_CACHE_DIR", str(tmp_path))
+    for digest in ("a" * 64, "b" * 64):  # two versions of the same file
+        build_brain(knowledge, catalogs=default_catalogs(), digest=digest)
+    assert len(list(tmp_path.glob("recogniser-*.pickle"))) == 1
