@@ -50,6 +50,9 @@ def classify_line(recogniser: Recogniser, line: bytes) -> dict[str, Any]:
     except ValueError:
         record = None
         errors.append("line is not valid JSON")
+    except RecursionError:  # "[[[[…" thousands deep: the parser gives up
+        record = None
+        errors.append("line is nested too deeply to read as JSON")
     if not isinstance(record, dict):
         out: dict[str, Any] = {"error": "; ".join(errors) or "line is not a JSON object"}
         out["result"] = recogniser.classify("").to_json()

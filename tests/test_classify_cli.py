@@ -55,6 +55,8 @@ def test_jsonl_never_echoes_a_full_key() -> None:
     (b'{"id": 1, "text": 42}', '"text"'),
     (b'{"id": 1, "text": "caf\xe9 \xff"}', "UTF-8"),
     (b"\xff\xfe\x00\x01", "UTF-8"),
+    (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    (b'{"text": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "nested too deeply"),
 ])
 def test_jsonl_bad_lines_get_a_defined_output_line(line: bytes, error: str) -> None:
     good = b'{"id": "ok", "text": "help"}'
