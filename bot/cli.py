@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import os
 import sys
 
@@ -71,9 +72,21 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _tolerant_streams() -> None:
+    """Undecodable input bytes and unprintable output characters become replacement marks.
+
+    A terminal whose encoding cannot show Japanese, or stdin holding bytes that are not text,
+    must still get an answer rather than a UnicodeError traceback.
+    """
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
+
+
 def main(argv: list[str] | None = None) -> int | None:
     """Run one subcommand; its return value (or 1 after a ``CliError``) is the exit status."""
     args = sys.argv[1:] if argv is None else argv
+    _tolerant_streams()
     # a known command goes straight to its module; the top-level parser (help, version,
     # usage errors) is built only when needed: it costs milliseconds a one-shot need not pay
     command = args[0] if args and args[0] in SUBCOMMANDS else _parser().parse_args(args[:1]).command

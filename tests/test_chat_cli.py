@@ -72,6 +72,22 @@ def test_diagnose_of_empty_text_is_an_answer_not_a_traceback(tmp_path: Path) -> 
     assert "Traceback" not in result.stderr
 
 
+def test_a_terminal_that_cannot_show_japanese_still_gets_an_answer(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "bot", "diagnose", USED_JA], text=True,
+                            capture_output=True, timeout=120,
+                            env=env_for(tmp_path, PYTHONIOENCODING="ascii:strict"))
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert result.stdout.startswith("intent: key-already-used")
+
+
+def test_chat_reads_bytes_that_are_not_text_without_failing(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "bot", "chat", "--lang", "en"],
+                            input=b"\xff\xfe\x80\nwhy\n", capture_output=True, timeout=120,
+                            env=env_for(tmp_path, PYTHONIOENCODING="utf-8:strict"))
+    assert result.returncode == 0 and b"Traceback" not in result.stderr
+    assert b"Which error message do you see" in result.stdout
+
+
 def test_diagnose_json_is_one_machine_readable_object(tmp_path: Path) -> None:
     result = keyhelp(tmp_path, "diagnose", EXPIRED_EN, "--json")
     data = json.loads(result.stdout)
