@@ -30,12 +30,22 @@ def _assistant(rules: str | None, *, with_store: bool) -> Assistant:
 
     try:
         settings = Settings.from_env(rules=rules)
+    except ValueError as err:
+        raise CliError(str(err)) from None
+    try:
         return Assistant.from_settings(settings, with_store=with_store)
     except RulesError as err:
         raise CliError(f"{err}\n{err.report()}\n"
                        "Fix the rules file (keyhelp rules check) and retry.") from None
-    except (ValueError, OSError) as err:
-        raise CliError(str(err)) from None
+    except OSError as err:  # say which file, and which setting points at it
+        failed = str(err.filename)
+        if failed == str(settings.rules_path):
+            what = f"the rules file {failed} (--rules or KEYHELP_RULES)"
+        elif failed in (str(settings.db_path), str(settings.db_path.parent)):
+            what = f"the conversation store {settings.db_path} (KEYHELP_DB)"
+        else:
+            raise CliError(f"cannot start: {err}") from None
+        raise CliError(f"cannot use {what}: {err.strerror or err}") from None
 
 
 def _print(replies: list, channel: str = "cli") -> None:

@@ -72,6 +72,21 @@ def test_diagnose_of_empty_text_is_an_answer_not_a_traceback(tmp_path: Path) -> 
     assert "Traceback" not in result.stderr
 
 
+def test_an_unusable_file_is_named_with_the_setting_behind_it(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.yaml"
+    rules = keyhelp(tmp_path, "diagnose", "hi", "--rules", str(missing))
+    assert rules.returncode == 1 and "Traceback" not in rules.stderr
+    assert f"Error: cannot use the rules file {missing} (--rules or KEYHELP_RULES)" in rules.stderr
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("", encoding="utf-8")
+    env = {**env_for(tmp_path), "KEYHELP_DB": str(blocked / "chat.db")}  # below a file
+    store = subprocess.run([sys.executable, "-m", "bot", "chat"], input="hi\n", text=True,
+                           capture_output=True, timeout=120, env=env)
+    assert store.returncode == 1 and "Traceback" not in store.stderr
+    assert "Error: cannot use the conversation store" in store.stderr
+    assert "(KEYHELP_DB)" in store.stderr
+
+
 def test_a_terminal_that_cannot_show_japanese_still_gets_an_answer(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "bot", "diagnose", USED_JA], text=True,
                             capture_output=True, timeout=120,
