@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.conversation import Conversation
+from bot.sqlite_file import open_database
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -39,18 +40,8 @@ class Store:
         self.path = Path(path)
         self.idle_seconds = idle_seconds
         self.clock = clock
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        import sqlite3  # here, not at the top: `keyhelp diagnose` never opens a store
-
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        # NORMAL in WAL mode: a committed turn survives a process kill (only power loss can
-        # lose the last commits), at a fraction of FULL's cost.
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA busy_timeout=5000")
-        self._db.executescript(_SCHEMA)
+        self._db = open_database(path, _SCHEMA)
 
     def now(self) -> float:
         return self.clock()

@@ -85,6 +85,13 @@ def test_an_unusable_file_is_named_with_the_setting_behind_it(tmp_path: Path) ->
     assert store.returncode == 1 and "Traceback" not in store.stderr
     assert "Error: cannot use the conversation store" in store.stderr
     assert "(KEYHELP_DB)" in store.stderr
+    corrupt = tmp_path / "corrupt.db"
+    corrupt.write_bytes(b"not a database" * 100)
+    env["KEYHELP_DB"] = str(corrupt)
+    refused = subprocess.run([sys.executable, "-m", "bot", "chat"], input="hi\n", text=True,
+                             capture_output=True, timeout=120, env=env)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert f"conversation store {corrupt} (KEYHELP_DB): file is not a database" in refused.stderr
 
 
 def test_a_terminal_that_cannot_show_japanese_still_gets_an_answer(tmp_path: Path) -> None:

@@ -80,3 +80,15 @@ def test_an_unreadable_row_starts_the_conversation_afresh(tmp_path: Path) -> Non
     with sqlite3.connect(tmp_path / "c.db") as db:
         db.execute("INSERT INTO conversations VALUES ('bad', ?, '{not json')", (clock.now,))
     assert store.load("bad") is None
+
+
+def test_a_file_that_is_not_a_database_is_refused_by_name(tmp_path: Path) -> None:
+    corrupt = tmp_path / "conversations.db"
+    corrupt.write_bytes(b"\x00garbage" * 500)
+    try:
+        Store(path=corrupt)
+    except OSError as err:
+        assert err.filename == str(corrupt) and "not a database" in str(err.strerror)
+    else:
+        raise AssertionError("a corrupt file was opened as a store")
+    assert corrupt.read_bytes() == b"\x00garbage" * 500  # refused, not overwritten

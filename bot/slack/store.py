@@ -6,10 +6,11 @@ Kept in the keyhelp database file so a restart remembers which deliveries were h
 from __future__ import annotations
 
 import secrets
-import sqlite3
 import threading
 import time
 from pathlib import Path
+
+from bot.sqlite_file import open_database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS slack_seen_events (event_id TEXT PRIMARY KEY, seen_at REAL NOT NULL);
@@ -31,16 +32,9 @@ class SlackStore:
 
     def __init__(self, *, path: Path | str) -> None:
         self._lock = threading.Lock()
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA busy_timeout = 5000")
-        if str(path) != ":memory:":
-            self._db.execute("PRAGMA journal_mode = WAL")
-            # WAL + NORMAL: a commit survives a crash or restart of keyhelp (what dedupe needs)
-            # without an fsync per event, which cost 3-4 ms inside Slack's ack window.
-            self._db.execute("PRAGMA synchronous = NORMAL")
-        self._db.executescript(SCHEMA)
+        # WAL + NORMAL (see open_database): what dedupe needs, without an fsync per event,
+        # which cost 3-4 ms inside Slack's ack window
+        self._db = open_database(path, SCHEMA)
         self._inserts = 0
 
     def close(self) -> None:

@@ -73,6 +73,17 @@ def test_unknown_language_is_one_line(monkeypatch, tmp_path, capsys):
     assert err.startswith("Error: ") and "KEYHELP_LANG" in err and "Traceback" not in err
 
 
+def test_a_database_file_that_is_not_a_database_is_one_line(monkeypatch, tmp_path, capsys):
+    corrupt = tmp_path / "k.db"
+    corrupt.write_bytes(b"this is not SQLite" * 100)
+    for name, value in (GOOD | {"KEYHELP_DB": str(corrupt)}).items():
+        monkeypatch.setenv(name, value)
+    assert main(["slack", "serve", "--port", "0"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Error: ") and "not a database" in err and str(corrupt) in err
+    assert "Traceback" not in err
+
+
 def test_slack_is_not_imported_by_the_cli_or_the_core():
     code = ("import sys, bot.cli, bot.recognise, bot.replies\n"
             "import importlib.util\n"
