@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 from typing import NamedTuple
 
 from bot.keys import KeyCheck, find_key
@@ -20,14 +21,31 @@ from bot.knowledge import Knowledge
 MAX_CHARS = 100_000
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-_MENTION = re.compile(r"<[@!][^<>]*>")  # <@U123>, <@U123|name>, <!channel>, <!subteam^S1|@t>
-_CHANNEL = re.compile(r"<#[^<>|]*\|([^<>]*)>|<#[^<>]*>")
-_LINK = re.compile(r"<((?:https?|mailto|tel):[^<>|]*)(?:\|([^<>]*))?>")
-_QUOTE = re.compile(r"(?m)^\s*(?:>|&gt;)+\s?")
-_CODE = re.compile(r"`+")
-# *bold* and ~strike~ marks go wherever they are; _italic_ ones only outside a word
-# (snake_case stays). Character classes only: linear time on any input.
-_EMPHASIS = re.compile(r"[*~]+|(?<![^\W_])_+|_+(?![^\W_])")
+_MARKUP_CHARS = frozenset("<>&`*_~")  # every Slack markup pattern below needs one of these
+
+
+class _Markup(NamedTuple):
+    mention: re.Pattern[str]
+    channel: re.Pattern[str]
+    link: re.Pattern[str]
+    quote: re.Pattern[str]
+    code: re.Pattern[str]
+    emphasis: re.Pattern[str]
+
+
+@cache
+def _markup() -> _Markup:
+    """Slack markup patterns, compiled on first use: most pasted messages have no markup."""
+    return _Markup(
+        mention=re.compile(r"<[@!][^<>]*>"),  # <@U123>, <@U123|name>, <!channel>, <!subteam^S1>
+        channel=re.compile(r"<#[^<>|]*\|([^<>]*)>|<#[^<>]*>"),
+        link=re.compile(r"<((?:https?|mailto|tel):[^<>|]*)(?:\|([^<>]*))?>"),
+        quote=re.compile(r"(?m)^\s*(?:>|&gt;)+\s?"),
+        code=re.compile(r"`+"),
+        # *bold* and ~strike~ marks go wherever they are; _italic_ ones only outside a word
+        # (snake_case stays). Character classes only: linear time on any input.
+        emphasis=re.compile(r"[*~]+|(?<![^\W_])_+|_+(?![^\W_])"),
+    )
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "‛": "'", "`": "'", "´": "'",
                          "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
 _SPACE = re.compile(r"\s+")
@@ -58,13 +76,16 @@ def to_text(raw: str | bytes | None) -> str:
 
 def strip_slack(text: str) -> str:
     """Remove Slack mrkdwn so only what the user wrote is left (labels of links are kept)."""
-    text = _MENTION.sub(" ", text)
-    text = _CHANNEL.sub(lambda m: " " + (m.group(1) or "") + " ", text)
-    text = _LINK.sub(lambda m: m.group(2) or m.group(1), text)
-    text = _QUOTE.sub("", text)
+    if _MARKUP_CHARS.isdisjoint(text):
+        return text
+    markup = _markup()
+    text = markup.mention.sub(" ", text)
+    text = markup.channel.sub(lambda m: " " + (m.group(1) or "") + " ", text)
+    text = markup.link.sub(lambda m: m.group(2) or m.group(1), text)
+    text = markup.quote.sub("", text)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    text = _CODE.sub(" ", text)
-    return _EMPHASIS.sub(" ", text)
+    text = markup.code.sub(" ", text)
+    return markup.emphasis.sub(" ", text)
 
 
 def fold(text: str) -> str:
