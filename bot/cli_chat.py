@@ -14,7 +14,7 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from bot.cli import CliError, add_rules_option
+from bot.cli import CliError, add_rules_option, started
 
 if TYPE_CHECKING:
     from bot.assistant import Assistant
@@ -70,6 +70,7 @@ def chat(argv: list[str]) -> None:
     args = parser.parse_args(argv)
     lang, conversation_id = args.lang, args.conversation_id
     assistant = _assistant(args.rules, with_store=True)
+    started()
     assistant.watcher.install_sighup()  # `kill -HUP` re-reads the rules; edits are seen anyway
     locales = assistant.brain.knowledge.locale_ids
     if lang is not None and lang not in locales:

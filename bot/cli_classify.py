@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli import CliError, add_rules_option
+from bot.cli import CliError, add_rules_option, started
 from bot.loader import load_knowledge
 from bot.paths import rules_path
 from bot.problems import RulesError
@@ -93,6 +93,7 @@ def classify(argv: list[str]) -> None:
     if args.jsonl == (args.text is not None):
         parser.error("give either TEXT or --jsonl")
     recogniser = _recogniser(args.rules)
+    started()  # a stream may be long: collect garbage again from here
     out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n",
                            line_buffering=False, write_through=False)
     try:

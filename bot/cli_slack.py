@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from bot.cli import CliError
+from bot.cli import CliError, started
 
 if TYPE_CHECKING:
     from bot.slack.app import SlackBot
@@ -106,6 +106,7 @@ def serve(*, port: int, host: str, threads: int, verbose: bool) -> None:
     # acks and short turns stop queueing behind a long one (measured: benchmarks/slack.py).
     sys.setswitchinterval(SWITCH_INTERVAL)
     settings, bot = _build("http")
+    started()
     from bot.slack.server import HttpServer, SlackWsgi
 
     wsgi = SlackWsgi(app=bot.app, signing_secret=settings.signing_secret)
@@ -128,6 +129,7 @@ def socket(*, verbose: bool) -> None:
     """Socket Mode: connect out to Slack over a websocket (no public URL needed)."""
     _configure_logging(verbose)
     settings, bot = _build("socket")
+    started()
     from bot.slack.delivery import describe
     from bot.slack.socket_mode import SocketRunner
 
