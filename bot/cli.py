@@ -92,7 +92,7 @@ def started() -> None:
     """Start-up is over: a command that keeps running turns the cyclic collector back on.
 
     ``main`` turns it off while modules load and the cached rules are unpickled: those objects
-    all live until exit, and collecting among them was 5 % of a one-shot ``diagnose``'s work.
+    all live until exit, and collecting among them was 2 % of a one-shot ``diagnose``'s work.
     """
     gc.enable()
 
@@ -100,7 +100,7 @@ def started() -> None:
 def run() -> NoReturn:
     """The ``keyhelp`` command: ``main``, then exit without a last look for garbage.
 
-    At exit the interpreter scans every object for cycles once more, which was an eighth of a
+    At exit the interpreter scans every object for cycles once more, which was 8 % of a
     one-shot ``diagnose``'s work; the process is ending, so its objects are frozen first (the
     commands close their files and connections themselves).
     """
