@@ -184,9 +184,7 @@ def _read_locales(b: RulesReader, node: yaml.Node | None) -> tuple[Locale, ...]:
 
 def _read_links(b: RulesReader, node: yaml.Node | None) -> dict[str, Link]:
     links = {}
-    for link_id, value in (b.mapping(node, "links", optional=None) or {}).items():
-        if not b.key_ident(link_id, value, "link"):
-            continue
+    for link_id, value in b.by_id(node, "links", "link"):
         entries = b.mapping(value, f"link '{link_id}'", required=("url", "label"))
         if entries is None:
             continue
@@ -230,9 +228,7 @@ def _read_key_format(b: RulesReader, node: yaml.Node | None) -> KeyFormat | None
 
 def _read_outcomes(b: RulesReader, node: yaml.Node | None) -> dict[str, Outcome]:
     outcomes = {}
-    for outcome_id, value in (b.mapping(node, "outcomes", optional=None) or {}).items():
-        if not b.key_ident(outcome_id, value, "outcome"):
-            continue
+    for outcome_id, value in b.by_id(node, "outcomes", "outcome"):
         what = f"outcome '{outcome_id}'"
         entries = b.mapping(value, what, required=("escalate", "text"), optional=("links",))
         if entries is None:
@@ -254,9 +250,7 @@ def _read_ambiguities(b: RulesReader, node: yaml.Node | None) -> dict[str, CueGr
     groups: dict[str, CueGroup] = {}
     if node is None:
         return groups
-    for group_id, value in (b.mapping(node, "ambiguities", optional=None) or {}).items():
-        if not b.key_ident(group_id, value, "ambiguity"):
-            continue
+    for group_id, value in b.by_id(node, "ambiguities", "ambiguity"):
         what = f"ambiguity '{group_id}'"
         entries = b.mapping(value, what, required=("intents", "cues"))
         if entries is None:

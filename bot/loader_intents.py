@@ -11,12 +11,11 @@ from bot.yaml_nodes import pos
 
 def read_intents(b: RulesReader, node: yaml.Node | None) -> dict[str, Intent]:
     intents = {}
-    for intent_id, value in (b.mapping(node, "intents", optional=None) or {}).items():
-        if b.key_ident(intent_id, value, "intent"):
-            b.where[("intent", intent_id)] = value.key_pos
-            intent = _read_intent(b, intent_id, value)
-            if intent is not None:
-                intents[intent_id] = intent
+    for intent_id, value in b.by_id(node, "intents", "intent"):
+        b.where[("intent", intent_id)] = value.key_pos
+        intent = _read_intent(b, intent_id, value)
+        if intent is not None:
+            intents[intent_id] = intent
     return intents
 
 
@@ -42,12 +41,10 @@ def _read_intent(b: RulesReader, intent_id: str, node: yaml.Node) -> Intent | No
                  "the exact on-screen text, at least once")
     cues = b.per_locale_texts(entries.get("cues"), f"the cues of {what}")
     causes = {}
-    for cause_id, value in (b.mapping(entries.get("causes"), f"the causes of {what}",
-                                      optional=None) or {}).items():
-        if b.key_ident(cause_id, value, "cause"):
-            text = b.localized(value, f"cause '{cause_id}' of {what}", value.key_pos)
-            if text is not None:
-                causes[cause_id] = Cause(cause_id, text)
+    for cause_id, value in b.by_id(entries.get("causes"), f"the causes of {what}", "cause"):
+        text = b.localized(value, f"cause '{cause_id}' of {what}", value.key_pos)
+        if text is not None:
+            causes[cause_id] = Cause(cause_id, text)
     start_entries = b.mapping(entries.get("start"), f"the start of {what}",
                               optional=STEP_KINDS) or {}
     start = b.target(start_entries, entries["start"], f"the start of {what}",
@@ -64,10 +61,7 @@ def _read_questions(b: RulesReader, intent_id: str, node: yaml.Node | None) -> d
     questions: dict[str, Question] = {}
     if node is None:
         return questions
-    for qid, value in (b.mapping(node, f"the questions of intent '{intent_id}'",
-                                 optional=None) or {}).items():
-        if not b.key_ident(qid, value, "question"):
-            continue
+    for qid, value in b.by_id(node, f"the questions of intent '{intent_id}'", "question"):
         what = f"question '{qid}' of intent '{intent_id}'"
         entries = b.mapping(value, what, required=("text", "separates", "answers"),
                             optional=("check",))
@@ -127,10 +121,7 @@ def _read_remedies(b: RulesReader, intent_id: str, node: yaml.Node | None) -> di
     remedies: dict[str, Remedy] = {}
     if node is None:
         return remedies
-    for rid, value in (b.mapping(node, f"the remedies of intent '{intent_id}'",
-                                 optional=None) or {}).items():
-        if not b.key_ident(rid, value, "remedy"):
-            continue
+    for rid, value in b.by_id(node, f"the remedies of intent '{intent_id}'", "remedy"):
         what = f"remedy '{rid}' of intent '{intent_id}'"
         entries = b.mapping(value, what, required=("text",), optional=("links", "if_unsolved"))
         if entries is None:

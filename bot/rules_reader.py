@@ -49,6 +49,12 @@ class RulesReader(Reader):
         self.report(node.key_pos, f"{what} '{key}' is not a valid id", ID_EXPECTED)
         return False
 
+    def by_id(self, node: yaml.Node | None, what: str, kind: str) -> list[tuple[str, yaml.Node]]:
+        """The entries of a mapping keyed by ``kind`` ids; each bad id reported and left out."""
+        entries = self.mapping(node, what, optional=None) or {}
+        return [(key, value) for key, value in entries.items()
+                if self.key_ident(key, value, kind)]
+
     def localized(self, node: yaml.Node | None, what: str, at: Pos = (0, 0)) -> Localized | None:
         entries = self.mapping(node, what, optional=None, at=at)
         if entries is None:
