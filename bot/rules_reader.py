@@ -55,16 +55,24 @@ class RulesReader(Reader):
         return [(key, value) for key, value in entries.items()
                 if self.key_ident(key, value, kind)]
 
+    def _declared(self, entries: dict[str, yaml.Node], what: str,
+                  noun: str) -> list[tuple[str, yaml.Node]]:
+        """Entries keyed by locale; one for a locale the file does not declare is reported."""
+        declared = []
+        for lang, value in entries.items():
+            if lang in self.locales:
+                declared.append((lang, value))
+            else:
+                self.report(value.key_pos, f"{what} has {noun} for undeclared locale '{lang}'",
+                            "one of the locales: " + ", ".join(self.locales))
+        return declared
+
     def localized(self, node: yaml.Node | None, what: str, at: Pos = (0, 0)) -> Localized | None:
         entries = self.mapping(node, what, optional=None, at=at)
         if entries is None:
             return None
         texts = {}
-        for lang, value in entries.items():
-            if lang not in self.locales:
-                self.report(value.key_pos, f"{what} has text for undeclared locale '{lang}'",
-                            "one of the locales: " + ", ".join(self.locales))
-                continue
+        for lang, value in self._declared(entries, what, "text"):
             text = self.text(value, f"the {lang} text of {what}")
             if text is not None:
                 texts[lang] = text
@@ -77,11 +85,7 @@ class RulesReader(Reader):
     def per_locale_texts(self, node: yaml.Node | None, what: str) -> dict[str, tuple[str, ...]]:
         entries = self.mapping(node, what, optional=None) or {}
         out: dict[str, tuple[str, ...]] = {}
-        for lang, value in entries.items():
-            if lang not in self.locales:
-                self.report(value.key_pos, f"{what} has phrases for undeclared locale '{lang}'",
-                            "one of the locales: " + ", ".join(self.locales))
-                continue
+        for lang, value in self._declared(entries, what, "phrases"):
             items = self.texts(value, f"the {lang} phrases of {what}")
             if not items and isinstance(value, yaml.SequenceNode):
                 self.report(value, f"{what} has no {lang} phrases", "at least one phrase")
