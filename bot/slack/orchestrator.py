@@ -51,8 +51,12 @@ class OrchestratorBackend:
         return [self._slack_reply(reply) for reply in replies]
 
     def confident(self, text: str) -> bool:
-        """Recognition says "answer" (not clarify, not unknown): worth a reply in a busy channel."""
-        return self.assistant.diagnose(text).recognition.action == "answer"
+        """Recognition says "answer" (not clarify, not unknown): worth a reply in a busy channel.
+
+        Only the recogniser runs: every message of a watched channel comes through here, and
+        most get no reply, so no engine turn or reply is built for them.
+        """
+        return self.assistant.brain.recogniser.classify(text).action == "answer"
 
     def text_lang(self, text: str) -> str:
         """The language the orchestrator itself would read from the text (script, else default)."""
