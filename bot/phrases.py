@@ -57,6 +57,11 @@ def spaced_view(text: str) -> str:
     return " " + _SCRIPT_EDGE.sub(" ", text).strip() + " "
 
 
+def message_view(folded: str) -> str:
+    """The spaced view of the start of a folded message (``WINDOW`` bounds the work)."""
+    return spaced_view(folded[:WINDOW])
+
+
 def dense_view(spaced: str) -> str:
     """The spaced view without spaces, for scripts that do not separate words."""
     return spaced.replace(" ", "")
@@ -231,7 +236,7 @@ class PhraseIndex:
     @staticmethod
     def views(folded: str) -> tuple[str, str]:
         """The spaced and the dense view of (the start of) a folded message."""
-        spaced = spaced_view(folded[:WINDOW])
+        spaced = message_view(folded)
         return spaced, dense_view(spaced)
 
     def match(self, folded: str) -> list[Hit]:

@@ -17,7 +17,7 @@ from bot.keys import KeyCheck
 from bot.knowledge import Knowledge
 from bot.loose import LooseIndex, WordReader, words_found
 from bot.normalise import Normalised, Normaliser
-from bot.phrases import OUT_OF_SCOPE, Hit, PhraseIndex, dense_view, partial_ratio
+from bot.phrases import OUT_OF_SCOPE, Hit, PhraseIndex, dense_view, message_view, partial_ratio
 from bot.readings import Readings
 
 Action = Literal["answer", "clarify", "unknown"]
@@ -112,9 +112,9 @@ class Recogniser:
         self.thresholds = thresholds or Thresholds()
         self.normaliser = Normaliser(knowledge)
         self.index = PhraseIndex(knowledge)
-        reader = WordReader(knowledge)
-        self.loose = LooseIndex(self.index.phrases, reader)
-        self.concepts = Concepts(self.index.phrases, knowledge.intents, reader)
+        self.reader = WordReader(knowledge)
+        self.loose = LooseIndex(self.index.phrases, self.reader)
+        self.concepts = Concepts(self.index.phrases, knowledge.intents, self.reader)
         self.readings = Readings(self.index.phrases)
         self._topics = frozenset(i for i, intent in knowledge.intents.items()
                                  if intent.kind == "topic")
@@ -126,7 +126,7 @@ class Recogniser:
         background; a one-shot command never needs it."""
         self.readings.load()
         partial_ratio("warm", "warm up")
-        self.loose.reader.stem("warming")
+        self.reader.stem("warming")
 
     def classify(self, text: str | bytes) -> Recognition:
         """Normalise then recognise one raw message."""
@@ -139,7 +139,7 @@ class Recogniser:
 
     def _views(self, folded: str) -> tuple[str, str]:
         """The message's spaced and dense views, chat shorthand written out."""
-        spaced = self.loose.reader.write_out(self.index.views(folded)[0])
+        spaced = self.reader.write_out(message_view(folded))
         return spaced, dense_view(spaced)
 
     def _phrase_hits(self, views: tuple[str, str]) -> list[Hit]:
