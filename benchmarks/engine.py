@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.assistant import Assistant
 from bot.config import Settings
+from bot.dialogue.assistant import Assistant
 from bot.paths import rules_path
-from bot.render import render
+from bot.render.renderer import render
 
 SCRIPT = [  # one conversation: message, answer, remedy not solved -> if_unsolved outcome
     {"text": "The requested subscription is not available"},

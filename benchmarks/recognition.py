@@ -27,9 +27,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.loader import load_knowledge  # noqa: E402
+from bot.knowledge.loader import load_knowledge  # noqa: E402
 from bot.paths import rules_path  # noqa: E402
-from bot.recognise import Recogniser  # noqa: E402
+from bot.understand.recognise import Recogniser  # noqa: E402
 
 DEFAULT_DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 HELD_OUT = ROOT / "tests" / "test_recognise.py"  # its HELD_OUT table: our own wording

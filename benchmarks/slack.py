@@ -100,9 +100,9 @@ def start_subprocess(env: dict[str, str]) -> tuple[int, subprocess.Popen]:
 
 
 def start_in_process(env: dict[str, str]):
-    from bot.slack.app import build_bot
-    from bot.slack.server import HttpServer, SlackWsgi
-    from bot.slack.settings import SlackSettings
+    from bot.channels.slack.app import build_bot
+    from bot.channels.slack.server import HttpServer, SlackWsgi
+    from bot.channels.slack.settings import SlackSettings
 
     settings = SlackSettings.from_env(env, mode="http")
     bot = build_bot(settings=settings)

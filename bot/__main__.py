@@ -1,5 +1,5 @@
 """`python -m bot …` is the same as `keyhelp …`."""
 
-from bot.cli import run
+from bot.channels.cli.main import run
 
 run()

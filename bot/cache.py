@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
+import functools
 import hashlib
 import os
 import pickle
@@ -69,27 +70,12 @@ def _store(directory: Path, path: Path, key: str, value: object) -> None:
                 os.unlink(temp)
 
 
-def code_digest(*modules: str) -> str:
-    """A hash of our own source files, so a code change invalidates what they built."""
+@functools.cache
+def code_digest() -> str:
+    """A hash of every source file of the package, so any code change invalidates the cache
+    (no hand-kept list of the modules an entry depends on that could miss one)."""
     digest = hashlib.sha256()
-    for module in modules:
-        digest.update((_PACKAGE / f"{module}.py").read_bytes())
+    for source in sorted(_PACKAGE.rglob("*.py")):
+        digest.update(str(source.relative_to(_PACKAGE)).encode())
+        digest.update(source.read_bytes())
     return digest.hexdigest()
-
-
-def load_knowledge_cached(path: Path):  # -> Knowledge (typed loosely: no loader import here)
-    """The rules file as ``Knowledge``, skipping YAML parsing when the file is unchanged.
-
-    Raises ``bot.problems.RulesError`` exactly like ``bot.loader.load_knowledge``.
-    """
-    content = Path(path).read_bytes()
-    key = hashlib.sha256(content + str(Path(path).resolve()).encode()).hexdigest()
-    key += code_digest("knowledge", "loader", "loader_intents", "rules_reader",
-                       "rules_checks", "yaml_nodes")
-
-    def build():
-        from bot.loader import load_knowledge
-
-        return load_knowledge(path)
-
-    return cached("knowledge-" + hashlib.sha256(str(path).encode()).hexdigest()[:12], key, build)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.assistant import Assistant
 from bot.config import Settings
+from bot.dialogue.assistant import Assistant
+from bot.dialogue.replies import Reply
 from bot.paths import rules_path
-from bot.replies import Reply
 
 
 class Clock:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import Knowledge
-from bot.loader import load_knowledge
+from bot.knowledge.loader import load_knowledge
+from bot.knowledge.model import Knowledge
 from bot.paths import rules_path
-from bot.recognise import Recogniser, Recognition
+from bot.understand.recognise import Recogniser, Recognition
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TINY_RULES = FIXTURES / "tiny.yaml"

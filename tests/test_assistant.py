@@ -8,12 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.assistant import Assistant
-from bot.i18n import Catalogs
-from bot.paths import templates_dir
-from bot.reload import RulesWatcher
-from bot.render import Renderer, render
-from bot.replies import (
+from bot.dialogue.assistant import Assistant
+from bot.dialogue.reload import RulesWatcher
+from bot.dialogue.replies import (
     Ask,
     Clarify,
     Closed,
@@ -23,7 +20,10 @@ from bot.replies import (
     Remedy,
     Welcome,
 )
-from bot.store import Store
+from bot.dialogue.store import Store
+from bot.knowledge.catalogs import Catalogs
+from bot.paths import templates_dir
+from bot.render.renderer import Renderer, render
 from tests.assistant_helpers import Clock, make_assistant, only
 
 INVALID_EN = "The product key you entered isn't valid. Try entering it again"

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.assistant import Assistant
-from bot.render import render
+from bot.dialogue.assistant import Assistant
+from bot.render.renderer import render
 from tests.assistant_helpers import make_assistant
 
 MESSAGES = ["The product key you entered isn't valid. Try entering it again",

@@ -151,14 +151,14 @@ def test_only_the_engine_module_imports_durable() -> None:
     importers = sorted(str(p.relative_to(package)) for p in package.rglob("*.py")
                        if "import durable" in p.read_text(encoding="utf-8")
                        or "from durable" in p.read_text(encoding="utf-8"))
-    assert importers == ["engine.py"]
+    assert importers == ["dialogue/engine.py"]
 
 
 def modules_loaded_by_diagnose(tmp_path: Path, text: str) -> tuple[set[str], str]:
     """The modules a warm ``keyhelp diagnose TEXT`` process has loaded, and what it printed."""
     probe = (
         "import sys\n"
-        "from bot.cli import main\n"
+        "from bot.channels.cli.main import main\n"
         "try:\n"
         f"    main(['diagnose', {text!r}])\n"
         "except SystemExit:\n"
@@ -173,10 +173,11 @@ def modules_loaded_by_diagnose(tmp_path: Path, text: str) -> tuple[set[str], str
 
 def test_diagnose_imports_only_what_it_needs(tmp_path: Path) -> None:
     loaded, _ = modules_loaded_by_diagnose(tmp_path, "my key has expired")
-    assert "bot.engine" in loaded and "jinja2" in loaded
-    assert not loaded & {"slack_bolt", "slack_sdk", "sqlite3", "yaml", "babel", "bot.loader",
-                         "bot.store", "click", "bot.cli_rules", "bot.cli_classify",
-                         "bot.cli_slack"}
+    assert "bot.dialogue.engine" in loaded and "jinja2" in loaded
+    assert not loaded & {"slack_bolt", "slack_sdk", "sqlite3", "yaml", "babel",
+                         "bot.knowledge.loader", "bot.dialogue.store", "click",
+                         "bot.channels.cli.rules", "bot.channels.cli.classify",
+                         "bot.channels.cli.slack"}
 
 
 def test_a_pasted_message_is_diagnosed_without_loading_the_typo_matcher(tmp_path: Path) -> None:

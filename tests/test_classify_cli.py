@@ -110,7 +110,7 @@ def test_rules_option_and_env_choose_the_knowledge(tmp_path: Path) -> None:
 
 
 def test_classify_does_not_import_slack_jinja_or_durable() -> None:
-    code = ("import sys; from bot.cli_classify import classify; "
+    code = ("import sys; from bot.channels.cli.classify import classify; "
             "bad = [m for m in ('slack_bolt', 'slack_sdk', 'jinja2', 'durable', 'rules')"
             " if m in sys.modules]; print(bad)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60,
@@ -120,8 +120,9 @@ def test_classify_does_not_import_slack_jinja_or_durable() -> None:
 
 def test_kanji_readings_load_only_when_needed() -> None:
     """pykakasi takes about a second to load: start-up and English messages never pay it."""
-    code = ("import sys; from bot.loader import load_knowledge; from bot.paths import rules_path; "
-            "from bot.recognise import Recogniser; r = Recogniser(load_knowledge(rules_path())); "
+    code = ("import sys; from bot.knowledge.loader import load_knowledge; "
+            "from bot.paths import rules_path; from bot.understand.recognise import Recogniser; "
+            "r = Recogniser(load_knowledge(rules_path())); "
             "r.classify('The product key you entered has expired'); "
             "print('pykakasi' in sys.modules)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60,

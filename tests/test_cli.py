@@ -9,7 +9,7 @@ from importlib.metadata import version
 
 import pytest
 
-from bot.cli import SUBCOMMANDS, main
+from bot.channels.cli.main import SUBCOMMANDS, main
 
 
 def exit_status(*args: str) -> int | str | None:
@@ -76,18 +76,20 @@ def test_subcommand_help_is_its_own(capsys):
 
 def test_starting_the_cli_imports_no_framework_and_no_subcommand():
     """`keyhelp` start-up pays for argparse only; `diagnose --help` loads just its own module."""
-    code = ("import sys, bot.cli\n"
+    code = ("import sys, bot.channels.cli.main\n"
             "print(sorted(m for m in sys.modules if m == 'click' or m.startswith('bot')))\n"
             "try:\n"
-            "    bot.cli.main(['diagnose', '--help'])\n"
+            "    bot.channels.cli.main.main(['diagnose', '--help'])\n"
             "except SystemExit:\n"
             "    pass\n"
-            "print(sorted(m for m in sys.modules if m == 'click' or m.startswith('bot.cli')),\n"
+            "print(sorted(m for m in sys.modules\n"
+            "             if m == 'click' or m.startswith('bot.channels.cli.')),\n"
             "      file=sys.stderr)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60, check=True)
-    assert done.stdout.splitlines()[0] == "['bot', 'bot.cli']"
-    assert done.stderr.strip() == "['bot.cli', 'bot.cli_chat']"
+    assert done.stdout.splitlines()[0] == ("['bot', 'bot.channels', 'bot.channels.cli', "
+                                           "'bot.channels.cli.main']")
+    assert done.stderr.strip() == "['bot.channels.cli.chat', 'bot.channels.cli.main']"
 
 
 def test_python_dash_m_bot_exits_with_mains_status():
@@ -113,7 +115,7 @@ SEEN: list[bool] = []
 
 def record_collector(argv: list[str]) -> int:
     """A stand-in command: what the cyclic collector was doing before and after started()."""
-    from bot.cli import started
+    from bot.channels.cli.main import started
 
     SEEN.append(gc.isenabled())
     started()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.cli import main
+from bot.channels.cli.main import main
 from tests.conftest import FIXTURES
 
 

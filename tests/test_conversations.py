@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.knowledge import Knowledge
-from bot.render import render
-from bot.replies import Reply
+from bot.dialogue.replies import Reply
+from bot.knowledge.model import Knowledge
+from bot.render.renderer import render
 from tests.assistant_helpers import make_assistant
 
 FOLDER = Path(__file__).parent / "conversations"

@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from bot.engine import FALLBACK_RULE, Engine, Facts, Rule, check_branching, compile_rules
-from bot.knowledge import Knowledge, Target
+from bot.dialogue.engine import FALLBACK_RULE, Engine, Facts, Rule, check_branching, compile_rules
+from bot.knowledge.model import Knowledge, Target
 
 # The C engine refuses the 1,025th live session of a ruleset (MemoryError); more turns than
 # that through one engine prove every turn's session was deleted.

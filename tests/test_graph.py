@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.graph import flow, to_mermaid
-from bot.knowledge import Knowledge
+from bot.knowledge.graph import flow, to_mermaid
+from bot.knowledge.model import Knowledge
 
 
 def test_flow_has_a_node_for_every_step_of_the_intent(knowledge: Knowledge):
@@ -18,7 +18,7 @@ def test_flow_has_a_node_for_every_step_of_the_intent(knowledge: Knowledge):
 
 
 def test_remedy_without_if_unsolved_leads_to_a_handoff(tiny_rules):
-    from bot.loader import load_knowledge
+    from bot.knowledge.loader import load_knowledge
 
     knowledge = load_knowledge(tiny_rules())
     nodes, edges = flow(knowledge, knowledge.intents["how-to"], "ja")

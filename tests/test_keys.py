@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from bot.keys import KeyCheck, Suspect, check_key, find_key
-from bot.knowledge import Knowledge
+from bot.knowledge.model import Knowledge
+from bot.understand.keys import KeyCheck, Suspect, check_key, find_key
 
 KEY = "7KX2M-QH4PD-R9TBW-C6FYJ-38VGK"
 MASKED = "XXXXX-XXXXX-XXXXX-XXXXX-38VGK"

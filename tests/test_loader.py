@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import Knowledge
-from bot.loader import check_rules, load_knowledge
-from bot.problems import RulesError
+from bot.knowledge.loader import check_rules, load_knowledge
+from bot.knowledge.model import Knowledge
+from bot.knowledge.problems import RulesError
 from tests.conftest import FIXTURES
 
 ERROR_IDS = [

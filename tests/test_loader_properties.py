@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.engine import Engine
-from bot.loader import check_rules
+from bot.dialogue.engine import Engine
+from bot.knowledge.loader import check_rules
 from bot.paths import rules_path
-from bot.recognise import Recogniser
+from bot.understand.recognise import Recogniser
 from tests.conftest import TINY_RULES
 
 SHIPPED = rules_path().read_text(encoding="utf-8")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge import Knowledge, Locale
-from bot.normalise import Normaliser, fold, strip_slack
+from bot.knowledge.model import Knowledge, Locale
+from bot.understand.normalise import Normaliser, fold, strip_slack
 
 
 @pytest.fixture(scope="module")

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import Intent, Knowledge, Target
-from bot.loader import load_knowledge
+from bot.dialogue.replies import Ask, Closed, Escalate, Remedy, Reply
+from bot.knowledge.loader import load_knowledge
+from bot.knowledge.model import Intent, Knowledge, Target
 from bot.paths import rules_path
-from bot.recognise import Recogniser
-from bot.replies import Ask, Closed, Escalate, Remedy, Reply
+from bot.understand.recognise import Recogniser
 from tests.assistant_helpers import make_assistant, only
 
 KNOWLEDGE = load_knowledge(rules_path())

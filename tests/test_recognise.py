@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from bot.knowledge import Knowledge
-from bot.loader import load_knowledge
-from bot.recognise import Candidate, Recogniser
+from bot.knowledge.loader import load_knowledge
+from bot.knowledge.model import Knowledge
+from bot.understand.recognise import Candidate, Recogniser
 from tests.conftest import outcome
 
 KEY_ERRORS = ["key-invalid", "key-already-entered", "key-expired", "key-already-used"]

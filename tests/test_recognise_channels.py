@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge import Knowledge
-from bot.loader import load_knowledge
-from bot.loose import WordReader, words_found
-from bot.phrases import PhraseIndex
-from bot.recognise import Recogniser
+from bot.knowledge.loader import load_knowledge
+from bot.knowledge.model import Knowledge
+from bot.understand.loose import WordReader, words_found
+from bot.understand.phrases import PhraseIndex
+from bot.understand.recognise import Recogniser
 from tests.conftest import FIXTURES, outcome
 
 

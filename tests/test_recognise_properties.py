@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from bot.knowledge import Knowledge
-from bot.recognise import Recogniser, Recognition
+from bot.knowledge.model import Knowledge
+from bot.understand.recognise import Recogniser, Recognition
 
 ALPHABET = "BCDFGHJKMPQRTVWXY2346789"
 SEPARATORS = ["-", " ", "", "–", "－", ".", "ー"]

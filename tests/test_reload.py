@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.cache import load_knowledge_cached
+from bot.dialogue.reload import RulesWatcher
+from bot.dialogue.replies import Ask, Remedy, Welcome
+from bot.knowledge.cached import load_knowledge_cached
+from bot.knowledge.problems import RulesError
 from bot.paths import rules_path
-from bot.problems import RulesError
-from bot.reload import RulesWatcher
-from bot.replies import Ask, Remedy, Welcome
 from tests.assistant_helpers import make_assistant, only
 
 OLD_QUESTION = "Do you have another, newer product key that hasn't been used?"

@@ -10,12 +10,8 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from bot import steps
-from bot.i18n import Catalogs
-from bot.keys import KeyCheck, Suspect
-from bot.paths import templates_dir
-from bot.render import CHANNELS, Renderer, escape_mrkdwn, render
-from bot.replies import (
+from bot.dialogue import steps
+from bot.dialogue.replies import (
     KINDS,
     AnswerLine,
     Ask,
@@ -32,6 +28,10 @@ from bot.replies import (
     TranscriptLine,
     Welcome,
 )
+from bot.knowledge.catalogs import Catalogs
+from bot.paths import templates_dir
+from bot.render.renderer import CHANNELS, Renderer, escape_mrkdwn, render
+from bot.understand.keys import KeyCheck, Suspect
 
 TRICKY = "Tom & Jerry's <key> isn't \"valid\""
 LOCALE_DIR = templates_dir() / "locale"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
-from bot.knowledge import Knowledge
+from bot.dialogue.reload import build_brain, default_catalogs
+from bot.knowledge.model import Knowledge
 from bot.paths import rules_path
-from bot.reload import build_brain, default_catalogs
 
 MESSAGES = [
     "The product key you entered has expired",

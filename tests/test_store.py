@@ -6,8 +6,8 @@ import sqlite3
 from pathlib import Path
 
 from bot.config import Settings
-from bot.conversation import Conversation
-from bot.store import Store
+from bot.dialogue.conversation import Conversation
+from bot.dialogue.store import Store
 
 
 class Clock:

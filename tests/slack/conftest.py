@@ -15,9 +15,9 @@ sys.path.insert(0, str(Path(__file__).parent))  # helper modules beside the test
 from fake_slack import FakeSlack
 from slack_requests import SECRET, SlackSender
 
-from bot.slack.app import SlackBot, build_bot
-from bot.slack.server import HttpServer, SlackWsgi
-from bot.slack.settings import SlackSettings
+from bot.channels.slack.app import SlackBot, build_bot
+from bot.channels.slack.server import HttpServer, SlackWsgi
+from bot.channels.slack.settings import SlackSettings
 
 SUPPORT = "C0SUPPORT"
 WATCHED = "C0WATCHED"

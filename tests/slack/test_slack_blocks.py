@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from slack_checks import assert_fits_block_kit
 
-from bot.render import escape_mrkdwn as escape
-from bot.slack.blocks import (
+from bot.channels.slack.blocks import (
     BLOCKS_MAX,
     SECTION_TEXT_MAX,
     actions,
@@ -16,6 +15,7 @@ from bot.slack.blocks import (
     fit,
     sections,
 )
+from bot.render.renderer import escape_mrkdwn as escape
 
 
 def test_escape_only_the_three_characters():

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.slack.listeners import SHORTCUT_CALLBACK
+from bot.channels.slack.listeners import SHORTCUT_CALLBACK
 
 MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
 

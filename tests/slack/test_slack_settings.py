@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from bot.cli import main
-from bot.slack.settings import DEFAULT_API_URL, SettingsError, SlackSettings
+from bot.channels.cli.main import main
+from bot.channels.slack.settings import DEFAULT_API_URL, SettingsError, SlackSettings
 
 GOOD = {"SLACK_BOT_TOKEN": "xoxb-1-2-abc", "SLACK_SIGNING_SECRET": "8f742231b10e8888abcd99ee",
         "SLACK_APP_TOKEN": "xapp-1-A1-abc", "KEYHELP_DB": "/tmp/kh-settings-test.db"}
@@ -85,9 +85,9 @@ def test_a_database_file_that_is_not_a_database_is_one_line(monkeypatch, tmp_pat
 
 
 def test_slack_is_not_imported_by_the_cli_or_the_core():
-    code = ("import sys, bot.cli, bot.recognise, bot.replies\n"
+    code = ("import sys, bot.channels.cli.main, bot.understand.recognise, bot.dialogue.replies\n"
             "import importlib.util\n"
-            "for name in ('bot.assistant', 'bot.render'):\n"
+            "for name in ('bot.dialogue.assistant', 'bot.render.renderer'):\n"
             "    if importlib.util.find_spec(name): importlib.import_module(name)\n"
             "bad = [m for m in sys.modules if m.split('.')[0] in ('slack_bolt', 'slack_sdk')]\n"
             "print(','.join(bad))")

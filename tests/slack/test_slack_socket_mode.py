@@ -12,9 +12,9 @@ from slack_chat import ASK_EN, WHY_EN, says
 from slack_requests import APP_ID, dm_message, event_envelope
 from websockets.sync.server import ServerConnection, serve
 
-from bot.slack.app import build_bot
-from bot.slack.settings import SlackSettings
-from bot.slack.socket_mode import SocketRunner
+from bot.channels.slack.app import build_bot
+from bot.channels.slack.settings import SlackSettings
+from bot.channels.slack.socket_mode import SocketRunner
 
 
 class FakeSocketServer:

@@ -23,7 +23,7 @@ from slack_chat import (
 from slack_checks import assert_fits_block_kit, button, buttons, text_of
 from slack_requests import block_action, channel_message, dm_message, mention, message_shortcut
 
-from bot.slack.listeners import SHORTCUT_CALLBACK
+from bot.channels.slack.listeners import SHORTCUT_CALLBACK
 
 SKIP = "answer:check-characters:skip"  # key-invalid's first question: "I'll check it myself"
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import Catalogs
+from bot.channels.slack.wording import Wording
+from bot.knowledge.catalogs import Catalogs
 from bot.paths import templates_dir
-from bot.render import Mrkdwn
-from bot.slack.wording import Wording
+from bot.render.renderer import Mrkdwn
 
 SLACK_TEMPLATES = sorted(p.name for p in (templates_dir() / "slack").glob("*.j2"))
 HOSTILE = "<!channel> & <https://evil.example|x>"

@@ -1,0 +1,1 @@
+"""The `keyhelp` command and its subcommands."""

@@ -1,0 +1,149 @@
+"""`keyhelp rules …`: check, show and draw the rules file, for the helpdesk lead who edits it.
+
+Example::
+
+    keyhelp rules check
+    keyhelp rules show key-invalid --lang ja
+    keyhelp rules graph key-invalid --format dot
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.channels.cli.main import add_rules_option, file_path
+from bot.knowledge.graph import to_dot, to_mermaid
+from bot.knowledge.loader import check_rules
+from bot.knowledge.model import Intent, Knowledge, Target
+from bot.paths import rules_path
+
+
+def _load_or_exit(path: Path) -> Knowledge:
+    knowledge, problems = check_rules(path)
+    if problems or knowledge is None:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        raise SystemExit(1)
+    return knowledge
+
+
+def _pick_lang(parser: argparse.ArgumentParser, knowledge: Knowledge, lang: str | None) -> str:
+    if lang is None:
+        return knowledge.default_locale
+    if lang not in knowledge.locale_ids:
+        choices = ", ".join(knowledge.locale_ids)
+        parser.error(f"argument --lang: '{lang}' is not a locale of {knowledge.source} "
+                     f"(choose from {choices})")
+    return lang
+
+
+def _pick_intent(parser: argparse.ArgumentParser, knowledge: Knowledge, intent_id: str) -> Intent:
+    if intent_id not in knowledge.intents:
+        parser.error(f"argument INTENT: no intent '{intent_id}' "
+                     f"(known: {', '.join(knowledge.intents)})")
+    return knowledge.intents[intent_id]
+
+
+def rules(argv: list[str]) -> int | None:
+    """`keyhelp rules check|show|graph`; each handler gets its own parser for usage errors."""
+    parser = argparse.ArgumentParser(prog="keyhelp rules",
+                                     description="Check, show and draw the rules file.")
+    commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND",
+                                     required=True)
+    summary = "Validate FILE (default: the rules in use); list every problem as FILE:LINE:COLUMN."
+    check_parser = commands.add_parser("check", help=summary, description=summary)
+    check_parser.add_argument("file", metavar="FILE", nargs="?", type=file_path,
+                              help="Rules file to check.")
+    check_parser.set_defaults(run=check)
+
+    summary = "Print one intent: its messages, cues, causes and diagnosis flow."
+    show_parser = commands.add_parser("show", help=summary, description=summary)
+    show_parser.add_argument("intent_id", metavar="INTENT", help="Intent id, e.g. key-invalid.")
+    show_parser.add_argument("--lang", metavar="LOCALE",
+                             help="Locale to show (default: the file's default).")
+    add_rules_option(show_parser)
+    show_parser.set_defaults(run=show)
+
+    summary = "Draw the diagnosis flow of INTENT (default: every intent)."
+    graph_parser = commands.add_parser("graph", help=summary, description=summary)
+    graph_parser.add_argument("intent_id", metavar="INTENT", nargs="?",
+                              help="Intent id (default: every intent).")
+    graph_parser.add_argument("--format", dest="fmt", choices=["mermaid", "dot"],
+                              default="mermaid", help="Diagram language (default: %(default)s).")
+    graph_parser.add_argument("--lang", metavar="LOCALE",
+                              help="Locale of the labels (default: the file's default).")
+    add_rules_option(graph_parser)
+    graph_parser.set_defaults(run=graph)
+
+    args = parser.parse_args(argv)
+    return args.run(args, commands.choices[args.command])
+
+
+def check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Every problem on stdout (one FILE:LINE:COLUMN line each), the count on stderr."""
+    path = rules_path(args.file)
+    knowledge, problems = check_rules(path)
+    if problems or knowledge is None:
+        for problem in problems:
+            print(problem)
+        print(f"{path}: {len(problems)} problem{'s' if len(problems) != 1 else ''}",
+              file=sys.stderr)
+        return 1
+    questions = sum(len(i.questions) for i in knowledge.intents.values())
+    remedies = sum(len(i.remedies) for i in knowledge.intents.values())
+    print(f"{path}: clean — {len(knowledge.intents)} intents, {questions} questions, "
+          f"{remedies} remedies, {len(knowledge.outcomes)} outcomes, "
+          f"locales {', '.join(knowledge.locale_ids)}")
+    return 0
+
+
+def show(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """The intent as a tree, so an author can read the whole flow without the YAML."""
+    knowledge = _load_or_exit(rules_path(args.rules))
+    lang = _pick_lang(parser, knowledge, args.lang)
+    intent = _pick_intent(parser, knowledge, args.intent_id)
+    fallback = knowledge.default_locale
+    out = [f"{intent.id} ({intent.kind}): {intent.title.get(lang, fallback)}", "", "Messages:"]
+    out += [f"  - {m.get(lang, fallback)}" for m in intent.messages] or ["  (none: a topic)"]
+    out += ["", "Cues:", "  " + " | ".join(intent.cues.get(lang, ())), "", "Causes:"]
+    out += [f"  {c.id}: {c.text.get(lang, fallback)}" for c in intent.causes.values()]
+    out += ["", "Flow:"]
+    out += _flow_lines(knowledge, intent, intent.start, lang, depth=1)
+    print("\n".join(out))
+
+
+def _flow_lines(knowledge: Knowledge, intent: Intent, target: Target, lang: str,
+                depth: int) -> list[str]:
+    pad = "  " * depth
+    fallback = knowledge.default_locale
+    if target.kind == "ask":
+        question = intent.questions[target.id]
+        lines = [f"{pad}? {question.text.get(lang, fallback)}  [{target.id}]"]
+        for answer in question.answers:
+            auto = f" (when {answer.when})" if answer.when else ""
+            lines.append(f"{pad}  - {answer.label.get(lang, fallback)}{auto}")
+            lines += _flow_lines(knowledge, intent, answer.target, lang, depth + 2)
+        return lines
+    if target.kind == "remedy":
+        remedy = intent.remedies[target.id]
+        links = "".join(f"\n{pad}  link: {knowledge.links[name].url}" for name in remedy.links)
+        lines = [f"{pad}> {remedy.text.get(lang, fallback)}  [{target.id}]{links}",
+                 f"{pad}  - not solved:"]
+        if remedy.if_unsolved is None:
+            return [*lines, f"{pad}    = hand-off to a helpdesk agent"]
+        return lines + _flow_lines(knowledge, intent, remedy.if_unsolved, lang, depth + 2)
+    outcome = knowledge.outcomes[target.id]
+    tag = " (escalates)" if outcome.escalate else ""
+    return [f"{pad}= {target.id}{tag}: {outcome.text.get(lang, fallback)}"]
+
+
+def graph(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """Mermaid (for Markdown, as in the README) or Graphviz dot of one intent or all."""
+    knowledge = _load_or_exit(rules_path(args.rules))
+    lang = _pick_lang(parser, knowledge, args.lang)
+    intents = ([_pick_intent(parser, knowledge, args.intent_id)] if args.intent_id
+               else list(knowledge.intents.values()))
+    render = to_mermaid if args.fmt == "mermaid" else to_dot
+    print(render(knowledge, intents, lang), end="")

@@ -1,0 +1,58 @@
+"""The orchestrator as the Slack adapter sees it: replies already rendered for Slack.
+
+This is the one seam between keyhelp's orchestrator and Slack; if the
+orchestrator's interface moves, only this module changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True, kw_only=True)
+class SlackReply:
+    """One reply, rendered: mrkdwn body (escaped), plain fallback and (value, label) buttons."""
+
+    kind: str
+    body: str
+    fallback: str
+    lang: str
+    choices: tuple[tuple[str, str], ...] = ()
+    escalation: str | None = None  # mrkdwn summary for the support channel (key masked)
+    # (a str subclass marking trusted mrkdwn, bot.render.renderer.Mrkdwn, is not escaped again)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgentDraft:
+    """What the agent shortcut shows: the recognised error and a reply in the author's language."""
+
+    intent: str | None
+    title: str | None
+    confidence: float
+    lang: str
+    reply: str  # mrkdwn, ready to post
+
+
+class Backend(Protocol):
+    """What the Slack adapter needs from keyhelp's orchestrator."""
+
+    languages: tuple[str, ...]
+    default_lang: str
+    scripts: dict[str, str]  # locale id -> regex character class of its script
+
+    def handle(self, conversation: str, *, text: str | None = None, action: str | None = None,
+               lang: str | None = None, lang_explicit: bool = False) -> list[SlackReply]: ...
+
+    def confident(self, text: str) -> bool: ...
+
+    def text_lang(self, text: str) -> str: ...
+
+    def answers_question(self, value: str) -> bool: ...
+
+    def language_choice(self, value: str) -> str | None: ...
+
+    def diagnose(self, text: str, *, lang: str) -> AgentDraft: ...
+
+    def wording(self, name: str, lang: str | None, **fields: Any) -> str: ...
+

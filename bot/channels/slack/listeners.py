@@ -1,0 +1,130 @@
+"""Bolt listeners: read Slack's payloads, ack at once, hand the work to the conversations.
+
+Nothing here waits for the orchestrator: each listener acks (or lets Bolt ack an event)
+and enqueues, so Slack hears back well within its 3-second limit.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, BoltResponse
+from slack_bolt.middleware import Middleware
+from slack_bolt.request import BoltRequest
+
+from bot.channels.slack.places import Place, from_a_bot, without_mentions
+from bot.channels.slack.settings import SlackSettings
+from bot.channels.slack.store import SlackStore
+from bot.channels.slack.turns import Conversations
+
+logger = logging.getLogger("keyhelp.slack.listeners")
+SHORTCUT_CALLBACK = "keyhelp_diagnose"
+CHOICE_ACTION = re.compile(r"^choice-\d+$")
+POST_DRAFT_ACTION = "post-draft"
+
+
+class DedupeMiddleware(Middleware):
+    """Before authorisation: drop other bots' messages and any delivery of a seen event_id.
+
+    A ``Middleware`` subclass, not a function: Bolt then calls ``process`` directly instead
+    of inspecting and injecting arguments on every request.
+    """
+
+    def __init__(self, store: SlackStore) -> None:
+        self._store = store
+
+    def process(self, *, req: BoltRequest, resp: BoltResponse,
+                next: Callable[[], None]) -> BoltResponse | None:  # Bolt passes it by name
+        body = req.body
+        if body.get("type") == "event_callback":
+            event = body.get("event") or {}
+            if event.get("type") in ("message", "app_mention") and from_a_bot(event):
+                return BoltResponse(status=200, body="")
+            event_id = body.get("event_id")
+            if isinstance(event_id, str) and not self._store.first_delivery(event_id):
+                retry = (req.headers.get("x-slack-retry-num") or ["?"])[0]
+                logger.info("event %s already handled; retry %s answered with 200", event_id, retry)
+                return BoltResponse(status=200, body="")
+        next()
+        return None
+
+
+def dedupe_middleware(store: SlackStore) -> Middleware:
+    """The ``before_authorize`` middleware for ``store`` (see ``DedupeMiddleware``)."""
+    return DedupeMiddleware(store)
+
+
+def register(app: App, *, conversations: Conversations, settings: SlackSettings) -> None:
+    """Attach every listener keyhelp uses (see manifest.yml for the matching subscriptions)."""
+
+    @app.event("message")  # first: the commonest event is matched with one check
+    def on_message(event: dict[str, Any], context: BoltContext) -> None:
+        text, user, channel = event.get("text") or "", event.get("user"), event.get("channel", "")
+        if not (user and channel and event.get("ts")):
+            return  # not a shape Slack sends for a person's message
+        if event.get("channel_type") == "im":
+            conversations.message(Place.dm(user=user, channel=channel), user=user, text=text)
+            return
+        if context.bot_user_id and f"<@{context.bot_user_id}" in text:
+            return  # the app_mention event for this message does the work
+        thread_ts = event.get("thread_ts")
+        if thread_ts:
+            place = Place.thread(channel=channel, thread_ts=thread_ts)
+            if conversations.follows(place):
+                conversations.message(place, user=user, text=text)
+        elif channel in settings.watched_channels:
+            conversations.watched(Place.thread(channel=channel, thread_ts=event["ts"]),
+                                  user=user, text=text)
+
+    @app.event("app_mention")
+    def on_mention(event: dict[str, Any]) -> None:
+        thread, channel = event.get("thread_ts") or event.get("ts"), event.get("channel")
+        if not (thread and channel and event.get("user")):
+            return  # not a shape Slack sends for a person's mention: nothing to answer
+        place = Place.thread(channel=channel, thread_ts=thread)
+        conversations.follow(place)
+        text = without_mentions(event.get("text") or "")
+        conversations.message(place, user=event.get("user"), text=text)
+
+    @app.event(re.compile(r".*"))
+    def on_other_event() -> None:
+        """Any other event type: acknowledged (200), so Slack does not retry it."""
+
+    @app.command("/keyhelp")
+    def on_command(ack: Ack, command: dict[str, Any]) -> None:
+        user, channel = command["user_id"], command["channel_id"]
+        reply = conversations.command(user=user, channel=channel, text=command.get("text") or "")
+        ack(**reply.kwargs()) if reply else ack()
+
+    @app.action(CHOICE_ACTION)
+    def on_choice(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        channel = (body.get("channel") or {}).get("id") or body["container"].get("channel_id")
+        place = Place.from_block_id(action.get("block_id", ""), channel=channel)
+        if place is None:
+            logger.warning("click on a foreign block ignored")
+            return
+        conversations.click(
+            place, user=body["user"]["id"], value=action.get("value", ""),
+            label=(action.get("text") or {}).get("text", ""),
+            message=body.get("message") or {}, message_ts=body["container"].get("message_ts"),
+        )
+
+    @app.action(POST_DRAFT_ACTION)
+    def on_post_draft(ack: Ack, action: dict[str, Any], body: dict[str, Any]) -> None:
+        ack()
+        conversations.post_draft(action.get("value", ""), agent=body["user"]["id"],
+                                 response_url=body.get("response_url"))
+
+    @app.shortcut(SHORTCUT_CALLBACK)
+    def on_shortcut(ack: Ack, shortcut: dict[str, Any]) -> None:
+        ack()
+        message = shortcut.get("message") or {}
+        conversations.diagnose_for_agent(
+            agent=shortcut["user"]["id"], author=message.get("user"),
+            text=message.get("text") or "", channel=shortcut["channel"]["id"],
+            thread_ts=message.get("thread_ts") or message.get("ts") or shortcut.get("message_ts"),
+        )

@@ -1,0 +1,1 @@
+"""Reply objects to words: one Jinja2 renderer per channel, with its escaping rule."""

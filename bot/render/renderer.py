@@ -1,0 +1,166 @@
+"""Replies to channel text through Jinja2 templates: wording in templates, knowledge in rules.
+
+``render(reply, "cli" | "slack") -> Rendered``. The body comes from ``templates/<channel>/
+<kind>.j2``, else ``templates/default/<kind>.j2``; the plain-text ``fallback`` from the
+default template without channel escaping. Each channel has one Environment, built once, with
+``StrictUndefined``; escaping is the channel's: none for the terminal, and for Slack mrkdwn only
+``&``, ``<``, ``>`` of every ``{{ value }}`` (HTML autoescape would show ``&#39;`` literally).
+Interface wording goes through gettext (``{% trans %}``, ``_()``) in the reply's ``lang``.
+``choices`` and ``links`` come back structured, for the adapter to build buttons from.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any, Literal, NamedTuple
+
+import jinja2
+from jinja2 import pass_context
+
+from bot.dialogue.replies import Choice, Reply
+from bot.knowledge.catalogs import Catalogs
+
+Channel = Literal["cli", "slack"]
+CHANNELS: tuple[str, ...] = ("cli", "slack")
+_PLAIN = "plain"  # the fallback's environment: default templates, no escaping
+
+
+class Rendered(NamedTuple):
+    """A reply ready to send: body text, plain-text fallback, buttons and links."""
+
+    kind: str
+    text: str  # the body, formatted for the channel
+    fallback: str  # plain text (Slack notifications, screen readers, logs)
+    choices: tuple[tuple[str, str], ...]  # (action value, label in the reply language)
+    links: tuple[tuple[str, str], ...]  # (url, label)
+
+
+class Mrkdwn(str):
+    """Text already safe for Slack mrkdwn (built by our filters); not escaped again."""
+
+
+def escape_mrkdwn(value: object) -> str:
+    """Slack mrkdwn escaping: only ``&``, ``<`` and ``>``."""
+    text = str(value)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _finalize_for(channel: str):
+    if channel != "slack":
+        return lambda value: "" if value is None else value
+
+    def finalize(value: object) -> object:
+        if value is None:
+            return ""
+        return value if isinstance(value, Mrkdwn) else escape_mrkdwn(value)
+    return finalize
+
+
+class Renderer:
+    """One Jinja2 Environment per channel (plus the plain one), each built once."""
+
+    def __init__(self, *, templates: Path, catalogs: Catalogs) -> None:
+        self.templates = templates
+        self.catalogs = catalogs
+        self._envs: dict[str, jinja2.Environment] = {}
+        self._lock = threading.Lock()
+
+    def environment(self, channel: str) -> jinja2.Environment:
+        """The channel's Environment, built on first use and kept (one per channel)."""
+        env = self._envs.get(channel)
+        if env is None:
+            with self._lock:
+                env = self._envs.get(channel) or self._environment(channel)
+                self._envs[channel] = env
+        return env
+
+    def _environment(self, channel: str) -> jinja2.Environment:
+        from bot.config import cache_dir
+
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(self.templates)),
+            # compiled templates on disk: a fresh `keyhelp diagnose` skips compiling them
+            bytecode_cache=_bytecode_cache(cache_dir()),
+            undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False,
+            trim_blocks=True, lstrip_blocks=True, finalize=_finalize_for(channel),
+            extensions=["jinja2.ext.i18n"], auto_reload=False)
+        catalogs = self.catalogs
+
+        @pass_context
+        def gettext(context: Any, msgid: str) -> str:
+            return catalogs.gettext(context["lang"], msgid)
+
+        @pass_context
+        def ngettext(context: Any, singular: str, plural: str, n: int) -> str:
+            return catalogs.gettext(context["lang"], singular if n == 1 else plural)
+
+        env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+        # Every filter, in one place.
+        env.filters["label"] = pass_context(
+            lambda context, choice: _label(catalogs, context["lang"], choice))
+        env.filters["link"] = lambda link: _link(channel, link.url, link.label)
+        env.filters["quote"] = lambda text: _quote(channel, text)
+        env.globals["channel"] = channel
+        return env
+
+    def render(self, reply: Reply, channel: str) -> Rendered:
+        """The reply for ``channel`` ("cli" or "slack")."""
+        if channel not in CHANNELS:
+            raise ValueError(f"unknown channel {channel!r}; one of {', '.join(CHANNELS)}")
+        context = reply._asdict()
+        body = self.environment(channel).select_template(
+            [f"{channel}/{reply.kind}.j2", f"default/{reply.kind}.j2"]).render(context)
+        plain = self.environment(_PLAIN).get_template(f"default/{reply.kind}.j2").render(context)
+        choices = tuple((c.value, _label(self.catalogs, reply.lang, c)) for c in reply.choices)
+        links = tuple((link.url, link.label) for link in getattr(reply, "links", ()))
+        return Rendered(kind=reply.kind, text=body.strip(), fallback=plain.strip(),
+                        choices=choices, links=links)
+
+
+def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
+    if folder is None:
+        return None
+    try:
+        (folder / "jinja2").mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # an unwritable cache only costs time
+    return jinja2.FileSystemBytecodeCache(str(folder / "jinja2"))
+
+
+def _label(catalogs: Catalogs, lang: str, choice: Choice) -> str:
+    return catalogs.gettext(lang, choice.label) if choice.interface else choice.label
+
+
+def _link(channel: str, url: str, label: str) -> str:
+    if channel == "slack":
+        return Mrkdwn(f"<{escape_mrkdwn(url)}|{escape_mrkdwn(label)}>")
+    return f"{label}: {url}"
+
+
+def _quote(channel: str, text: str) -> str:
+    lines = str(text).splitlines() or [""]
+    if channel == "slack":
+        return Mrkdwn("\n".join("> " + escape_mrkdwn(line) for line in lines))
+    return "\n".join("  > " + line for line in lines)
+
+
+_default: Renderer | None = None
+_default_lock = threading.Lock()
+
+
+def default_renderer() -> Renderer:
+    """The renderer for the shipped templates, built on first use."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            from bot.paths import templates_dir
+
+            root = templates_dir()
+            _default = Renderer(templates=root, catalogs=Catalogs(locale_dir=root / "locale"))
+        return _default
+
+
+def render(reply: Reply, channel: str) -> Rendered:
+    """Render with the shipped templates, e.g. ``render(reply, "slack").text``."""
+    return default_renderer().render(reply, channel)

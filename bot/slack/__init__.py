@@ -1,6 +1,0 @@
-"""keyhelp's Slack front end.
-
-The only package that imports ``slack_bolt`` / ``slack_sdk``, so the CLI and the
-orchestrator start without them. Build an app with ``bot.slack.app.build_app``; serve it
-with ``bot.slack.server`` (HTTP) or ``bot.slack.socket_mode`` (Socket Mode).
-"""

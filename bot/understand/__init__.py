@@ -1,0 +1,3 @@
+"""From a user's text to what it means: normalise (and mask keys), check product keys, match
+phrases, recognise the intent.
+"""

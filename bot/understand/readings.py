@@ -1,0 +1,92 @@
+"""Kanji compared by reading, so an IME slip (仕様 for 使用, 火金 for 課金) still finds its message.
+
+Japanese typos are mostly wrong kanji with the right sound. When characters alone leave
+no single intent, the message and the exact texts and cues are compared as hiragana readings
+(pykakasi). Its dictionary takes about a second to load, so it is loaded on first need,
+not at start-up; without pykakasi installed this step is simply skipped.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterable
+
+from bot.understand.phrases import Hit, Phrase
+
+_KANJI_CLASS = "\u3400-\u9fff\uf900-\ufaff"
+READING_QUALITY = 0.9  # a same-sound match is strong evidence, a little below an exact one
+# A cue is a word or two (紛失, 引き換え): its reading must be this long to be compared,
+# so a short one does not turn up inside unrelated words of the same sound.
+MIN_CUE_READING = 4
+
+
+def has_kanji(text: str) -> bool:
+    """Kanji present? A plain scan: a regex over these ranges costs ms to compile at start-up."""
+    return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+
+
+class Readings:
+    """Readings of Japanese message clauses and cues, built lazily, shared between threads."""
+
+    def __init__(self, phrases: Iterable[Phrase]) -> None:
+        self._phrases = [p for p in phrases if p.dense and has_kanji(p.text)
+                         and p.sources & {"message", "cue", "group"}]
+        self._lock = threading.Lock()
+        self._convert: Callable[[str], str] | None = None
+        self._index: list[tuple[str, Phrase]] | None = None
+        self.available = True
+
+    def _load(self) -> None:
+        try:
+            import pykakasi  # lazy: ~1 s to load its dictionary
+        except ImportError:
+            self.available = False
+            return
+        kakasi = pykakasi.kakasi()
+        runs = re.compile(f"[{_KANJI_CLASS}]+|[^{_KANJI_CLASS}]+")
+
+        def convert(text: str) -> str:
+            return "".join(part["hira"] for part in kakasi.convert(text))
+
+        def by_character(text: str) -> str:
+            # a slip pykakasi has no word for (分失) is read kanji by kanji: ふん+しつ
+            return "".join(convert(run) if not has_kanji(run[0]) else
+                           "".join(convert(ch) for ch in run) for run in runs.findall(text))
+
+        self._index = [(reading, p) for p in self._phrases
+                       for reading in [convert(p.text)]
+                       if "message" in p.sources or len(reading) >= MIN_CUE_READING]
+        self._convert = lambda text: convert(text) + "|" + by_character(text)
+
+    def __getstate__(self) -> dict:
+        """Pickle (start-up cache) without the lock and the loaded dictionary."""
+        state = dict(self.__dict__)
+        state.update(_lock=None, _convert=None, _index=None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
+    @property
+    def loaded(self) -> bool:
+        """The dictionary is in memory: a reading lookup will not wait for it."""
+        return self._index is not None
+
+    def load(self) -> None:
+        """Load the dictionary now (once; other threads wait for it rather than load again)."""
+        with self._lock:
+            if self._index is None and self.available:
+                self._load()
+
+    def match(self, dense: str, found: dict[int, float]) -> list[Hit]:
+        """Phrases whose reading is in ``dense``'s reading, where better than ``found`` already."""
+        if not self.available or not has_kanji(dense):
+            return []
+        self.load()
+        if self._index is None or self._convert is None:
+            return []
+        reading = self._convert(dense)
+        return [Hit(p, READING_QUALITY) for text, p in self._index
+                if found.get(id(p), 0.0) < READING_QUALITY and text and text in reading]
