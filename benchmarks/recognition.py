@@ -29,66 +29,27 @@ sys.path.insert(0, str(ROOT))
 
 from bot.knowledge.loader import load_knowledge  # noqa: E402
 from bot.paths import rules_path  # noqa: E402
+from bot.understand.evaluation import (  # noqa: E402
+    TARGETS,
+    calibration_error,
+    figures,
+    judge,
+    precision_at,
+    reliability,
+)
 from bot.understand.recognise import Recogniser  # noqa: E402
 
 DEFAULT_DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 HELD_OUT = ROOT / "tests" / "test_recognise.py"  # its HELD_OUT table: our own wording
-TARGETS = {"in-scope": (0.95, ">="), "out-of-scope": (0.95, ">="), "ambiguous": (0.80, ">="),
-           "confident-wrong": (0.02, "<=")}
-
-
-def judge(item: dict[str, Any], result: dict[str, Any]) -> tuple[bool, bool]:
-    """(right, confident_wrong) for one item, by the evaluation's rules."""
-    action, intent = result["action"], result["intent"]
-    offered = [c["intent"] for c in result["candidates"]]
-    expect, acceptable = item.get("expect"), item.get("acceptable")
-    if expect:
-        right = action == "answer" and intent == expect
-    elif acceptable:
-        right = action == "clarify" and all(i in acceptable for i in offered)
-    else:
-        right = action == "unknown"
-    wrong_answer = action == "answer" and intent != expect and intent not in (acceptable or [])
-    return right, wrong_answer
-
-
-def figures(items: list[dict[str, Any]], results: list[dict[str, Any]]) -> dict[str, float]:
-    """The four figures that count, plus overall accuracy."""
-    groups: dict[str, list[bool]] = defaultdict(list)
-    wrong = 0
-    for item, result in zip(items, results, strict=True):
-        right, confident_wrong = judge(item, result)
-        kind = ("in-scope" if item.get("expect") else
-                "ambiguous" if item.get("acceptable") else "out-of-scope")
-        groups[kind].append(right)
-        groups["overall"].append(right)
-        wrong += confident_wrong
-    out = {k: sum(v) / len(v) for k, v in groups.items() if v}
-    out["confident-wrong"] = wrong / max(1, len(items))
-    return out
-
-
 def table(items: list[dict[str, Any]], results: list[dict[str, Any]], field: str) -> None:
     rows: dict[str, list[bool]] = defaultdict(list)
     for item, result in zip(items, results, strict=True):
         label = item.get(field) or ("(ambiguous)" if item.get("acceptable") else "(out of scope)")
-        rows[str(label)].append(judge(item, result)[0])
+        rows[str(label)].append(judge(item, result).right)
     print(f"\n{field:<26} {'n':>4} {'right':>6} {'acc':>7}")
     for label in sorted(rows):
         ok = rows[label]
         print(f"{label:<26} {len(ok):>4} {sum(ok):>6} {sum(ok) / len(ok):>7.1%}")
-
-
-def ece(items: list[dict[str, Any]], results: list[dict[str, Any]], bins: int = 10) -> float:
-    """Expected calibration error: |confidence − accuracy| averaged over confidence bins."""
-    buckets: dict[int, list[tuple[float, bool]]] = defaultdict(list)
-    for item, result in zip(items, results, strict=True):
-        conf = result["confidence"]
-        buckets[min(bins - 1, int(conf * bins))].append((conf, judge(item, result)[0]))
-    total = len(items)
-    return sum(len(b) / total * abs(statistics.fmean(c for c, _ in b)
-                                    - statistics.fmean(r for _, r in b))
-               for b in buckets.values())
 
 
 def report(name: str, items: list[dict[str, Any]], recogniser: Recogniser,
@@ -107,8 +68,15 @@ def report(name: str, items: list[dict[str, Any]], recogniser: Recogniser,
         ok = value >= target if op == ">=" else value <= target
         print(f"{label:<16} {value:7.1%}   target {op} {target:.0%}   {'ok' if ok else 'MISSED'}")
     print(f"{'overall':<16} {figs['overall']:7.1%}")
-    print(f"{'calibration ECE':<16} {ece(items, results):7.3f}")
-    misses = [(i, r) for i, r in zip(items, results, strict=True) if not judge(i, r)[0]]
+    rel = reliability(items, results)
+    print(f"{'calibration ECE':<16} {calibration_error(rel):7.3f}  (answers only)")
+    print("  confidence bin     n   mean conf   right")
+    for low, high, n, conf, acc in rel:
+        print(f"  {low:.1f}-{high:.1f}      {n:>5}   {conf:9.3f}   {acc:6.1%}")
+    for threshold in (0.8, 0.9, 0.95):
+        n, precision = precision_at(items, results, threshold)
+        print(f"  answers with confidence >= {threshold}: {n}, right {precision:.1%}")
+    misses = [(i, r) for i, r in zip(items, results, strict=True) if not judge(i, r).right]
     for item, result in misses:
         offered = ",".join(c["intent"] for c in result["candidates"])
         print(f"  miss {item.get('id', '?')} [{item.get('kind')}] expect={item.get('expect')} "
@@ -165,6 +133,8 @@ def throughput(items: list[dict[str, Any]], lines: int) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dev", type=Path, default=DEFAULT_DEV)
+    parser.add_argument("--set", type=Path, action="append", default=[], metavar="PATH",
+                        help="another labelled set to score (repeatable), e.g. a blind set")
     parser.add_argument("--lines", type=int, default=20000)
     parser.add_argument("--no-speed", action="store_true")
     parser.add_argument("--quiet", action="store_true", help="figures only, no tables")
@@ -174,6 +144,10 @@ def main() -> None:
     dev = [json.loads(line) for line in args.dev.read_text(encoding="utf-8").splitlines()
            if line.strip()]
     report(f"dev ({args.dev})", dev, recogniser, not args.quiet)
+    for extra in args.set:
+        items = [json.loads(line) for line in extra.read_text(encoding="utf-8").splitlines()
+                 if line.strip()]
+        report(str(extra), items, recogniser, not args.quiet)
     held = runpy.run_path(str(HELD_OUT)).get("HELD_OUT", []) if HELD_OUT.exists() else []
     if held:
         report("held-out (our own wording, tests/test_recognise.py)", held, recogniser,

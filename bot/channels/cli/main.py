@@ -28,6 +28,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
              "Talk to keyhelp in the terminal; answers can also be piped on stdin."),
     "classify": ("bot.channels.cli.classify:classify",
                  "Tell which intent a message is about (answer / clarify / unknown), as JSON."),
+    "eval": ("bot.channels.cli.evaluate:evaluate",
+             "Score the rules on a labelled JSON-lines file (the four figures) and list misses."),
     "diagnose": ("bot.channels.cli.chat:diagnose",
                  "Recognise one message and print the first question or remedy."),
     "rules": ("bot.channels.cli.rules:rules", "Check, show and draw the rules file."),
