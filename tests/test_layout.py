@@ -14,7 +14,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "bot"
 # lower number = nearer the bottom; a module may import only its own layer or lower ones
-LAYERS = {"": 0, "knowledge": 1, "understand": 2, "dialogue": 3, "render": 4, "channels": 5}
+LAYERS = {"": 0, "knowledge": 1, "understand": 2, "dialogue": 3, "render": 4, "analytics": 4,
+          "channels": 5}
 ENTRY_POINTS = {"bot.__main__"}  # `python -m bot` starts the CLI: it sits above everything
 
 

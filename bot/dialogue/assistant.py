@@ -24,10 +24,11 @@ shown, answer labels) work like the buttons.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from bot.dialogue import steps, turns
 from bot.dialogue.conversation import Conversation
@@ -51,14 +52,23 @@ class Diagnosis(NamedTuple):
     fired: tuple[str, ...]  # engine rules that fired (trace)
 
 
+class TurnObserver(Protocol):
+    """Told of every stored turn (the analytics recorder, bot/analytics/cases.py)."""
+
+    def turn(self, before: Conversation, after: Conversation, replies: Sequence[Reply], *,
+             action: str | None, masked_text: str | None) -> None: ...
+
+
 class Assistant:
     """Holds the current rules (hot-reloaded), the engine and the conversation store."""
 
     def __init__(self, *, watcher: RulesWatcher, store: Store | None,
                  default_lang: str | None = None,
-                 clock: Callable[[], float] = time.time, history_lines: int = 20) -> None:
+                 clock: Callable[[], float] = time.time, history_lines: int = 20,
+                 observer: TurnObserver | None = None) -> None:
         self.watcher = watcher
         self.store = store
+        self.observer = observer
         self.clock = clock
         self.default_lang = default_lang
         self.history_lines = history_lines
@@ -67,7 +77,8 @@ class Assistant:
 
     @classmethod
     def from_settings(cls, settings: Settings, *, clock: Callable[[], float] = time.time,
-                      with_store: bool = True, warm: bool = False) -> Assistant:
+                      with_store: bool = True, warm: bool = False,
+                      observer: TurnObserver | None = None) -> Assistant:
         """The production wiring: rules from ``settings.rules_path``, SQLite at ``db_path``.
 
         ``warm``: load the recogniser's lazy parts in the background (servers, not one-shots).
@@ -81,7 +92,7 @@ class Assistant:
             store = Store(path=settings.db_path, idle_seconds=settings.idle_seconds, clock=clock)
         return cls(watcher=RulesWatcher(path=settings.rules_path, warm=warm), store=store,
                    default_lang=settings.default_lang, clock=clock,
-                   history_lines=settings.history_lines)
+                   history_lines=settings.history_lines, observer=observer)
 
     @property
     def brain(self) -> Brain:
@@ -137,10 +148,20 @@ class Assistant:
                 replies: list[Reply] = [steps.welcome(brain.knowledge, conv, "restart")]
                 conv.shown = [choice.value for choice in replies[0].choices]
             else:
+                before = dataclasses.replace(conv, candidates=list(conv.candidates))
                 replies = list(turns.take_turn(brain, conv, text=text, action=action,
                                                history_lines=self.history_lines).replies)
+                if self.observer is not None:
+                    self._observe(brain, before, conv, replies, text=text, action=action)
             self._save(conv)
         return replies
+
+    def _observe(self, brain: Brain, before: Conversation, after: Conversation,
+                 replies: list[Reply], *, text: str | None, action: str | None) -> None:
+        """Tell the observer; only a message nothing recognised is passed on (masked)."""
+        missed = text and any(reply.kind == "not-recognised" for reply in replies)
+        masked = brain.recogniser.normaliser.normalise(text).text if missed else None
+        self.observer.turn(before, after, replies, action=action, masked_text=masked)
 
     def _save(self, conv: Conversation) -> None:
         conv.updated = self.clock()

@@ -31,6 +31,7 @@ class Conversation:
     fired: list[str] = field(default_factory=list)  # engine rules behind the current step
     shown: list[str] = field(default_factory=list)  # choice values last offered: "2" picks one
     turns: int = 0
+    case: str = ""  # the current diagnosis's id in the analytics (bot/analytics/cases.py)
 
     @classmethod
     def new(cls, conversation_id: str, *, lang: str, now: float) -> Conversation:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from typing import TYPE_CHECKING
 
 from bot.channels.cli.main import CliError, add_rules_option, started
@@ -33,7 +34,12 @@ def _assistant(rules: str | None, *, with_store: bool) -> Assistant:
     except ValueError as err:
         raise CliError(str(err)) from None
     try:
-        return Assistant.from_settings(settings, with_store=with_store)
+        observer = None
+        if with_store:  # a one-shot diagnose keeps no conversation and records nothing
+            from bot.analytics.store import recorder_for
+
+            observer = recorder_for(settings.db_path, channel="cli", clock=time.time)
+        return Assistant.from_settings(settings, with_store=with_store, observer=observer)
     except RulesError as err:
         raise CliError(f"{err}\n{err.report()}\n"
                        "Fix the rules file (keyhelp rules check) and retry.") from None

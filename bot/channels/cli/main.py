@@ -33,6 +33,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "diagnose": ("bot.channels.cli.chat:diagnose",
                  "Recognise one message and print the first question or remedy."),
     "rules": ("bot.channels.cli.rules:rules", "Check, show and draw the rules file."),
+    "stats": ("bot.channels.cli.stats:stats",
+              "What keyhelp did: outcomes per error, misses, trends (table, JSON or HTML)."),
     "slack": ("bot.channels.cli.slack:slack", "Run the Slack bot (over HTTP or Socket Mode)."),
 }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import time
 from typing import Any
 
 from bot.channels.slack.backend import AgentDraft, SlackReply
@@ -40,7 +41,10 @@ class OrchestratorBackend:
     def load(cls, *, settings: Any) -> OrchestratorBackend:
         """Rules, store and templates as configured by ``KEYHELP_*`` (see bot.config)."""
         # a long-running server: the first Japanese typo should not wait for the kana dictionary
-        assistant = Assistant.from_settings(settings.keyhelp, warm=True)
+        from bot.analytics.store import recorder_for
+
+        recorder = recorder_for(settings.keyhelp.db_path, channel="slack", clock=time.time)
+        assistant = Assistant.from_settings(settings.keyhelp, warm=True, observer=recorder)
         return cls(assistant=assistant, renderer=default_renderer(),
                    default_lang=settings.keyhelp.default_lang)
 
