@@ -6,13 +6,12 @@ what the HTML report draws and what Slack's App Home shows. Only counts: no user
 
 from __future__ import annotations
 
+import json
 import re
 import statistics
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
-
-from bot.analytics.cases import Case
 
 OUTCOMES = ("solved", "escalated", "abandoned", "restarted", "open", "ended")
 _SPAN = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
@@ -40,13 +39,6 @@ def parse_since(value: str, *, now: float) -> float:
     return moment.timestamp()
 
 
-def outcome_of(case: Case, *, now: float, idle_seconds: float) -> str:
-    """A case without an outcome is open until it has been idle past the expiry."""
-    if case.outcome:
-        return case.outcome
-    return "abandoned" if case.updated < now - idle_seconds else "open"
-
-
 def _rates(counts: dict[str, int]) -> dict[str, Any]:
     finished = counts["started"] - counts["open"]
     return {"resolution_rate": counts["solved"] / finished if finished else None,
@@ -54,43 +46,52 @@ def _rates(counts: dict[str, int]) -> dict[str, Any]:
 
 
 def figures(store: Any, *, since: float, now: float, idle_seconds: float) -> dict[str, Any]:
-    """Every figure of the report for cases started since ``since``."""
+    """Every figure of the report for cases started since ``since``.
+
+    The store groups the cases (``grouped``), so the work here grows with the number of
+    distinct groups, not of cases: 100,000 cases cost no more Python than a hundred.
+    """
+    idle_before = now - idle_seconds
     by_intent: dict[str, Counter] = defaultdict(Counter)
     by_lang: dict[str, Counter] = defaultdict(Counter)
     by_channel: dict[str, Counter] = defaultdict(Counter)
     daily: dict[str, Counter] = defaultdict(Counter)
+    reasons: Counter = Counter()
+    for intent, lang, channel, day_number, reason, outcome, n in store.grouped(
+            "outcomes", since=since, idle_before=idle_before):
+        day = datetime.fromtimestamp(day_number * 86400, UTC).date().isoformat()
+        for table, key in ((by_intent, intent), (by_lang, lang), (by_channel, channel),
+                           (daily, day)):
+            table[key]["started"] += n
+            table[key][outcome] += n
+        if outcome == "escalated":
+            reasons[reason or "unknown"] += n
     turns: dict[str, list[int]] = defaultdict(list)
     seconds: dict[str, list[float]] = defaultdict(list)
+    for intent, n_turns, duration in store.durations(since=since):
+        turns[intent].append(n_turns)
+        seconds[intent].append(duration)
     remedies: Counter = Counter()
     remedies_solved: Counter = Counter()
-    reasons: Counter = Counter()
+    for intent, shown, outcome, n in store.grouped("remedies", since=since,
+                                                   idle_before=idle_before):
+        shown = json.loads(shown)
+        for remedy in shown:
+            remedies[(intent, remedy)] += n
+        if outcome == "solved" and shown:
+            remedies_solved[(intent, shown[-1])] += n  # the last remedy is the one that worked
     reached: dict[str, Counter] = defaultdict(Counter)
     left: dict[str, Counter] = defaultdict(Counter)
-    total = 0
-    for case in store.cases_since(since):
-        total += 1
-        outcome = outcome_of(case, now=now, idle_seconds=idle_seconds)
-        day = datetime.fromtimestamp(case.started, UTC).date().isoformat()
-        for table, key in ((by_intent, case.intent), (by_lang, case.lang),
-                           (by_channel, case.channel), (daily, day)):
-            table[key]["started"] += 1
-            table[key][outcome] += 1
-        if case.ended is not None:
-            turns[case.intent].append(case.turns)
-            seconds[case.intent].append(case.ended - case.started)
-        for remedy in case.remedies:
-            remedies[(case.intent, remedy)] += 1
-        if outcome == "solved" and case.remedies:
-            remedies_solved[(case.intent, case.remedies[-1])] += 1
-        if outcome == "escalated":
-            reasons[case.reason or "unknown"] += 1
-        for question, _answer in case.answers:
-            reached[case.intent][f"ask:{question}"] += 1
-        if case.step.startswith(("ask:", "remedy:")):
-            if case.step not in {f"ask:{q}" for q, _ in case.answers}:
-                reached[case.intent][case.step] += 1
+    for intent, answers, step, outcome, n in store.grouped("steps", since=since,
+                                                           idle_before=idle_before):
+        answered = {f"ask:{question}" for question, _answer in json.loads(answers)}
+        for passed in answered:
+            reached[intent][passed] += n
+        if step.startswith(("ask:", "remedy:")):
+            if step not in answered:
+                reached[intent][step] += n
             if outcome == "abandoned":
-                left[case.intent][case.step] += 1
+                left[intent][step] += n
 
     def counts(counter: Counter) -> dict[str, int]:
         return {"started": counter["started"], **{o: counter[o] for o in OUTCOMES}}
@@ -111,7 +112,7 @@ def figures(store: Any, *, since: float, now: float, idle_seconds: float) -> dic
     return {
         "since": datetime.fromtimestamp(since, UTC).isoformat(timespec="seconds"),
         "until": datetime.fromtimestamp(now, UTC).isoformat(timespec="seconds"),
-        "conversations": total,
+        "conversations": sum(row["started"] for row in intents.values()),
         "by_intent": intents,
         "by_language": {k: counts(v) for k, v in sorted(by_lang.items())},
         "by_channel": {k: counts(v) for k, v in sorted(by_channel.items())},

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,14 @@ CREATE TABLE IF NOT EXISTS unasked (
 );
 CREATE INDEX IF NOT EXISTS unasked_at ON unasked (at);
 """
+# what the figures group cases by (SQL expressions over the cases table)
+GROUPINGS = {
+    "outcomes": ("intent", "lang", "channel", "CAST(started / 86400 AS INTEGER)", "reason"),
+    "remedies": ("intent", "remedies"),
+    "steps": ("intent", "answers", "step"),
+}
+_OUTCOME = ("CASE WHEN outcome IS NOT NULL THEN outcome WHEN updated < ? THEN 'abandoned' "
+            "ELSE 'open' END")
 _CASE_COLUMNS = ("id", "channel", "lang", "intent", "started", "updated", "turns", "answers",
                  "remedies", "step", "outcome", "reason", "ended")
 
@@ -108,12 +116,22 @@ class SqliteAnalytics:
                                          (older_than,)).rowcount
         return gone
 
-    # reads for the figures ------------------------------------------------------------
-    def cases_since(self, since: float) -> Iterator[Case]:
+    # reads for the figures: grouped in SQL, so Python handles groups, not every case ------
+    def grouped(self, what: str, *, since: float, idle_before: float) -> list[tuple]:
+        """Counts of cases started since ``since``, grouped by ``what`` (see GROUPINGS) plus
+        the outcome, where an open case idle since before ``idle_before`` is abandoned."""
+        columns = GROUPINGS[what]
+        sql = (f"SELECT {', '.join(columns)}, {_OUTCOME}, COUNT(*) FROM cases "
+               f"WHERE started >= ? GROUP BY {', '.join(map(str, range(1, len(columns) + 2)))}")
         with self._lock:
-            rows = self._db.execute(f"SELECT {', '.join(_CASE_COLUMNS)} FROM cases "
-                                    "WHERE started >= ?", (since,)).fetchall()
-        return (_case(row) for row in rows)
+            return self._db.execute(sql, (idle_before, since)).fetchall()
+
+    def durations(self, *, since: float) -> list[tuple[str, int, float]]:
+        """(intent, turns, seconds) of each case that ended."""
+        with self._lock:
+            return self._db.execute("SELECT intent, turns, ended - started FROM cases "
+                                    "WHERE started >= ? AND ended IS NOT NULL",
+                                    (since,)).fetchall()
 
     def misses_since(self, since: float) -> list[tuple[str, str, str]]:
         """(channel, lang, text) of each unrecognised message."""
