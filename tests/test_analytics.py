@@ -100,7 +100,7 @@ def test_since_leaves_out_older_cases_and_retention_deletes_them(recorded):
     store, clock, _ = recorded
     assert figures(store, since=clock.now - DAY, now=clock.now,
                    idle_seconds=DAY)["conversations"] == 0
-    assert store.purge(older_than=clock.now) > 0
+    store.purge(older_than=clock.now)
     assert figures(store, since=0, now=clock.now, idle_seconds=DAY)["conversations"] == 0
 
 

@@ -1,8 +1,10 @@
-"""The analytics tables in SQLite: one row per case, plus misses, clarifications and the
-answers given unasked in watched channels. Counts and ids only; texts are masked.
+"""The analytics tables: one row per case, plus misses, clarifications and the answers given
+unasked in watched channels. Counts and ids only; texts are masked.
 
-Retention: ``purge(older_than)`` deletes every row older than the cut-off; the CLI and the
-servers call it with ``KEYHELP_RETENTION_DAYS`` (default 90).
+One set of SQL serves both databases: ``SqliteAnalytics`` (the embedded default, in the
+conversation database's file) and ``PostgresAnalytics`` (``KEYHELP_DATABASE_URL``); they
+differ only in how a statement is run and in the few expressions SQL dialects spell apart.
+Retention: ``purge(older_than=…)`` deletes every row older than the cut-off.
 """
 
 from __future__ import annotations
@@ -11,149 +13,181 @@ import json
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.analytics.cases import Case, Recorder
-from bot.dialogue.sqlite_file import open_database
 
-SCHEMA = """
+if TYPE_CHECKING:
+    from bot.postgres import Database
+
+_TABLES = """
 CREATE TABLE IF NOT EXISTS cases (
     id TEXT PRIMARY KEY, channel TEXT NOT NULL, lang TEXT NOT NULL, intent TEXT NOT NULL,
-    started REAL NOT NULL, updated REAL NOT NULL, turns INTEGER NOT NULL,
-    answers TEXT NOT NULL, remedies TEXT NOT NULL, step TEXT NOT NULL,
-    outcome TEXT, reason TEXT, ended REAL
+    started DOUBLE PRECISION NOT NULL, updated DOUBLE PRECISION NOT NULL,
+    turns INTEGER NOT NULL, answers TEXT NOT NULL, remedies TEXT NOT NULL, step TEXT NOT NULL,
+    outcome TEXT, reason TEXT, ended DOUBLE PRECISION
 );
 CREATE INDEX IF NOT EXISTS cases_started ON cases (started);
 CREATE TABLE IF NOT EXISTS misses (
-    at REAL NOT NULL, channel TEXT NOT NULL, lang TEXT NOT NULL, text TEXT NOT NULL
+    at DOUBLE PRECISION NOT NULL, channel TEXT NOT NULL, lang TEXT NOT NULL, text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS misses_at ON misses (at);
 CREATE TABLE IF NOT EXISTS clarifications (
-    conversation TEXT NOT NULL, at REAL NOT NULL, channel TEXT NOT NULL, lang TEXT NOT NULL,
-    candidates TEXT NOT NULL, chosen TEXT
+    id {serial} PRIMARY KEY, conversation TEXT NOT NULL, at DOUBLE PRECISION NOT NULL,
+    channel TEXT NOT NULL, lang TEXT NOT NULL, candidates TEXT NOT NULL, chosen TEXT
 );
 CREATE INDEX IF NOT EXISTS clarifications_at ON clarifications (at);
 CREATE TABLE IF NOT EXISTS unasked (
-    message TEXT PRIMARY KEY, at REAL NOT NULL, lang TEXT NOT NULL, intent TEXT NOT NULL,
-    confidence REAL NOT NULL, feedback INTEGER
+    message TEXT PRIMARY KEY, at DOUBLE PRECISION NOT NULL, lang TEXT NOT NULL,
+    intent TEXT NOT NULL, confidence DOUBLE PRECISION NOT NULL, feedback INTEGER
 );
 CREATE INDEX IF NOT EXISTS unasked_at ON unasked (at);
 """
-# what the figures group cases by (SQL expressions over the cases table)
-GROUPINGS = {
-    "outcomes": ("intent", "lang", "channel", "CAST(started / 86400 AS INTEGER)", "reason"),
-    "remedies": ("intent", "remedies"),
-    "steps": ("intent", "answers", "step"),
-}
-_OUTCOME = ("CASE WHEN outcome IS NOT NULL THEN outcome WHEN updated < ? THEN 'abandoned' "
-            "ELSE 'open' END")
+# PostgreSQL schema steps, in order: never edit one, only add (bot/postgres.py migrate)
+POSTGRES_STEPS = (_TABLES.format(serial="BIGSERIAL"),)
 _CASE_COLUMNS = ("id", "channel", "lang", "intent", "started", "updated", "turns", "answers",
                  "remedies", "step", "outcome", "reason", "ended")
+_OUTCOME = ("CASE WHEN outcome IS NOT NULL THEN outcome WHEN updated < ? THEN 'abandoned' "
+            "ELSE 'open' END")
 
 
-class SqliteAnalytics:
-    """Analytics beside the conversations, in its own SQLite file (or any path given)."""
+class SqlAnalytics:
+    """The statements; a subclass says how to run one (``_run``) and spells the day."""
 
-    def __init__(self, *, path: Path | str) -> None:
-        self.path = Path(path)
-        self._lock = threading.Lock()
-        self._db = open_database(path, SCHEMA)
+    day_expression = "CAST(started / 86400 AS INTEGER)"  # whole days since 1970, UTC
+
+    def _run(self, sql: str, params: Sequence[Any] = (), *, fetch: bool = False) -> Any:
+        raise NotImplementedError
+
+    def groupings(self) -> dict[str, tuple[str, ...]]:
+        """What the figures group cases by (SQL expressions over the cases table)."""
+        return {"outcomes": ("intent", "lang", "channel", self.day_expression, "reason"),
+                "remedies": ("intent", "remedies"),
+                "steps": ("intent", "answers", "step")}
 
     def load_case(self, case_id: str) -> Case | None:
-        with self._lock:
-            row = self._db.execute(f"SELECT {', '.join(_CASE_COLUMNS)} FROM cases WHERE id = ?",
-                                   (case_id,)).fetchone()
-        return None if row is None else _case(row)
+        rows = self._run(f"SELECT {', '.join(_CASE_COLUMNS)} FROM cases WHERE id = ?",
+                         (case_id,), fetch=True)
+        return _case(rows[0]) if rows else None
 
     def save_case(self, case: Case) -> None:
         row = case.row()
-        names = ", ".join(_CASE_COLUMNS)
         marks = ", ".join("?" for _ in _CASE_COLUMNS)
         updates = ", ".join(f"{c} = excluded.{c}" for c in _CASE_COLUMNS[1:])
-        with self._lock:
-            self._db.execute(f"INSERT INTO cases ({names}) VALUES ({marks}) "
-                             f"ON CONFLICT(id) DO UPDATE SET {updates}",
-                             tuple(row[c] for c in _CASE_COLUMNS))
+        self._run(f"INSERT INTO cases ({', '.join(_CASE_COLUMNS)}) VALUES ({marks}) "
+                  f"ON CONFLICT (id) DO UPDATE SET {updates}",
+                  tuple(row[c] for c in _CASE_COLUMNS))
 
     def add_miss(self, *, at: float, channel: str, lang: str, text: str) -> None:
-        with self._lock:
-            self._db.execute("INSERT INTO misses VALUES (?, ?, ?, ?)", (at, channel, lang, text))
+        self._run("INSERT INTO misses (at, channel, lang, text) VALUES (?, ?, ?, ?)",
+                  (at, channel, lang, text))
 
     def add_clarification(self, *, conversation: str, at: float, channel: str, lang: str,
                           candidates: Sequence[str]) -> None:
-        with self._lock:
-            self._db.execute("INSERT INTO clarifications VALUES (?, ?, ?, ?, ?, NULL)",
-                             (conversation, at, channel, lang, json.dumps(list(candidates))))
+        self._run("INSERT INTO clarifications (conversation, at, channel, lang, candidates) "
+                  "VALUES (?, ?, ?, ?, ?)",
+                  (conversation, at, channel, lang, json.dumps(list(candidates))))
 
     def choose_clarification(self, *, conversation: str, chosen: str) -> None:
         """The choice settles the conversation's latest clarification still open."""
-        with self._lock:
-            self._db.execute(
-                "UPDATE clarifications SET chosen = ? WHERE rowid = (SELECT rowid FROM "
-                "clarifications WHERE conversation = ? AND chosen IS NULL "
-                "ORDER BY at DESC LIMIT 1)", (chosen, conversation))
+        self._run("UPDATE clarifications SET chosen = ? WHERE id = (SELECT id FROM "
+                  "clarifications WHERE conversation = ? AND chosen IS NULL "
+                  "ORDER BY at DESC LIMIT 1)", (chosen, conversation))
 
     def add_unasked(self, *, message: str, at: float, lang: str, intent: str,
                     confidence: float) -> None:
-        with self._lock:
-            self._db.execute("INSERT OR IGNORE INTO unasked VALUES (?, ?, ?, ?, ?, NULL)",
-                             (message, at, lang, intent, confidence))
+        self._run("INSERT INTO unasked (message, at, lang, intent, confidence) "
+                  "VALUES (?, ?, ?, ?, ?) ON CONFLICT (message) DO NOTHING",
+                  (message, at, lang, intent, confidence))
 
-    def unasked_feedback(self, *, message: str, feedback: int) -> bool:
-        """👍 (+1) or 👎 (−1) on an unasked answer; False when the message is not one."""
-        with self._lock:
-            cursor = self._db.execute("UPDATE unasked SET feedback = ? WHERE message = ?",
-                                      (feedback, message))
-            return cursor.rowcount > 0
+    def unasked_feedback(self, *, message: str, feedback: int) -> None:
+        """👍 (+1) or 👎 (−1) on an unasked answer; other messages are not touched."""
+        self._run("UPDATE unasked SET feedback = ? WHERE message = ?", (feedback, message))
 
-    def purge(self, *, older_than: float) -> int:
-        """Delete what is older than the retention allows; how many rows went."""
-        gone = 0
-        with self._lock:
-            for table, column in (("cases", "updated"), ("misses", "at"),
-                                  ("clarifications", "at"), ("unasked", "at")):
-                gone += self._db.execute(f"DELETE FROM {table} WHERE {column} < ?",
-                                         (older_than,)).rowcount
-        return gone
+    def purge(self, *, older_than: float) -> None:
+        """Delete what is older than the retention allows."""
+        for table, column in (("cases", "updated"), ("misses", "at"),
+                              ("clarifications", "at"), ("unasked", "at")):
+            self._run(f"DELETE FROM {table} WHERE {column} < ?", (older_than,))
 
-    # reads for the figures: grouped in SQL, so Python handles groups, not every case ------
+    # reads for the figures: grouped in SQL, so Python handles groups, not every case
     def grouped(self, what: str, *, since: float, idle_before: float) -> list[tuple]:
-        """Counts of cases started since ``since``, grouped by ``what`` (see GROUPINGS) plus
+        """Counts of cases started since ``since``, grouped by ``what`` (``groupings``) plus
         the outcome, where an open case idle since before ``idle_before`` is abandoned."""
-        columns = GROUPINGS[what]
-        sql = (f"SELECT {', '.join(columns)}, {_OUTCOME}, COUNT(*) FROM cases "
-               f"WHERE started >= ? GROUP BY {', '.join(map(str, range(1, len(columns) + 2)))}")
-        with self._lock:
-            return self._db.execute(sql, (idle_before, since)).fetchall()
+        columns = self.groupings()[what]
+        positions = ", ".join(map(str, range(1, len(columns) + 2)))
+        return self._run(f"SELECT {', '.join(columns)}, {_OUTCOME}, COUNT(*) FROM cases "
+                         f"WHERE started >= ? GROUP BY {positions}", (idle_before, since),
+                         fetch=True)
 
     def durations(self, *, since: float) -> list[tuple[str, int, float]]:
         """(intent, turns, seconds) of each case that ended."""
-        with self._lock:
-            return self._db.execute("SELECT intent, turns, ended - started FROM cases "
-                                    "WHERE started >= ? AND ended IS NOT NULL",
-                                    (since,)).fetchall()
+        return self._run("SELECT intent, turns, ended - started FROM cases "
+                         "WHERE started >= ? AND ended IS NOT NULL", (since,), fetch=True)
 
     def misses_since(self, since: float) -> list[tuple[str, str, str]]:
         """(channel, lang, text) of each unrecognised message."""
-        with self._lock:
-            return self._db.execute("SELECT channel, lang, text FROM misses WHERE at >= ?",
-                                    (since,)).fetchall()
+        return self._run("SELECT channel, lang, text FROM misses WHERE at >= ?", (since,),
+                         fetch=True)
 
     def clarifications_since(self, since: float) -> list[tuple[list[str], str | None]]:
-        with self._lock:
-            rows = self._db.execute("SELECT candidates, chosen FROM clarifications "
-                                    "WHERE at >= ?", (since,)).fetchall()
+        rows = self._run("SELECT candidates, chosen FROM clarifications WHERE at >= ?",
+                         (since,), fetch=True)
         return [(json.loads(candidates), chosen) for candidates, chosen in rows]
 
     def unasked_since(self, since: float) -> list[tuple[str, str, float, int | None]]:
         """(lang, intent, confidence, feedback) of each unasked answer."""
+        return self._run("SELECT lang, intent, confidence, feedback FROM unasked "
+                         "WHERE at >= ?", (since,), fetch=True)
+
+
+class SqliteAnalytics(SqlAnalytics):
+    """Analytics in a SQLite file (by default the conversation database's own file)."""
+
+    def __init__(self, *, path: Path | str) -> None:
+        from bot.dialogue.sqlite_file import open_database
+
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._db = open_database(path, _TABLES.format(serial="INTEGER"))
+
+    def _run(self, sql: str, params: Sequence[Any] = (), *, fetch: bool = False) -> Any:
         with self._lock:
-            return self._db.execute("SELECT lang, intent, confidence, feedback FROM unasked "
-                                    "WHERE at >= ?", (since,)).fetchall()
+            cursor = self._db.execute(sql, params)
+            return cursor.fetchall() if fetch else None
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+class PostgresAnalytics(SqlAnalytics):
+    """Analytics shared by every instance on one PostgreSQL database."""
+
+    day_expression = "CAST(FLOOR(started / 86400) AS BIGINT)"
+
+    def __init__(self, *, db: Database) -> None:
+        from bot.postgres import migrate
+
+        self.db = db
+        migrate(db, "analytics", POSTGRES_STEPS)
+
+    def _run(self, sql: str, params: Sequence[Any] = (), *, fetch: bool = False) -> Any:
+        statement = sql.replace("?", "%s")
+
+        def work(conn: Any) -> Any:
+            cursor = conn.execute(statement, params)
+            return cursor.fetchall() if fetch else None
+
+        return self.db.run(work)
+
+    def close(self) -> None:
+        """The pool belongs to whoever opened the database."""
+
+
+def recorder_for(db_path: Path | str, *, channel: str, clock: Callable[[], float]) -> Recorder:
+    """The production recorder: analytics tables in the conversation database's file."""
+    return Recorder(store=SqliteAnalytics(path=db_path), channel=channel, clock=clock)
 
 
 def _case(row: Sequence[Any]) -> Case:
@@ -161,8 +195,3 @@ def _case(row: Sequence[Any]) -> Case:
     data["answers"] = json.loads(data["answers"])
     data["remedies"] = json.loads(data["remedies"])
     return Case(**data)
-
-
-def recorder_for(db_path: Path | str, *, channel: str, clock: Callable[[], float]) -> Recorder:
-    """The production recorder: analytics tables in the conversation database's file."""
-    return Recorder(store=SqliteAnalytics(path=db_path), channel=channel, clock=clock)
