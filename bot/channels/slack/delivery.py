@@ -67,13 +67,18 @@ class Outbox:
             return len(self._pending.get(place.conversation, ()))
 
     def post(self, place: Place, message: Message) -> tuple[str, str] | None:
-        """chat.postMessage; (channel, ts) or None after the client's bounded retries failed."""
+        """chat.postMessage (chat.postEphemeral for a private place); (channel, ts) or None
+        after the client's bounded retries failed."""
+        method = "chat.postEphemeral" if place.private_to else "chat.postMessage"
         try:
+            if place.private_to:
+                response = self._client.chat_postEphemeral(**place.post_args(), **message.kwargs())
+                return place.channel, str(response["message_ts"])
             response = self._client.chat_postMessage(
                 **place.post_args(), **message.kwargs(), unfurl_links=False, unfurl_media=False
             )
         except (SlackApiError, OSError) as err:
-            logger.error("%s: chat.postMessage failed: %s", place.conversation, describe(err))
+            logger.error("%s: %s failed: %s", place.conversation, method, describe(err))
             return None
         return str(response["channel"]), str(response["ts"])
 
