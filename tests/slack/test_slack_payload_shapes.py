@@ -141,6 +141,25 @@ def test_click_in_an_ephemeral_message_is_answered_privately(bot):
     assert len(bot.fake.calls_to("chat.postMessage")) == 1  # only the public question
 
 
+def test_private_answer_kept_after_a_failure_stays_private(bot):
+    thread = "1700000013.000100"
+    bot.send.event(mention("key invalid", user="UENGLISH", channel="C0GENERAL", ts=thread))
+    [question] = bot.fake.wait_calls("chat.postMessage", 1)
+    bot.fake.fail("chat.postEphemeral", 500, times=4)  # first try and every retry
+    block_id, element = button(question.args, value=SKIP)
+    click = block_action(question.posted, element, user="UENGLISH", block_id=block_id,
+                         response_url=bot.fake.response_url("ephemeral"), ephemeral=True)
+    assert bot.send.interactive(click).status == 200
+    bot.fake.wait_failed(4)
+    bot.idle()
+    # the next turn in that thread sends the kept answer first: still only to that user
+    bot.send.event(mention("why?", user="UENGLISH", channel="C0GENERAL", thread_ts=thread))
+    [private] = bot.fake.wait_calls("chat.postEphemeral", 1)
+    assert private["user"] == "UENGLISH" and says(private, "Did this solve it?")
+    public = bot.fake.wait_calls("chat.postMessage", 2)
+    assert not [post for post in public if says(post, "Did this solve it?")]
+
+
 def test_response_url_elsewhere_is_never_followed(bot, elsewhere):
     hostile = elsewhere.response_url("steal")  # http://127.0.0.1:OTHERPORT/...
     payload = message_shortcut(callback_id=SHORTCUT_CALLBACK, agent="UAGENT", author="UJAPAN",

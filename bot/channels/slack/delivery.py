@@ -36,17 +36,18 @@ class Outbox:
 
     def __init__(self, *, client: WebClient) -> None:
         self._client = client
-        self._pending: dict[str, deque[Outgoing]] = {}
+        # each kept message with the place it was for: a private answer stays private
+        self._pending: dict[str, deque[tuple[Place, Outgoing]]] = {}
         self._lock = threading.Lock()
 
     def deliver(self, place: Place, messages: list[Outgoing]) -> bool:
         """Post backlog then ``messages``; True if everything went out. Call from the worker."""
         with self._lock:
             queue = self._pending.pop(place.conversation, deque())
-        queue.extend(messages)
+        queue.extend((place, item) for item in messages)
         while queue:
-            item = queue[0]
-            posted = self.post(place, item.message)
+            where, item = queue[0]
+            posted = self.post(where, item.message)
             if posted is None:
                 with self._lock:
                     kept = deque(list(queue)[-MAX_PENDING:])
