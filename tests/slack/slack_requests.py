@@ -38,13 +38,14 @@ class Answer:
 class SlackSender:
     """Posts to the bot's /slack/events the way Slack's servers do."""
 
-    def __init__(self, *, port: int, secret: str = SECRET) -> None:
+    def __init__(self, *, port: int, secret: str = SECRET, host: str = "127.0.0.1") -> None:
         self.port = port
         self.secret = secret
+        self.host = host
 
     def raw(self, body: str, *, content_type: str, headers: dict[str, str] | None = None,
             path: str = "/slack/events", method: str = "POST") -> Answer:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=10)
         try:
             conn.request(method, path, body=body.encode("utf-8"),
                          headers={"Content-Type": content_type, **(headers or {})})
