@@ -38,13 +38,14 @@ class Answer:
 class SlackSender:
     """Posts to the bot's /slack/events the way Slack's servers do."""
 
-    def __init__(self, *, port: int, secret: str = SECRET) -> None:
+    def __init__(self, *, port: int, secret: str = SECRET, host: str = "127.0.0.1") -> None:
         self.port = port
         self.secret = secret
+        self.host = host
 
     def raw(self, body: str, *, content_type: str, headers: dict[str, str] | None = None,
             path: str = "/slack/events", method: str = "POST") -> Answer:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=10)
         try:
             conn.request(method, path, body=body.encode("utf-8"),
                          headers={"Content-Type": content_type, **(headers or {})})
@@ -61,6 +62,12 @@ class SlackSender:
         if retry_num:
             headers |= {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
         return self.raw(body, content_type="application/json", headers=headers)
+
+    def post_json(self, body: Any) -> Answer:
+        """Any JSON value, signed, as ``application/json`` (the Events API's encoding)."""
+        text = json.dumps(body)
+        return self.raw(text, content_type="application/json",
+                        headers=sign(text, secret=self.secret))
 
     def form(self, fields: dict[str, str]) -> Answer:
         body = urlencode(fields)
@@ -97,11 +104,15 @@ def new_ts() -> str:
     return f"{int(time.time())}.{next(_ids):06d}"
 
 
-def dm_message(text: str, *, user: str, channel: str = "D0DIRECT", ts: str | None = None) -> dict:
+def dm_message(text: str, *, user: str, channel: str = "D0DIRECT", ts: str | None = None,
+               thread_ts: str | None = None) -> dict:
     ts = ts or new_ts()
-    return {"type": "message", "channel": channel, "user": user, "text": text, "ts": ts,
-            "event_ts": ts, "channel_type": "im", "client_msg_id": f"m{next(_ids)}",
-            "team": TEAM_ID}
+    event = {"type": "message", "channel": channel, "user": user, "text": text, "ts": ts,
+             "event_ts": ts, "channel_type": "im", "client_msg_id": f"m{next(_ids)}",
+             "team": TEAM_ID}
+    if thread_ts:  # written in a thread of the DM
+        event |= {"thread_ts": thread_ts, "parent_user_id": BOT_USER_ID}
+    return event
 
 
 def channel_message(text: str, *, user: str, channel: str, ts: str | None = None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import uuid
 from collections.abc import Iterator
@@ -101,3 +102,25 @@ def test_socket_mode_slash_command_acks_with_the_help_text(socket_bot):
         "trigger_id": "1.1.t"})
     ack = server.ack_for(envelope_id)
     assert "/keyhelp lang" in ack["payload"]["text"]
+
+
+@pytest.mark.parametrize(("kind", "payload"), [
+    ("events_api", event_envelope(None)),  # "event": null
+    ("interactive", {"type": "block_actions", "user": 5, "actions": [{"action_id": "choice-0"}]}),
+    ("slash_commands", {"command": "/keyhelp", "text": "help", "channel_id": "C0GENERAL"}),
+])
+def test_socket_mode_malformed_payload_is_acked_with_one_warning(socket_bot, fake_slack, caplog,
+                                                                 kind, payload):
+    server = socket_bot
+    with caplog.at_level(logging.WARNING):
+        envelope_id = server.send(kind, payload)
+        assert server.ack_for(envelope_id) == {"envelope_id": envelope_id}
+    bad = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert not bad, [r.getMessage() for r in bad]
+    [warning] = [r for r in caplog.records if r.name.startswith("keyhelp")]
+    assert "UENGLISH" not in warning.getMessage()
+    # still serving: the next envelope is handled as usual
+    after = server.send("events_api", event_envelope(dm_message("key invalid", user="UENGLISH")))
+    assert server.ack_for(after) == {"envelope_id": after}
+    [asked] = fake_slack.wait_calls("chat.postMessage", 1)
+    assert says(asked, ASK_EN)

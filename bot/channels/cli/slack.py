@@ -82,8 +82,9 @@ def slack(argv: list[str]) -> None:
     serve_parser.add_argument("--port", metavar="N", type=_int_range(0, 65535), default=3000,
                               help="Port for /slack/events and /healthz "
                                    "(default: %(default)s; 0..65535).")
-    serve_parser.add_argument("--host", default="0.0.0.0",
-                              help="Interface to listen on (default: %(default)s).")
+    serve_parser.add_argument("--host", default="127.0.0.1",
+                              help="Interface to listen on (default: %(default)s, loopback: "
+                                   "run it behind a TLS proxy; 0.0.0.0 for every interface).")
     serve_parser.add_argument("--threads", metavar="N", type=_int_range(1, 256), default=4,
                               help="HTTP worker threads (default: %(default)s; 1..256).")
     serve_parser.add_argument("-v", "--verbose", action="store_true", help=verbose_help)

@@ -9,13 +9,13 @@ import logging
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.webhook import WebhookClient
 
 from bot.channels.slack.backend import Backend
 from bot.channels.slack.blocks import Message, button, context, fit, sections
 from bot.channels.slack.delivery import Outbox, describe
 from bot.channels.slack.language import LanguagePicker
 from bot.channels.slack.places import Place
+from bot.channels.slack.respond import ResponseUrls
 from bot.channels.slack.store import SlackStore
 
 logger = logging.getLogger("keyhelp.slack.agent")
@@ -26,12 +26,13 @@ class AgentDesk:
     """Runs "Diagnose with keyhelp" and the "post it in the thread" button behind it."""
 
     def __init__(self, *, backend: Backend, client: WebClient, store: SlackStore,
-                 picker: LanguagePicker, outbox: Outbox) -> None:
+                 picker: LanguagePicker, outbox: Outbox, responses: ResponseUrls) -> None:
         self._backend = backend
         self._client = client
         self._store = store
         self._picker = picker
         self._outbox = outbox
+        self._responses = responses
 
     def diagnose(self, *, agent: str, author: str | None, text: str, channel: str,
                  thread_ts: str) -> None:
@@ -77,11 +78,5 @@ class AgentDesk:
         logger.info("agent %s draft %s", agent, "posted" if posted else "failed")
 
     def _respond(self, response_url: str | None, text: str, *, replace: bool) -> None:
-        if not response_url:
-            return
-        try:
-            WebhookClient(response_url, timeout=10).send(
-                text=text, replace_original=replace, blocks=[context(text)])
-        except OSError as err:
-            logger.warning("response_url failed: %s", type(err).__name__)
-
+        self._responses.send(response_url, Message(text=text, blocks=(context(text),)),
+                             replace=replace)

@@ -36,17 +36,18 @@ class Outbox:
 
     def __init__(self, *, client: WebClient) -> None:
         self._client = client
-        self._pending: dict[str, deque[Outgoing]] = {}
+        # each kept message with the place it was for: a private answer stays private
+        self._pending: dict[str, deque[tuple[Place, Outgoing]]] = {}
         self._lock = threading.Lock()
 
     def deliver(self, place: Place, messages: list[Outgoing]) -> bool:
         """Post backlog then ``messages``; True if everything went out. Call from the worker."""
         with self._lock:
             queue = self._pending.pop(place.conversation, deque())
-        queue.extend(messages)
+        queue.extend((place, item) for item in messages)
         while queue:
-            item = queue[0]
-            posted = self.post(place, item.message)
+            where, item = queue[0]
+            posted = self.post(where, item.message)
             if posted is None:
                 with self._lock:
                     kept = deque(list(queue)[-MAX_PENDING:])
@@ -67,13 +68,18 @@ class Outbox:
             return len(self._pending.get(place.conversation, ()))
 
     def post(self, place: Place, message: Message) -> tuple[str, str] | None:
-        """chat.postMessage; (channel, ts) or None after the client's bounded retries failed."""
+        """chat.postMessage (chat.postEphemeral for a private place); (channel, ts) or None
+        after the client's bounded retries failed."""
+        method = "chat.postEphemeral" if place.private_to else "chat.postMessage"
         try:
+            if place.private_to:
+                response = self._client.chat_postEphemeral(**place.post_args(), **message.kwargs())
+                return place.channel, str(response["message_ts"])
             response = self._client.chat_postMessage(
                 **place.post_args(), **message.kwargs(), unfurl_links=False, unfurl_media=False
             )
         except (SlackApiError, OSError) as err:
-            logger.error("%s: chat.postMessage failed: %s", place.conversation, describe(err))
+            logger.error("%s: %s failed: %s", place.conversation, method, describe(err))
             return None
         return str(response["channel"]), str(response["ts"])
 

@@ -24,6 +24,7 @@ logger = logging.getLogger("keyhelp.slack.listeners")
 SHORTCUT_CALLBACK = "keyhelp_diagnose"
 CHOICE_ACTION = re.compile(r"^choice-\d+$")
 POST_DRAFT_ACTION = "post-draft"
+ANY = re.compile(r".*")
 
 
 class DedupeMiddleware(Middleware):
@@ -65,8 +66,9 @@ def register(app: App, *, conversations: Conversations, settings: SlackSettings)
         text, user, channel = event.get("text") or "", event.get("user"), event.get("channel", "")
         if not (user and channel and event.get("ts")):
             return  # not a shape Slack sends for a person's message
-        if event.get("channel_type") == "im":
-            conversations.message(Place.dm(user=user, channel=channel), user=user, text=text)
+        if event.get("channel_type") == "im":  # answered where it was written, thread or not
+            place = Place.dm(user=user, channel=channel, thread_ts=event.get("thread_ts"))
+            conversations.message(place, user=user, text=text)
             return
         if context.bot_user_id and f"<@{context.bot_user_id}" in text:
             return  # the app_mention event for this message does the work
@@ -89,7 +91,7 @@ def register(app: App, *, conversations: Conversations, settings: SlackSettings)
         text = without_mentions(event.get("text") or "")
         conversations.message(place, user=event.get("user"), text=text)
 
-    @app.event(re.compile(r".*"))
+    @app.event(ANY)
     def on_other_event() -> None:
         """Any other event type: acknowledged (200), so Slack does not retry it."""
 
@@ -102,29 +104,67 @@ def register(app: App, *, conversations: Conversations, settings: SlackSettings)
     @app.action(CHOICE_ACTION)
     def on_choice(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
-        channel = (body.get("channel") or {}).get("id") or body["container"].get("channel_id")
-        place = Place.from_block_id(action.get("block_id", ""), channel=channel)
-        if place is None:
-            logger.warning("click on a foreign block ignored")
+        user = (body.get("user") or {}).get("id")
+        container = body.get("container") or {}  # not in every shape Slack sends
+        message = body.get("message") or {}  # absent for an ephemeral message
+        channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
+        thread_ts = container.get("thread_ts") or message.get("thread_ts")
+        place = Place.from_block_id(action.get("block_id") or "", channel=channel,
+                                    thread_ts=thread_ts)
+        if place is None or not user:
+            logger.warning("click on a foreign block, or by no user, ignored")
             return
+        ephemeral = container.get("is_ephemeral") is True
         conversations.click(
-            place, user=body["user"]["id"], value=action.get("value", ""),
-            label=(action.get("text") or {}).get("text", ""),
-            message=body.get("message") or {}, message_ts=body["container"].get("message_ts"),
+            place.privately(user) if ephemeral else place, user=user,
+            value=action.get("value") or "", label=(action.get("text") or {}).get("text") or "",
+            message=message, message_ts=container.get("message_ts") or message.get("ts"),
+            response_url=body.get("response_url") if ephemeral else None,
         )
 
     @app.action(POST_DRAFT_ACTION)
     def on_post_draft(ack: Ack, action: dict[str, Any], body: dict[str, Any]) -> None:
         ack()
-        conversations.post_draft(action.get("value", ""), agent=body["user"]["id"],
+        agent = (body.get("user") or {}).get("id")
+        if not agent:
+            logger.warning("draft button pressed by no user ignored")
+            return
+        conversations.post_draft(action.get("value") or "", agent=agent,
                                  response_url=body.get("response_url"))
 
-    @app.shortcut(SHORTCUT_CALLBACK)
+    @app.message_shortcut(SHORTCUT_CALLBACK)
     def on_shortcut(ack: Ack, shortcut: dict[str, Any]) -> None:
         ack()
+        agent = (shortcut.get("user") or {}).get("id")
+        channel = (shortcut.get("channel") or {}).get("id")
         message = shortcut.get("message") or {}
-        conversations.diagnose_for_agent(
-            agent=shortcut["user"]["id"], author=message.get("user"),
-            text=message.get("text") or "", channel=shortcut["channel"]["id"],
-            thread_ts=message.get("thread_ts") or message.get("ts") or shortcut.get("message_ts"),
-        )
+        thread_ts = message.get("thread_ts") or message.get("ts") or shortcut.get("message_ts")
+        if not (agent and channel and thread_ts):
+            logger.warning("message shortcut without user, channel or message ignored")
+            return
+        conversations.diagnose_for_agent(agent=agent, author=message.get("user"),
+                                         text=message.get("text") or "", channel=channel,
+                                         thread_ts=thread_ts)
+
+    @app.global_shortcut(SHORTCUT_CALLBACK)
+    def on_global_shortcut(ack: Ack) -> None:
+        """keyhelp's shortcut used from the shortcuts menu: there is no message to diagnose."""
+        ack()
+        logger.info("keyhelp's shortcut used without a message: acknowledged")
+
+    # Last: what keyhelp does not own (a stale button of another app, another command or
+    # shortcut) is acknowledged, so Slack shows the user no error; Bolt would answer 404.
+    @app.action(ANY)
+    def on_other_action(ack: Ack) -> None:
+        ack()
+        logger.info("click acknowledged: not keyhelp's")
+
+    @app.shortcut(ANY)
+    def on_other_shortcut(ack: Ack) -> None:
+        ack()
+        logger.info("shortcut acknowledged: not keyhelp's")
+
+    @app.command(ANY)
+    def on_other_command(ack: Ack) -> None:
+        ack()
+        logger.info("slash command acknowledged: not keyhelp's")

@@ -19,6 +19,8 @@ from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 from waitress.server import create_server
 
+from bot.channels.slack import payloads
+
 logger = logging.getLogger("keyhelp.slack.server")
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -61,10 +63,17 @@ class SlackWsgi:
             return WsgiHttpResponse(401, {"content-type": ["application/json"]},
                                     json.dumps({"error": "invalid request"}))
         try:
-            bolt_request = BoltRequest(body=body, query=request.query_string, headers=headers)
-        except ValueError:  # malformed JSON or form payload, yet signed
-            logger.warning("signed request with a malformed body (%d bytes) rejected", len(body))
+            payload = payloads.from_http(body, headers.get("content-type"))
+        except payloads.Malformed as err:  # signed, yet not a shape Slack sends
+            logger.warning("signed request rejected (400): %s", err)
             return WsgiHttpResponse(400, TEXT, "Bad Request")
+        if not payload.handled:
+            logger.info("%s payload acknowledged: not keyhelp's", payload.kind)
+            return WsgiHttpResponse(200, TEXT, "")
+        # Bolt takes the body parsed above as it takes a Socket Mode envelope's: parsed once,
+        # the same way as it was checked (the signature was checked above, on the raw body)
+        bolt_request = BoltRequest(body=payload.body, query=request.query_string,
+                                   headers=headers, mode="socket_mode")
         try:
             bolt_response = self._app.dispatch(bolt_request)
         except Exception:
@@ -82,9 +91,12 @@ class SlackWsgi:
 
 
 class HttpServer:
-    """A waitress server on ``host:port`` (port 0 picks a free one), runnable in a thread."""
+    """A waitress server on ``host:port`` (port 0 picks a free one), runnable in a thread.
 
-    def __init__(self, *, wsgi: SlackWsgi, host: str = "0.0.0.0", port: int = 3000,
+    Loopback by default: it runs behind a TLS proxy on the same machine.
+    """
+
+    def __init__(self, *, wsgi: SlackWsgi, host: str = "127.0.0.1", port: int = 3000,
                  threads: int = 8, loop_timeout: float = 1.0) -> None:
         # loop_timeout: how soon the accept loop notices close() (tests use a short one)
         self._server = create_server(wsgi, host=host, port=port, threads=threads,

@@ -4,12 +4,43 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+from typing import Any
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk.socket_mode.client import BaseSocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
 
+from bot.channels.slack import payloads
 from bot.channels.slack.app import SlackBot
 
 logger = logging.getLogger("keyhelp.slack.socket")
+# envelope type -> the check its payload gets (the same as over HTTP)
+CHECKS: dict[str, Callable[[Any], payloads.Payload]] = {
+    "events_api": payloads.events_api, "interactive": payloads.interactive,
+    "slash_commands": payloads.command,
+}
+
+
+class CheckedSocketModeHandler(SocketModeHandler):
+    """Bolt's handler, after the payload check HTTP mode does: a malformed envelope is
+    acknowledged (Slack would only redeliver it) with one WARNING, and never reaches Bolt."""
+
+    def handle(self, client: BaseSocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+        check = CHECKS.get(req.type)
+        if check is not None:
+            try:
+                payload = check(req.payload)
+            except payloads.Malformed as err:
+                logger.warning("Socket Mode %s envelope ignored: %s", req.type, err)
+                client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+                return
+            if not payload.handled:
+                logger.info("%s payload acknowledged: not keyhelp's", payload.kind)
+                client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+                return
+        super().handle(client, req)
 
 
 class SocketRunner:
@@ -21,8 +52,8 @@ class SocketRunner:
 
     def __init__(self, *, bot: SlackBot, app_token: str, concurrency: int = 10) -> None:
         self._bot = bot
-        self._handler = SocketModeHandler(bot.app, app_token=app_token, web_client=bot.client,
-                                          concurrency=concurrency)
+        self._handler = CheckedSocketModeHandler(bot.app, app_token=app_token,
+                                                 web_client=bot.client, concurrency=concurrency)
         self._stop = threading.Event()
 
     def connect(self) -> SocketRunner:

@@ -18,6 +18,7 @@ from bot.channels.slack.blocks import Message, actions, context, fit, sections
 from bot.channels.slack.delivery import Outbox, Outgoing, describe
 from bot.channels.slack.language import LanguagePicker
 from bot.channels.slack.places import Place
+from bot.channels.slack.respond import ResponseUrls
 from bot.channels.slack.settings import SlackSettings
 from bot.channels.slack.store import SlackStore
 from bot.channels.slack.workers import KeyedWorkers
@@ -36,11 +37,12 @@ class Conversations:
         self._workers = workers
         self._support = settings.support_channel
         self.outbox = Outbox(client=client)
+        self.responses = ResponseUrls(api_url=settings.api_url)
         self.picker = LanguagePicker(client=client, store=store, supported=backend.languages,
                                      default=settings.default_lang or backend.default_lang,
                                      scripts=backend.scripts)
         self.agents = AgentDesk(backend=backend, client=client, store=store, picker=self.picker,
-                                outbox=self.outbox)
+                                outbox=self.outbox, responses=self.responses)
 
     # ---- called by listeners: fast, never blocking on Slack or the orchestrator
     def follow(self, place: Place) -> None:
@@ -63,9 +65,12 @@ class Conversations:
         self._workers.submit(place.conversation, job)
 
     def click(self, place: Place, *, user: str, value: str, label: str,
-              message: dict[str, Any], message_ts: str | None) -> None:
+              message: dict[str, Any], message_ts: str | None,
+              response_url: str | None = None) -> None:
+        """A button; on a private place (an ephemeral message) ``response_url`` replaces it."""
         self._workers.submit(place.conversation, lambda: self._click(
-            place, user=user, value=value, label=label, message=message, message_ts=message_ts))
+            place, user=user, value=value, label=label, message=message, message_ts=message_ts,
+            response_url=response_url))
 
     def command(self, *, user: str, channel: str, text: str) -> Message | None:
         """``/keyhelp [text | help | lang ja|en]``; the returned message is the ephemeral ack."""
@@ -103,7 +108,8 @@ class Conversations:
         self.outbox.deliver(place, [self._outgoing(place, reply, user) for reply in replies])
 
     def _click(self, place: Place, *, user: str, value: str, label: str,
-               message: dict[str, Any], message_ts: str | None) -> None:
+               message: dict[str, Any], message_ts: str | None,
+               response_url: str | None) -> None:
         chosen_lang = self.backend.language_choice(value)
         if chosen_lang:
             self.picker.choose(user, chosen_lang)
@@ -111,8 +117,11 @@ class Conversations:
             if not self._store.claim(f"{place.channel}:{message_ts}"):
                 logger.info("%s: second click on %s ignored", place.conversation, message_ts)
                 return
-            self.outbox.update(channel=place.channel, ts=message_ts,
-                               message=self._answered(message, label))
+            answered = self._answered(message, label)
+            if place.private_to:  # Slack refuses chat.update on an ephemeral message
+                self.responses.send(response_url, answered, replace=True)
+            else:
+                self.outbox.update(channel=place.channel, ts=message_ts, message=answered)
         self._turn(place, user=user, action=value)
 
     def _answered(self, message: dict[str, Any], label: str) -> Message:
