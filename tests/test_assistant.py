@@ -99,7 +99,6 @@ def test_why_at_a_question_names_the_causes_it_separates(assistant: Assistant,
     assert reply.causes == tuple(intent.causes[c].text.get("ja") for c in
                                  intent.questions["who-used"].separates)
     assert "why" not in [c.value for c in reply.choices]
-    assert reply.rules == ("start:key-already-used",)
 
 
 def test_why_at_a_remedy_retraces_the_answers(assistant: Assistant) -> None:

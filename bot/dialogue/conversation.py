@@ -27,7 +27,9 @@ class Conversation:
     streak: int = 0  # unrecognised messages in a row
     status: str = "new"  # new | open | closed | escalated
     candidates: list[str] = field(default_factory=list)  # intents offered by a clarify
-    history: list[list[str]] = field(default_factory=list)  # [role, text], newest last
+    # the current case's transcript, newest last (see bot.dialogue.cases)
+    history: list[list[str]] = field(default_factory=list)
+    cases: list[dict] = field(default_factory=list)  # earlier cases and how each ended
     fired: list[str] = field(default_factory=list)  # engine rules behind the current step
     shown: list[str] = field(default_factory=list)  # choice values last offered: "2" picks one
     turns: int = 0

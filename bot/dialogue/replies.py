@@ -56,10 +56,13 @@ class AnswerLine(NamedTuple):
 
 
 class TranscriptLine(NamedTuple):
-    """One line of the conversation, for the escalation summary."""
+    """One line of the case, for the escalation summary, in the summary's language."""
 
     role: str  # user | bot
-    text: str  # user text with any key masked; bot text as a short summary
+    text: str  # user: as typed, any key masked; bot: the step's text ("" if it has none)
+    kind: str = ""  # bot: what keyhelp did: ask, remedy, closed, escalate, not-recognised,
+    #                 clarify, why-question, why-path ("" for a line stored as plain text)
+    choice: Choice | None = None  # user: the choice picked (by button, number or label)
 
 
 class Welcome(NamedTuple):
@@ -132,26 +135,36 @@ class EscalationSummary(NamedTuple):
     """Everything a helpdesk agent needs to act without asking the user again."""
 
     conversation_id: str
-    reason: str  # outcome | unsolved | unrecognised
+    # unsolved: the suggested remedy did not solve it; outcome: the diagnosis ended at an
+    # outcome only a person can carry out; unrecognised: two messages in a row not recognised
+    reason: str
     intent: str | None
     intent_title: str | None
     lang: str
     answers: tuple[AnswerLine, ...]
     masked_key: str | None
     key: KeyCheck | None
-    transcript: tuple[TranscriptLine, ...]
+    transcript: tuple[TranscriptLine, ...]  # the current case only
     links: tuple[LinkRef, ...]
-    outcome: str | None = None  # outcome id when an outcome asked for a human
+    outcome: str | None = None  # outcome id when the case ended at an outcome
+    lang_name: str = ""  # the language's own name (日本語, English)
+    next_step: str = ""  # the outcome's text: what the person has to do
 
 
 class Escalate(NamedTuple):
-    """A human takes over; ``text`` is the outcome's text for the user (may be empty)."""
+    """A person has to take over; ``text`` is the outcome's text for the user (may be empty).
+
+    What the user is told about the hand-off depends on the channel (a terminal cannot pass
+    anything on; Slack can, when a support channel is set): the templates decide, with
+    ``support`` (the rules file's fallback links) as where to turn.
+    """
 
     kind = "escalate"
     lang: str
     choices: tuple[Choice, ...]
     text: str
     summary: EscalationSummary
+    support: tuple[LinkRef, ...] = ()
 
 
 class Closed(NamedTuple):
@@ -175,7 +188,6 @@ class Explanation(NamedTuple):
     intent_title: str
     causes: tuple[str, ...]  # about == question
     path: tuple[AnswerLine, ...]  # about == path
-    rules: tuple[str, ...]  # the engine rules that fired for the current step (trace)
 
 
 Reply = Welcome | Ask | Remedy | Clarify | NotRecognised | Escalate | Closed | Explanation

@@ -7,10 +7,11 @@ compiled rules. Works on a ``Conversation`` in place; storing it is the caller's
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
-from bot.dialogue import steps
+from bot.dialogue import cases, steps
 from bot.dialogue.conversation import Conversation
 from bot.dialogue.engine import FALLBACK_RULE, Decision, Facts
 from bot.dialogue.replies import (
@@ -18,13 +19,11 @@ from bot.dialogue.replies import (
     Choice,
     Clarify,
     ClarifyOption,
-    Escalate,
-    EscalationSummary,
     Explanation,
     NotRecognised,
     Reply,
-    TranscriptLine,
 )
+from bot.dialogue.summary import escalate
 from bot.knowledge.catalogs import fold_command
 from bot.knowledge.model import Knowledge, Target
 from bot.understand.keys import KeyCheck
@@ -37,7 +36,6 @@ if TYPE_CHECKING:
 _ACTION_EVENTS = {"restart": "restart", "why": "why", "solved:yes": "solved",
                   "solved:no": "unsolved"}
 _COMMAND_EVENTS = {"restart": "restart", "why": "why", "yes": "solved", "no": "unsolved"}
-_TRANSCRIPT_CHARS = 300
 
 
 class TurnResult(NamedTuple):
@@ -55,6 +53,7 @@ class _Input:
     key: KeyCheck | None = None  # pasted this turn
     recognition: Recognition | None = None
     lang_changed: bool = False
+    said: bool = False  # the user sent something this turn (its transcript line is the last)
 
 
 def repair(knowledge: Knowledge, conv: Conversation) -> bool:
@@ -66,12 +65,14 @@ def repair(knowledge: Knowledge, conv: Conversation) -> bool:
         conv.lang, conv.lang_explicit = knowledge.default_locale, False
     conv.candidates = [c for c in conv.candidates if c in knowledge.intents]
     if conv.intent and (intent is None or conv.step not in steps_of.get(conv.step_kind, {})):
+        cases.end_case(conv, "restarted")
         _reset(conv)
         return True
     return False
 
 
 def _reset(conv: Conversation) -> None:
+    """Forget where the case stood (its transcript is the caller's: see ``cases.end_case``)."""
     conv.intent = conv.step_kind = conv.step = ""
     conv.answers, conv.candidates, conv.fired, conv.shown = [], [], [], []
     conv.key, conv.streak, conv.status = None, 0, "new"
@@ -131,17 +132,24 @@ def _from_text(brain: Brain, conv: Conversation, text: str, normalised: Normalis
         if question.check == "product-key":
             check = "key-clean" if normalised.key.clean else "key-suspicious"
             return _Input(_facts(conv, "key", check=check), key=normalised.key)
+    if conv.status in ("closed", "escalated"):  # a new message after the end: a new case
+        cases.end_case(conv, conv.status, keep=1)
+        _reset(conv)
     recognition = brain.recogniser.recognise(normalised)
-    if not conv.lang_explicit and recognition.action != "unknown":
-        conv.lang = recognition.lang
+    if not conv.lang_explicit:
+        if recognition.action != "unknown":
+            conv.lang = recognition.lang
+        elif _written_in(knowledge, normalised):  # not recognised, but its script is clear
+            conv.lang = normalised.lang
     return _Input(_facts(conv, "message", recog=recognition.action,
                          recognised=recognition.intent or ""),
                   key=normalised.key, recognition=recognition)
 
 
-def _history(conv: Conversation, role: str, text: str, limit: int) -> None:
-    conv.history.append([role, text[:_TRANSCRIPT_CHARS]])
-    del conv.history[:-limit]
+def _written_in(knowledge: Knowledge, normalised: Normalised) -> bool:
+    """The message is written in its detected language's own script (not just defaulted)."""
+    script = next((loc.script for loc in knowledge.locales if loc.id == normalised.lang), None)
+    return bool(script and re.search(script, normalised.text))
 
 
 def take_turn(brain: Brain, conv: Conversation, *, text: str | None, action: str | None,
@@ -149,31 +157,26 @@ def take_turn(brain: Brain, conv: Conversation, *, text: str | None, action: str
     """Advance ``conv`` by one user turn and return what to say."""
     knowledge = brain.knowledge
     choices = current_choices(knowledge, conv)
-    labels = {c.value: c.label for c in choices}
     if action:
-        user_line = f"[{labels.get(action, action)}]"
+        # recorded before the action is taken: a "start over" belongs to the case it ends
+        cases.say_user(conv, "", action, history_lines)
         given = _from_action(knowledge, conv, action)
     elif text is not None and text.strip():
         normalised = brain.recogniser.normaliser.normalise(text)  # once per turn
-        user_line = normalised.original_masked
         number = text.strip()
+        picked = ""
         if number.isdecimal() and 1 <= int(number) <= len(conv.shown):  # say what was picked
-            user_line += f" [{labels.get(conv.shown[int(number) - 1], '')}]"
+            picked = conv.shown[int(number) - 1]
+        cases.say_user(conv, normalised.original_masked, picked, history_lines)
         given = _from_text(brain, conv, text, normalised, choices)
     else:
-        given, user_line = _Input(_facts(conv, "stale")), ""
-    if user_line:
-        _history(conv, "user", user_line, history_lines)
+        given = _Input(_facts(conv, "stale"))
+    given.said = bool(action) or bool(text and text.strip())
     replies = _apply(brain, conv, given, brain.engine.decide(given.facts))
     for reply in replies:
-        _history(conv, "bot", _summary(reply), history_lines)
+        cases.say_bot(conv, reply, history_lines)
     conv.shown = [choice.value for choice in replies[-1].choices]
     return TurnResult(tuple(replies), given.recognition)
-
-
-def _summary(reply: Reply) -> str:
-    text = getattr(reply, "text", "") or getattr(reply, "prompt", "")
-    return f"{reply.kind}: {text}" if text else reply.kind
 
 
 def _apply(brain: Brain, conv: Conversation, given: _Input, decision: Decision) -> list[Reply]:
@@ -203,10 +206,11 @@ def _apply(brain: Brain, conv: Conversation, given: _Input, decision: Decision) 
         remedy_links = ()
         if conv.step_kind == "remedy":
             remedy_links = knowledge.intents[conv.intent].remedies[conv.step].links
-        return [_escalate(knowledge, conv, reason, "", remedy_links)]
+        return [escalate(knowledge, conv, reason, "", remedy_links)]
     if effect in ("explain-question", "explain-path"):
         return [_explain(knowledge, conv, effect == "explain-question")]
     if effect == "restart":
+        cases.end_case(conv, "restarted")
         _reset(conv)
         return [steps.welcome(knowledge, conv, "restart")]
     # stay: show where the conversation stands (after a language change, in the new language)
@@ -219,6 +223,9 @@ def _apply(brain: Brain, conv: Conversation, given: _Input, decision: Decision) 
 def _go(brain: Brain, conv: Conversation, given: _Input, decision: Decision) -> Reply:
     knowledge = brain.knowledge
     if decision.rule.startswith("start:"):
+        if conv.intent or conv.status in ("closed", "escalated"):  # a case was under way
+            how = conv.status if conv.status in ("closed", "escalated") else "replaced"
+            cases.end_case(conv, how, keep=1 if given.said else 0)
         _reset(conv)
         conv.intent, conv.status = decision.intent, "open"
     elif decision.answer and conv.step_kind == "ask":
@@ -240,16 +247,17 @@ def _go(brain: Brain, conv: Conversation, given: _Input, decision: Decision) -> 
                 reply = _go(brain, conv, _Input(facts, key=given.key), again)
                 conv.fired = first + conv.fired
                 return reply
-    return _show(knowledge, conv)
+    # an outcome reached by "no, it still fails" hands over because the remedy failed
+    return _show(knowledge, conv, "unsolved" if given.facts.event == "unsolved" else "outcome")
 
 
-def _show(knowledge: Knowledge, conv: Conversation) -> Reply:
+def _show(knowledge: Knowledge, conv: Conversation, reason: str = "outcome") -> Reply:
     target = Target(conv.step_kind, conv.step)  # type: ignore[arg-type]
     if target.kind == "outcome":
         outcome = knowledge.outcomes[target.id]
         conv.status = "escalated" if outcome.escalate else "closed"
         if outcome.escalate:
-            return _escalate(knowledge, conv, "outcome", outcome.id, outcome.links)
+            return escalate(knowledge, conv, reason, outcome.id, outcome.links)
     return steps.step_reply(knowledge, conv)
 
 
@@ -261,21 +269,6 @@ def _clarify(knowledge: Knowledge, conv: Conversation) -> Clarify:
         options=tuple(ClarifyOption(i.id, i.title.get(conv.lang, fb),
                                     tuple(m.get(conv.lang, fb) for m in i.messages))
                       for i in intents))
-
-
-def _escalate(knowledge: Knowledge, conv: Conversation, reason: str, outcome: str,
-              link_ids: tuple[str, ...]) -> Escalate:
-    intent = knowledge.intents.get(conv.intent)
-    fb = knowledge.default_locale
-    text = knowledge.outcomes[outcome].text.get(conv.lang, fb) if outcome else ""
-    summary = EscalationSummary(
-        conversation_id=conv.id, reason=reason, intent=intent.id if intent else None,
-        intent_title=intent.title.get(conv.lang, fb) if intent else None, lang=conv.lang,
-        answers=steps.answer_lines(knowledge, conv),
-        masked_key=conv.key["masked"] if conv.key else None, key=KeyCheck.from_data(conv.key),
-        transcript=tuple(TranscriptLine(role, line) for role, line in conv.history),
-        links=steps.links(knowledge, link_ids, conv.lang), outcome=outcome or None)
-    return Escalate(lang=conv.lang, choices=(steps.RESTART_CHOICE,), text=text, summary=summary)
 
 
 def _explain(knowledge: Knowledge, conv: Conversation, about_question: bool) -> Explanation:
@@ -290,5 +283,4 @@ def _explain(knowledge: Knowledge, conv: Conversation, about_question: bool) -> 
     return Explanation(lang=conv.lang, choices=choices,
                        about="question" if about_question else "path",
                        intent_title=intent.title.get(conv.lang, fb), causes=causes,
-                       path=() if about_question else steps.answer_lines(knowledge, conv),
-                       rules=tuple(conv.fired))
+                       path=() if about_question else steps.answer_lines(knowledge, conv))

@@ -4,6 +4,8 @@ English msgids are the fallback, so a new language needs only a new ``.po`` file
 catalogs give the words a user may type as commands (msgctxt ``command``: "start over",
 「最初から」, "why?", 「なぜ？」 …), so those are translated too, not coded. Parsed catalogs are
 cached on disk keyed by the files' content hash (Babel's import alone costs ~60 ms).
+Plural forms are chosen by the language's CLDR plural rules through Babel (``ngettext``),
+never by ``n == 1``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from pathlib import Path
 from bot import cache
 
 COMMAND_CONTEXT = "command"
+# CLDR plural categories in the order gettext numbers a catalog's plural forms (msgstr[i])
+PLURAL_ORDER = ("zero", "one", "two", "few", "many", "other")
 # command -> English msgid: alternatives separated by "|"; translators do the same.
 COMMANDS = {
     "restart": "start over|restart|reset|begin again",
@@ -30,20 +34,40 @@ def fold_command(text: str) -> str:
     return " ".join(folded.split()).strip(" 。.!！?？")
 
 
-def _read_catalogs(locale_dir: Path) -> dict[str, dict[str, str]]:
+Entries = dict[str, dict[str, str]]  # language -> msgid -> translation
+PluralEntries = dict[str, dict[str, tuple[str, ...]]]  # language -> singular msgid -> forms
+
+
+def _read_catalogs(locale_dir: Path) -> tuple[Entries, PluralEntries]:
     from babel.messages.pofile import read_po
 
-    catalogs: dict[str, dict[str, str]] = {}
+    catalogs: Entries = {}
+    plurals: PluralEntries = {}
     for po in sorted(locale_dir.glob("*.po")):
         with po.open("rb") as handle:
             catalog = read_po(handle, locale=None)
         entries: dict[str, str] = {}
+        forms: dict[str, tuple[str, ...]] = {}
         for message in catalog:
-            if message.id and message.string and isinstance(message.id, str):
+            if isinstance(message.id, tuple | list) and all(message.string or ()):
+                forms[message.id[0]] = tuple(str(form) for form in message.string)
+            elif message.id and message.string and isinstance(message.id, str):
                 key = f"{message.context}\x04{message.id}" if message.context else message.id
                 entries[key] = str(message.string)
-        catalogs[po.stem] = entries
-    return catalogs
+        catalogs[po.stem], plurals[po.stem] = entries, forms
+    return catalogs, plurals
+
+
+def plural_index(lang: str, n: int) -> int:
+    """Which plural form ``n`` takes in ``lang``, by CLDR's rules (English for an unknown one)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        rule = Locale.parse(lang.replace("-", "_")).plural_form
+    except (UnknownLocaleError, ValueError):
+        rule = Locale("en").plural_form
+    used = [tag for tag in PLURAL_ORDER if tag in rule.tags or tag == "other"]
+    return used.index(rule(n))
 
 
 class Catalogs:
@@ -55,7 +79,8 @@ class Catalogs:
         digest = hashlib.sha256()
         for po in files:
             digest.update(po.name.encode() + b"\0" + po.read_bytes() + b"\0")
-        self.catalogs: dict[str, dict[str, str]] = cache.cached(
+        digest.update(cache.code_digest().encode())  # the entry's shape is the code's
+        self.catalogs, self.plurals = cache.cached(
             "catalogs", digest.hexdigest(), lambda: _read_catalogs(locale_dir))
         self._commands = self._command_table()
 
@@ -65,6 +90,13 @@ class Catalogs:
 
     def gettext(self, lang: str, msgid: str) -> str:
         return self.catalogs.get(lang, {}).get(msgid) or msgid
+
+    def ngettext(self, lang: str, singular: str, plural: str, n: int) -> str:
+        """The form of ``singular`` that ``n`` takes in ``lang`` (English msgids as fallback)."""
+        forms = self.plurals.get(lang, {}).get(singular)
+        if forms:
+            return forms[min(plural_index(lang, n), len(forms) - 1)]
+        return (singular, plural)[min(plural_index("en", n), 1)]
 
     def pgettext(self, lang: str, context: str, msgid: str) -> str:
         return self.catalogs.get(lang, {}).get(f"{context}\x04{msgid}") or msgid

@@ -5,8 +5,11 @@
 default template without channel escaping. Each channel has one Environment, built once, with
 ``StrictUndefined``; escaping is the channel's: none for the terminal, and for Slack mrkdwn only
 ``&``, ``<``, ``>`` of every ``{{ value }}`` (HTML autoescape would show ``&#39;`` literally).
-Interface wording goes through gettext (``{% trans %}``, ``_()``) in the reply's ``lang``.
+Interface wording goes through gettext (``{% trans %}``, ``_()``) in the reply's ``lang``;
+plurals (``{% pluralize %}``) follow the language's CLDR plural rules.
 ``choices`` and ``links`` come back structured, for the adapter to build buttons from.
+The terminal adds two options: ``one_shot`` (a command that cannot take an answer: no numbered
+choices, a word on how to go on) and ``colour`` (ANSI bold through the ``strong`` filter).
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from bot.knowledge.catalogs import Catalogs
 Channel = Literal["cli", "slack"]
 CHANNELS: tuple[str, ...] = ("cli", "slack")
 _PLAIN = "plain"  # the fallback's environment: default templates, no escaping
+LINK_MSGID = "%(label)s: %(url)s"  # a link as text (the terminal, plain fallbacks)
+_BOLD, _NORMAL = "\x1b[1m", "\x1b[22m"  # ANSI SGR: bold on, bold off (other styles kept)
 
 
 class Rendered(NamedTuple):
@@ -93,29 +98,39 @@ class Renderer:
 
         @pass_context
         def ngettext(context: Any, singular: str, plural: str, n: int) -> str:
-            return catalogs.gettext(context["lang"], singular if n == 1 else plural)
+            return catalogs.ngettext(context["lang"], singular, plural, n)
 
         env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
         # Every filter, in one place.
         env.filters["label"] = pass_context(
             lambda context, choice: _label(catalogs, context["lang"], choice))
-        env.filters["link"] = lambda link: _link(channel, link.url, link.label)
+        env.filters["link"] = pass_context(lambda context, link: _link(
+            channel, link.url, link.label, catalogs.gettext(context["lang"], LINK_MSGID)))
         env.filters["quote"] = lambda text: _quote(channel, text)
-        env.globals["channel"] = channel
+        env.filters["strong"] = pass_context(
+            lambda context, text: f"{_BOLD}{text}{_NORMAL}" if context["colour"] else text)
+        env.globals.update(channel=channel, one_shot=False, colour=False)
         return env
 
-    def render(self, reply: Reply, channel: str) -> Rendered:
-        """The reply for ``channel`` ("cli" or "slack")."""
+    def render(self, reply: Reply, channel: str, *, one_shot: bool = False,
+               colour: bool = False) -> Rendered:
+        """The reply for ``channel`` ("cli" or "slack"); the options are the terminal's."""
         if channel not in CHANNELS:
             raise ValueError(f"unknown channel {channel!r}; one of {', '.join(CHANNELS)}")
         context = reply._asdict()
         body = self.environment(channel).select_template(
-            [f"{channel}/{reply.kind}.j2", f"default/{reply.kind}.j2"]).render(context)
+            [f"{channel}/{reply.kind}.j2", f"default/{reply.kind}.j2"]).render(
+                context, one_shot=one_shot, colour=colour)
         plain = self.environment(_PLAIN).get_template(f"default/{reply.kind}.j2").render(context)
         choices = tuple((c.value, _label(self.catalogs, reply.lang, c)) for c in reply.choices)
         links = tuple((link.url, link.label) for link in getattr(reply, "links", ()))
         return Rendered(kind=reply.kind, text=body.strip(), fallback=plain.strip(),
                         choices=choices, links=links)
+
+    def render_named(self, channel: str, name: str, lang: str, **fields: Any) -> str:
+        """A channel's template that is not a reply (``templates/<channel>/<name>.j2``)."""
+        return self.environment(channel).get_template(f"{channel}/{name}.j2").render(
+            lang=lang, **fields).strip()
 
 
 def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
@@ -132,10 +147,11 @@ def _label(catalogs: Catalogs, lang: str, choice: Choice) -> str:
     return catalogs.gettext(lang, choice.label) if choice.interface else choice.label
 
 
-def _link(channel: str, url: str, label: str) -> str:
+def _link(channel: str, url: str, label: str, form: str) -> str:
+    """Slack's link markup, or the catalog's ``form`` of a label and its URL as text."""
     if channel == "slack":
         return Mrkdwn(f"<{escape_mrkdwn(url)}|{escape_mrkdwn(label)}>")
-    return f"{label}: {url}"
+    return form % {"label": label, "url": url}
 
 
 def _quote(channel: str, text: str) -> str:
@@ -161,6 +177,7 @@ def default_renderer() -> Renderer:
         return _default
 
 
-def render(reply: Reply, channel: str) -> Rendered:
+def render(reply: Reply, channel: str, *, one_shot: bool = False,
+           colour: bool = False) -> Rendered:
     """Render with the shipped templates, e.g. ``render(reply, "slack").text``."""
-    return default_renderer().render(reply, channel)
+    return default_renderer().render(reply, channel, one_shot=one_shot, colour=colour)

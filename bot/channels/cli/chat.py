@@ -1,5 +1,9 @@
 """`keyhelp chat` and `keyhelp diagnose`: the terminal front end (no wording, no knowledge here).
 
+Replies go through ``bot.channels.cli.terminal.Terminal``: wrapped and in colour on a terminal,
+exactly as rendered when piped. A one-shot ``diagnose`` renders its replies with ``one_shot``:
+no numbered choices it could not take, and a word on how to go on (``keyhelp chat``).
+
 Examples::
 
     keyhelp chat --lang ja
@@ -18,6 +22,7 @@ from typing import TYPE_CHECKING
 from bot.channels.cli.main import CliError, add_rules_option, started
 
 if TYPE_CHECKING:
+    from bot.channels.cli.terminal import Terminal
     from bot.dialogue.assistant import Assistant
 
 QUIT = {"quit", "exit", ":q"}
@@ -54,12 +59,12 @@ def _assistant(rules: str | None, *, with_store: bool) -> Assistant:
         raise CliError(f"cannot use {what}: {err.strerror or err}") from None
 
 
-def _print(replies: list, channel: str = "cli") -> None:
+def _print(terminal: Terminal, replies: list, *, one_shot: bool = False) -> None:
     """Each reply, then a blank line; flushed so a reader on a pipe sees the question now."""
     from bot.render.renderer import render
 
     for reply in replies:
-        print(render(reply, channel).text, end="\n\n", flush=True)
+        terminal.show(render(reply, "cli", one_shot=one_shot, colour=terminal.colour).text)
 
 
 def chat(argv: list[str]) -> None:
@@ -87,19 +92,22 @@ def chat(argv: list[str]) -> None:
         and assistant.store.load(conversation_id) is not None
     import uuid  # here: `keyhelp diagnose` does not pay for it
 
+    from bot.channels.cli.terminal import Terminal
+
     conversation_id = conversation_id or f"cli-{uuid.uuid4().hex[:12]}"
     print(f"(conversation {conversation_id}; continue it later with "
           f"--conversation {conversation_id})", file=sys.stderr)
+    terminal = Terminal()
     if resuming:
-        _print(assistant.handle(conversation_id, action="lang:" + lang) if lang
+        _print(terminal, assistant.handle(conversation_id, action="lang:" + lang) if lang
                else assistant.handle(conversation_id))
     else:
-        _print(assistant.start(conversation_id, lang=lang, explicit=lang is not None))
+        _print(terminal, assistant.start(conversation_id, lang=lang, explicit=lang is not None))
     interactive = sys.stdin.isatty()
     try:
         while True:
             if interactive:
-                print("> ", end="", flush=True)
+                terminal.prompt("> ")
             line = sys.stdin.readline()
             if not line:
                 break
@@ -108,7 +116,7 @@ def chat(argv: list[str]) -> None:
                 continue
             if text.casefold() in QUIT:
                 break
-            _print(assistant.handle(conversation_id, text=text))
+            _print(terminal, assistant.handle(conversation_id, text=text))
     except KeyboardInterrupt:
         print()
     finally:
@@ -128,7 +136,7 @@ def diagnose(argv: list[str]) -> None:
                         help="Reply language (default: the message's language).")
     add_rules_option(parser)
     args = parser.parse_args(argv)
-    from bot.render.renderer import render
+    from bot.render.renderer import default_renderer, render
 
     assistant = _assistant(args.rules, with_store=False)
     result = assistant.diagnose(args.text, lang=args.lang)
@@ -143,7 +151,17 @@ def diagnose(argv: list[str]) -> None:
         print(json.dumps({"recognition": result.recognition.to_json(), "replies": replies,
                           "rules": list(result.fired)}, ensure_ascii=False))
         return
+    from bot.channels.cli.terminal import Terminal
+
+    terminal = Terminal()
     recognition = result.recognition
-    print(f"intent: {recognition.intent or '-'}  action: {recognition.action}  "
-          f"confidence: {recognition.confidence:.2f}  lang: {recognition.lang}", end="\n\n")
-    _print(list(result.replies))
+    lang = result.replies[0].lang
+    knowledge = assistant.brain.knowledge
+    if recognition.action == "answer" and recognition.intent in knowledge.intents:
+        # only a recognised message has a confidence worth showing: for the others the
+        # replies say what keyhelp made of it
+        title = knowledge.intents[recognition.intent].title.get(lang, knowledge.default_locale)
+        terminal.show(default_renderer().render_named(
+            "cli", "recognised", lang, title=title,
+            confidence=round(recognition.confidence * 100)))
+    _print(terminal, list(result.replies), one_shot=True)

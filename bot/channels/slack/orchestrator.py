@@ -104,8 +104,8 @@ class OrchestratorBackend:
     def _render_reply(self, reply: Reply) -> SlackReply:
         rendered = self.renderer.render(reply, "slack")
         escalation = None
-        if isinstance(reply, Escalate):
-            escalation = self._wording("escalation_summary", self.default_lang,
+        if isinstance(reply, Escalate):  # wholly in the conversation's language
+            escalation = self._wording("escalation_summary", reply.summary.lang,
                                        summary=reply.summary)
         choices = tuple((value, self._button_label(value, label, reply.lang))
                         for value, label in rendered.choices)

@@ -70,7 +70,7 @@ class Wording:
 
         @pass_context
         def ngettext(context: Any, singular: str, plural: str, n: int) -> Translated:
-            return Translated(catalogs.gettext(context["lang"], singular if n == 1 else plural))
+            return Translated(catalogs.ngettext(context["lang"], singular, plural, n))
 
         self._env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
         # Every filter, in one place.
