@@ -53,6 +53,7 @@ class FakeSlack:
 
     def __init__(self, *, locales: dict[str, str] | None = None) -> None:
         self.locales = dict(locales or {})
+        self.members: dict[str, list[str]] = {}  # channel -> user ids (conversations.members)
         self.socket_url = "ws://127.0.0.1:9/link"
         self.calls: list[Call] = []
         self.failed: list[tuple[str, int]] = []
@@ -266,6 +267,11 @@ class FakeSlack:
                     "permalink": f"https://fake.slack.com/archives/{args.get('channel')}/p{ts}"}
         if method == "views.open":
             return {"ok": True, "view": {"id": "V1", **(args.get("view") or {})}}
+        if method == "views.publish":
+            return {"ok": True, "view": {"id": "VHOME", **(args.get("view") or {})}}
+        if method == "conversations.members":
+            return {"ok": True, "members": list(self.members.get(args.get("channel"), [])),
+                    "response_metadata": {"next_cursor": ""}}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.socket_url}
         return {"ok": False, "error": "unknown_method"}

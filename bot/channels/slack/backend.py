@@ -56,3 +56,7 @@ class Backend(Protocol):
 
     def wording(self, name: str, lang: str | None, **fields: Any) -> str: ...
 
+    def week(self, lang: str) -> dict[str, Any] | None:
+        """The last seven days' figures (bot/analytics/stats.py) with each intent's title in
+        ``lang`` (``titles``); None when nothing is recorded."""
+

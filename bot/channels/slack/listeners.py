@@ -91,6 +91,11 @@ def register(app: App, *, conversations: Conversations, settings: SlackSettings)
         text = without_mentions(event.get("text") or "")
         conversations.message(place, user=event.get("user"), text=text)
 
+    @app.event("app_home_opened")
+    def on_home_opened(event: dict[str, Any]) -> None:
+        if event.get("tab", "home") == "home" and isinstance(event.get("user"), str):
+            conversations.home_opened(event["user"])
+
     @app.event(ANY)
     def on_other_event() -> None:
         """Any other event type: acknowledged (200), so Slack does not retry it."""

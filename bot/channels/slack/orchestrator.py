@@ -90,6 +90,20 @@ class OrchestratorBackend:
     def wording(self, name: str, lang: str | None, **fields: Any) -> str:
         return self._wording(name, lang, **fields)
 
+    def week(self, lang: str) -> dict[str, Any] | None:
+        store = getattr(self.assistant.observer, "store", None)
+        if store is None:
+            return None
+        from bot.analytics.stats import figures
+
+        now = time.time()
+        idle = self.assistant.store.idle_seconds if self.assistant.store is not None else 86400.0
+        week = figures(store, since=now - 7 * 86400, now=now, idle_seconds=idle)
+        knowledge = self.assistant.brain.knowledge
+        week["titles"] = {i: intent.title.get(lang, knowledge.default_locale)
+                          for i, intent in knowledge.intents.items()}
+        return week
+
     def _slack_reply(self, reply: Reply) -> SlackReply:
         """Replies are frozen values and templates do not change while running: render once."""
         try:

@@ -16,6 +16,7 @@ from bot.channels.slack.agent import AgentDesk
 from bot.channels.slack.backend import Backend, SlackReply
 from bot.channels.slack.blocks import Message, actions, context, fit, sections
 from bot.channels.slack.delivery import Outbox, Outgoing, describe
+from bot.channels.slack.home import HomeTab
 from bot.channels.slack.language import LanguagePicker
 from bot.channels.slack.places import Place
 from bot.channels.slack.respond import ResponseUrls
@@ -41,6 +42,8 @@ class Conversations:
         self.picker = LanguagePicker(client=client, store=store, supported=backend.languages,
                                      default=settings.default_lang or backend.default_lang,
                                      scripts=backend.scripts)
+        self.home = HomeTab(backend=backend, client=client, picker=self.picker,
+                            support_channel=settings.support_channel)
         self.agents = AgentDesk(backend=backend, client=client, store=store, picker=self.picker,
                                 outbox=self.outbox, responses=self.responses)
 
@@ -53,6 +56,10 @@ class Conversations:
 
     def message(self, place: Place, *, user: str | None, text: str) -> None:
         self._workers.submit(place.conversation, lambda: self._turn(place, user=user, text=text))
+
+    def home_opened(self, user: str) -> None:
+        """The Home tab was opened: publish it (figures for agents) off the request path."""
+        self._workers.submit(f"home:{user}", lambda: self.home.opened(user))
 
     def watched(self, place: Place, *, user: str | None, text: str) -> None:
         """A support-channel message: answered in a thread only if recognition is confident."""
