@@ -101,7 +101,8 @@ class SqlAnalytics:
                   (message, at, lang, intent, confidence))
 
     def unasked_feedback(self, *, message: str, feedback: int) -> None:
-        """👍 (+1) or 👎 (−1) on an unasked answer; other messages are not touched."""
+        """👍 (+1) or 👎 (−1) on an unasked answer, 0 once withdrawn; other messages are not
+        touched."""
         self._run("UPDATE unasked SET feedback = ? WHERE message = ?", (feedback, message))
 
     def purge(self, *, older_than: float) -> None:

@@ -57,3 +57,25 @@ def test_a_japanese_agent_reads_the_home_tab_in_japanese(start_bot):
     bot.idle()
     shown = published(bot, "UJAPAN")
     assert "直近 7 日間に記録された診断はありません。" in shown
+
+
+def test_unasked_answers_and_their_thumbs_are_counted(start_bot):
+    from conftest import WATCHED
+    from slack_requests import channel_message
+
+    bot = start_bot()
+    bot.fake.members[SUPPORT] = ["UAGENT"]
+    asked = channel_message(KEY_INVALID_EN, user="UENGLISH", channel=WATCHED)
+    bot.send.event(asked)
+    [answer] = bot.fake.wait_calls("chat.postMessage", 1)
+    bot.idle()
+    ts = answer.posted["ts"]
+    bot.send.event({"type": "reaction_added", "user": "UENGLISH", "reaction": "-1",
+                    "item": {"type": "message", "channel": WATCHED, "ts": ts},
+                    "item_user": "UKEYHELP", "event_ts": "1700000001.000100"})
+    bot.send.event({"type": "reaction_added", "user": "UOTHER", "reaction": "+1::skin-tone-2",
+                    "item": {"type": "message", "channel": WATCHED, "ts": "1.000001"},
+                    "event_ts": "1700000001.000200"})  # not keyhelp's answer: ignored
+    bot.idle()
+    week = bot.bot.conversations.backend.week("en")
+    assert week["unasked"] == {"answers": 1, "thumbs_up": 0, "thumbs_down": 1}

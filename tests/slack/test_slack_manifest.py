@@ -18,7 +18,8 @@ def manifest() -> dict:
 def test_events_commands_and_shortcut_match_the_listeners():
     data = manifest()
     assert set(data["settings"]["event_subscriptions"]["bot_events"]) == {
-        "app_home_opened", "app_mention", "message.channels", "message.groups", "message.im"}
+        "app_home_opened", "app_mention", "message.channels", "message.groups", "message.im",
+        "reaction_added", "reaction_removed"}
     assert [c["command"] for c in data["features"]["slash_commands"]] == ["/keyhelp"]
     [shortcut] = data["features"]["shortcuts"]
     assert (shortcut["type"], shortcut["callback_id"]) == ("message", SHORTCUT_CALLBACK)
@@ -29,7 +30,8 @@ def test_events_commands_and_shortcut_match_the_listeners():
 
 def test_scopes_cover_every_web_api_method_used():
     needed = {"chat:write", "users:read", "commands", "app_mentions:read", "im:history",
-              "channels:history", "groups:history", "channels:read", "groups:read"}
+              "channels:history", "groups:history", "channels:read", "groups:read",
+              "reactions:read"}
     assert set(manifest()["oauth_config"]["scopes"]["bot"]) == needed
 
 

@@ -56,6 +56,12 @@ class Backend(Protocol):
 
     def wording(self, name: str, lang: str | None, **fields: Any) -> str: ...
 
+    def unasked(self, message: str, text: str) -> None:
+        """Record an answer given unasked in a watched channel (``message``: CHANNEL/TS)."""
+
+    def unasked_feedback(self, message: str, feedback: int) -> None:
+        """Record 👍 (+1) or 👎 (−1) on such an answer; other messages are ignored."""
+
     def week(self, lang: str) -> dict[str, Any] | None:
         """The last seven days' figures (bot/analytics/stats.py) with each intent's title in
         ``lang`` (``titles``); None when nothing is recorded."""

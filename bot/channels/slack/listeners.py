@@ -91,6 +91,21 @@ def register(app: App, *, conversations: Conversations, settings: SlackSettings)
         text = without_mentions(event.get("text") or "")
         conversations.message(place, user=event.get("user"), text=text)
 
+    @app.event("reaction_added")
+    def on_reaction_added(event: dict[str, Any]) -> None:
+        _reaction(event, added=True)
+
+    @app.event("reaction_removed")
+    def on_reaction_removed(event: dict[str, Any]) -> None:
+        _reaction(event, added=False)
+
+    def _reaction(event: dict[str, Any], *, added: bool) -> None:
+        item = event.get("item")
+        if isinstance(item, dict) and isinstance(event.get("reaction"), str) \
+                and isinstance(item.get("channel"), str) and isinstance(item.get("ts"), str):
+            conversations.reacted(channel=item["channel"], ts=item["ts"],
+                                  reaction=event["reaction"], added=added)
+
     @app.event("app_home_opened")
     def on_home_opened(event: dict[str, Any]) -> None:
         if event.get("tab", "home") == "home" and isinstance(event.get("user"), str):

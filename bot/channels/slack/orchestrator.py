@@ -90,6 +90,18 @@ class OrchestratorBackend:
     def wording(self, name: str, lang: str | None, **fields: Any) -> str:
         return self._wording(name, lang, **fields)
 
+    def unasked(self, message: str, text: str) -> None:
+        store = getattr(self.assistant.observer, "store", None)
+        if store is not None:
+            found = self.assistant.brain.recogniser.classify(text)
+            store.add_unasked(message=message, at=time.time(), lang=found.lang,
+                              intent=found.intent or "", confidence=found.confidence)
+
+    def unasked_feedback(self, message: str, feedback: int) -> None:
+        store = getattr(self.assistant.observer, "store", None)
+        if store is not None:
+            store.unasked_feedback(message=message, feedback=feedback)
+
     def week(self, lang: str) -> dict[str, Any] | None:
         store = getattr(self.assistant.observer, "store", None)
         if store is None:

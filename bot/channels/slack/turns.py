@@ -6,6 +6,7 @@ double click, a retry wait or a slow orchestrator never reorders what the user s
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
@@ -25,6 +26,7 @@ from bot.channels.slack.store import SlackStore
 from bot.channels.slack.workers import KeyedWorkers
 
 logger = logging.getLogger("keyhelp.slack.turns")
+FEEDBACK = {"+1": 1, "thumbsup": 1, "-1": -1, "thumbsdown": -1}  # reaction names (skin tones cut)
 
 
 class Conversations:
@@ -67,7 +69,7 @@ class Conversations:
         def job() -> None:
             if self.backend.confident(text):
                 self.follow(place)
-                self._turn(place, user=user, text=text)
+                self._turn(place, user=user, text=text, unasked=True)
 
         self._workers.submit(place.conversation, job)
 
@@ -105,14 +107,32 @@ class Conversations:
 
     # ---- worker side
     def _turn(self, place: Place, *, user: str | None, text: str | None = None,
-              action: str | None = None) -> None:
+              action: str | None = None, unasked: bool = False) -> None:
+        """One turn; ``unasked``: keyhelp answers a watched channel on its own (recorded, so its
+        precision and the 👍/👎 it gets show in the figures)."""
         lang = self.picker.pick(user, text) if text is not None else None
         # The orchestrator would follow the text's own script; when Slack's rule picks another
         # language (a remembered choice, or the locale for script-less text), it must stick.
         explicit = lang is not None and lang != self.backend.text_lang(text or "")
         replies = self.backend.handle(place.conversation, text=text, action=action, lang=lang,
                                       lang_explicit=explicit)
-        self.outbox.deliver(place, [self._outgoing(place, reply, user) for reply in replies])
+        outgoing = [self._outgoing(place, reply, user) for reply in replies]
+        if unasked and outgoing and text is not None:
+            first = outgoing[0]
+
+            def recorded(channel: str, ts: str, then=first.after) -> None:
+                self.backend.unasked(f"{channel}/{ts}", text)
+                if then is not None:
+                    then(channel, ts)
+
+            outgoing[0] = dataclasses.replace(first, after=recorded)
+        self.outbox.deliver(place, outgoing)
+
+    def reacted(self, *, channel: str, ts: str, reaction: str, added: bool) -> None:
+        """👍/👎 on a message: feedback on an unasked answer (other messages: nothing)."""
+        feedback = FEEDBACK.get(reaction.split("::")[0])
+        if feedback is not None:
+            self.backend.unasked_feedback(f"{channel}/{ts}", feedback if added else 0)
 
     def _click(self, place: Place, *, user: str, value: str, label: str,
                message: dict[str, Any], message_ts: str | None,
