@@ -32,6 +32,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
                  "Recognise one message and print the first question or remedy."),
     "rules": ("bot.channels.cli.rules:rules", "Check, show and draw the rules file."),
     "slack": ("bot.channels.cli.slack:slack", "Run the Slack bot (over HTTP or Socket Mode)."),
+    "web": ("bot.channels.cli.web:web", "Run the self-service web page (waitress)."),
 }
 
 
