@@ -1,7 +1,8 @@
 """The web page served by waitress, runnable in a thread (tests, benchmark) or in the foreground.
 
-waitress also caps the body size itself (``max_request_body_size``), so a chunked upload with
-no Content-Length is cut off at the same limit. Behind a TLS proxy, ``trusted_proxy`` lets
+waitress also caps the body size itself (``max_request_body_size``, a few times the page's own
+cap): the page answers 413 with its own page and headers up to there, and past it waitress
+cuts even a chunked upload off without buffering it all. Behind a TLS proxy, ``trusted_proxy`` lets
 ``X-Forwarded-For``/``-Proto`` through: the rate limit then sees each client's own address
 and cookies are marked Secure.
 """
@@ -30,7 +31,7 @@ class WebServer:
                                                "x-forwarded-host"}}
         # loop_timeout: how soon the accept loop notices close() (tests use a short one)
         self._server = create_server(app, host=host, port=port, threads=threads,
-                                     ident="keyhelp", max_request_body_size=max_bytes,
+                                     ident="keyhelp", max_request_body_size=4 * max_bytes,
                                      clear_untrusted_proxy_headers=True, url_prefix=url_prefix,
                                      asyncore_loop_timeout=loop_timeout, **proxy)
         self._thread: threading.Thread | None = None
