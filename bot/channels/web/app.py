@@ -69,6 +69,8 @@ class WebApp:
             ok = self.healthy()
             return Response("ok" if ok else "unavailable", 200 if ok else 503,
                             content_type="text/plain; charset=utf-8")
+        if path == "/favicon.ico":  # browsers ask for it unprompted; there is none
+            return Response(status=204)
         if path.startswith("/static/") and method in ("GET", "HEAD"):
             found = self._static.get(path.removeprefix("/static/"))
             if found is None:

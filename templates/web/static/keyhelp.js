@@ -51,7 +51,8 @@
     event.preventDefault();
     var body = new URLSearchParams(new FormData(form, event.submitter));
     form.setAttribute("aria-busy", "true");
-    fetch(form.action, { method: "POST", body: body, credentials: "same-origin",
+    // getAttribute: form.action would be the buttons named "action", not the URL
+    fetch(form.getAttribute("action"), { method: "POST", body: body, credentials: "same-origin",
                          headers: { "Accept": "text/html" } })
       .then(function (response) { return response.text(); })
       // no page came back (network gone): reloading shows truly where the conversation stands
