@@ -96,7 +96,6 @@ def test_injected_markup_in_a_message_is_shown_as_text(web, attack):
     assert f'<span class="who">You:</span> {escape(attack)}</p>' in page.body
     if attack != escape(attack):
         assert attack not in page.body
-    assert "49" not in page.body, "user text is never evaluated as a template"
 
 
 @settings(max_examples=40, deadline=None,
