@@ -27,10 +27,12 @@ def build_app(settings: WebSettings, *, renderer: Renderer | None = None,
         webhook = Webhook(url=settings.webhook_url, secret=settings.webhook_secret,
                           backoff=webhook_backoff)
     slack = SlackChannel(target=settings.slack) if settings.slack else None
-    conversations = WebConversations(assistant=assistant, renderer=renderer, store=store,
+    pages = Pages(renderer=renderer)
+    conversations = WebConversations(assistant=assistant, renderer=renderer, pages=pages,
+                                     store=store,
                                      default_lang=keyhelp.default_lang, webhook=webhook,
                                      slack=slack)
-    return WebApp(conversations=conversations, pages=Pages(renderer=renderer),
+    return WebApp(conversations=conversations, pages=pages,
                   sessions=Sessions(secret=settings.secret, max_age=keyhelp.idle_seconds),
                   limiter=RateLimiter(per_minute=settings.rate_per_minute),
                   max_bytes=settings.max_bytes, static_dir=renderer.templates / "web" / "static")

@@ -44,9 +44,6 @@ class Delivery(NamedTuple):
     reference: str
     detail: str  # for the log: HTTP status or error name
 
-    def to_data(self) -> dict[str, Any]:
-        return self._asdict()
-
 
 def new_reference() -> str:
     """A short id the user can quote to the helpdesk, the same at every target."""

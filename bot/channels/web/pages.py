@@ -23,17 +23,21 @@ class Pages:
     def __init__(self, *, renderer: Renderer) -> None:
         self._env = renderer.environment("web")
 
+    def turn(self, *, said: str | None, lang: str, replies: list[dict[str, Any]]) -> str:
+        """One turn's HTML, rendered once when it happens and kept (a page shows it again)."""
+        shown = [{**reply, "html": Markup(reply["html"])} for reply in replies]
+        return self._env.get_template("web/_turn.j2").render(said=said, lang=lang,
+                                                             replies=shown).strip()
+
     def conversation(self, *, base: str, lang: str, csrf: str, locales: list[tuple[str, str]],
                      entries: list[dict[str, Any]], error: str | None = None,
                      draft: str = "") -> str:
         """The page: every kept turn, the latest choices as buttons, the message box."""
-        shown = [{**entry, "replies": [{**reply, "html": Markup(reply["html"])}
-                                       for reply in entry["replies"]]} for entry in entries]
+        shown = [{"html": Markup(entry["html"])} for entry in entries]
         choices: dict[str, str] = {}
-        for reply in entries[-1]["replies"] if entries else []:
-            for value, label in reply["choices"]:
-                if not value.startswith("lang:"):  # the header's switch offers languages
-                    choices.setdefault(value, label)
+        for value, label in entries[-1]["choices"] if entries else ():
+            if not value.startswith("lang:"):  # the header's switch offers languages
+                choices.setdefault(value, label)
         return self._render("web/page.j2", base=base, lang=lang, csrf=csrf, locales=locales,
                             entries=shown, choices=list(choices.items()), error=error,
                             draft=draft, max_chars=MAX_MESSAGE_CHARS)

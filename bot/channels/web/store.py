@@ -41,12 +41,12 @@ class WebStore:
         self._clock = clock
         self._appends = 0
 
-    def entries(self, session: str) -> list[dict[str, Any]]:
-        """The session's kept turns, oldest first, each with its ``seq``."""
+    def entries(self, session: str, *, last: int = KEEP_TURNS) -> list[dict[str, Any]]:
+        """The session's ``last`` kept turns, oldest first, each with its ``seq``."""
         with self._lock:
             rows = self._db.execute(
                 "SELECT seq, entry FROM web_turns WHERE session = ? ORDER BY seq DESC LIMIT ?",
-                (session, KEEP_TURNS)).fetchall()
+                (session, last)).fetchall()
         return [{**json.loads(entry), "seq": seq} for seq, entry in reversed(rows)]
 
     def append(self, session: str, entry: dict[str, Any]) -> int:

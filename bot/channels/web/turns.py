@@ -16,6 +16,7 @@ from bot.channels.web.language import by_script
 from bot.dialogue.replies import RESTART, Escalate, EscalationSummary, Reply
 
 if TYPE_CHECKING:
+    from bot.channels.web.pages import Pages
     from bot.channels.web.store import WebStore
     from bot.dialogue.assistant import Assistant
     from bot.render.renderer import Renderer
@@ -27,11 +28,12 @@ CONVERSATION_PREFIX = "web-"
 class WebConversations:
     """Turns in, page entries out; the only part of the web adapter that calls the Assistant."""
 
-    def __init__(self, *, assistant: Assistant, renderer: Renderer, store: WebStore,
-                 default_lang: str | None = None, webhook: Webhook | None = None,
-                 slack: SlackChannel | None = None) -> None:
+    def __init__(self, *, assistant: Assistant, renderer: Renderer, pages: Pages,
+                 store: WebStore, default_lang: str | None = None,
+                 webhook: Webhook | None = None, slack: SlackChannel | None = None) -> None:
         self.assistant = assistant
         self.renderer = renderer
+        self.pages = pages
         self.store = store
         self.webhook = webhook
         self.slack = slack
@@ -103,30 +105,33 @@ class WebConversations:
         for name_id, name in self.locales:
             if action == f"lang:{name_id}":
                 return name
-        kept = self.store.entries(session)
-        for reply in reversed(kept[-1]["replies"] if kept else []):
-            for value, label in reply["choices"]:
-                if value == action:
-                    return label
+        kept = self.store.entries(session, last=1)
+        for value, label in kept[-1]["choices"] if kept else ():
+            if value == action:
+                return label
         if action == RESTART:
             lang = kept[-1]["lang"] if kept else self.default_lang
             return self.renderer.catalogs.gettext(lang, "Start over")
         return None
 
     def _entry(self, said: str | None, replies: list[Reply]) -> dict[str, Any]:
-        shown = []
+        """The turn as kept: its HTML, its language and the buttons it offers."""
+        shown, choices = [], []
         for reply in replies:
             rendered = self.renderer.render(reply, "web")
             item: dict[str, Any] = {"kind": reply.kind, "lang": reply.lang,
-                                    "html": str(rendered.text),
-                                    "choices": [list(c) for c in rendered.choices],
-                                    "summary": None, "handoff": []}
+                                    "html": rendered.text, "summary": None}
             if isinstance(reply, Escalate):
-                item["summary"] = self._summary_text(reply.summary, reply.lang)
-                item["handoff"] = [d.to_data() for d in self._hand_off(reply.summary)]
+                reference = new_reference()
+                item.update(summary=self._summary_text(reply.summary, reply.lang),
+                            reference=reference,
+                            handoff=[d._asdict() for d in self._hand_off(reply.summary,
+                                                                         reference)])
             shown.append(item)
-        return {"said": said, "lang": replies[-1].lang if replies else self.default_lang,
-                "replies": shown}
+            choices.extend(list(choice) for choice in rendered.choices)
+        lang = replies[-1].lang if replies else self.default_lang
+        return {"lang": lang, "choices": choices,
+                "html": self.pages.turn(said=said, lang=lang, replies=shown)}
 
     # ---- hand-off
     def _summary_text(self, summary: EscalationSummary, lang: str) -> str:
@@ -134,8 +139,7 @@ class WebConversations:
         template = self.renderer.environment("cli").get_template("default/_summary.j2")
         return template.render(summary=summary, lang=lang).strip()
 
-    def _hand_off(self, summary: EscalationSummary) -> list[Delivery]:
-        reference = new_reference()
+    def _hand_off(self, summary: EscalationSummary, reference: str) -> list[Delivery]:
         sent: list[Delivery] = []
         helpdesk_lang = self.default_lang  # the helpdesk reads its own language
         if self.webhook is not None:
