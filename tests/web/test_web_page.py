@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from web_client import Browser
+
+THREE_LOCALES = Path(__file__).parents[1] / "fixtures" / "three-locales.yaml"
 
 EXPIRED_EN = "The product key you entered has expired. Enter a different key"
 EXPIRED_JA = "このプロダクト キーは有効期限が切れています。別のプロダクト キーを入力してください"
@@ -123,3 +126,12 @@ def test_unknown_paths_and_methods_get_a_page_not_a_traceback(web):
     answer = browser.request("DELETE", "/")
     assert answer.status == 405 and answer.header("Allow") == "GET, HEAD"
     assert browser.get("/turn").status == 405
+
+
+def test_a_third_language_from_the_rules_file_needs_no_change_to_the_page(start_web):
+    web = start_web(env={"KEYHELP_RULES": str(THREE_LOCALES)})
+    page = web.browser("zh-CN,zh;q=0.9").get("/")
+    assert page.lang == "zh-Hans"
+    switch = re.search(r'<form class="langs".*?</form>', page.body, re.S)[0]
+    assert re.findall(r'value="lang:([^"]+)"', switch) == ["ja", "zh-Hans", "en"]
+    assert 'lang="zh-Hans" aria-describedby="lang-label" aria-pressed="true">简体中文' in switch

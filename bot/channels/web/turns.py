@@ -155,7 +155,6 @@ class WebConversations:
         return self._locks[hash(session) % _STRIPES]
 
     def close(self) -> None:
-        for target in (self.webhook,):
-            if target is not None:
-                target.close()
+        if self.webhook is not None:
+            self.webhook.close()
         self.store.close()
