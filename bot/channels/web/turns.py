@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from bot.channels.web.handoff import Delivery, SlackChannel, Webhook, new_reference, payload
 from bot.channels.web.language import by_script
 from bot.dialogue.replies import RESTART, Escalate, EscalationSummary, Reply
+from bot.dialogue.steps import RESTART_CHOICE
 
 if TYPE_CHECKING:
     from bot.channels.web.pages import Pages
@@ -111,7 +112,7 @@ class WebConversations:
                 return label
         if action == RESTART:
             lang = kept[-1]["lang"] if kept else self.default_lang
-            return self.renderer.catalogs.gettext(lang, "Start over")
+            return self.renderer.catalogs.gettext(lang, RESTART_CHOICE.label)
         return None
 
     def _entry(self, said: str | None, replies: list[Reply]) -> dict[str, Any]:
