@@ -55,11 +55,11 @@ def start_web(web_env: dict[str, str]) -> Iterator[Callable[..., Running]]:
     """Factory: ``start_web(env={...})`` serves the page; closed after the test."""
     started: list[Running] = []
 
-    def start(*, env: dict[str, str] | None = None) -> Running:
+    def start(*, env: dict[str, str] | None = None, trusted_proxy: str | None = None) -> Running:
         settings = WebSettings.from_env({**web_env, **(env or {})})
         app = build_app(settings, webhook_backoff=0.01)
         server = WebServer(app=app, host="127.0.0.1", port=0, max_bytes=settings.max_bytes,
-                           loop_timeout=0.05).start()
+                           trusted_proxy=trusted_proxy, loop_timeout=0.05).start()
         running = Running(app=app, server=server)
         started.append(running)
         return running

@@ -68,6 +68,31 @@ def test_over_the_rate_limit_the_client_gets_429_with_retry_after(start_web):
     assert web.browser().get("/healthz").status == 200, "health checks are never limited"
 
 
+def test_behind_the_trusted_proxy_each_client_has_its_own_limit_and_cookies_are_secure(
+        start_web):
+    web = start_web(env={"KEYHELP_WEB_RATE_LIMIT": "2"}, trusted_proxy="127.0.0.1")
+    alice, bob = web.browser(), web.browser()
+    alice_says = {"X-Forwarded-For": "10.0.0.1", "X-Forwarded-Proto": "https"}
+    first = alice.request("GET", "/", headers=alice_says)
+    assert "Secure" in first.header("Set-Cookie")
+    assert first.header("Strict-Transport-Security") == "max-age=31536000"
+    assert alice.request("GET", "/", headers=alice_says).status == 200
+    assert alice.request("GET", "/", headers=alice_says).status == 429
+    bob_says = {"X-Forwarded-For": "10.0.0.2", "X-Forwarded-Proto": "https"}
+    assert bob.request("GET", "/", headers=bob_says).status == 200
+
+
+def test_without_a_trusted_proxy_forwarded_headers_are_ignored(start_web):
+    web = start_web(env={"KEYHELP_WEB_RATE_LIMIT": "1"})
+    browser = web.browser()
+    spoofed = {"X-Forwarded-For": "10.0.0.9", "X-Forwarded-Proto": "https"}
+    first = browser.request("GET", "/", headers=spoofed)
+    assert "Secure" not in first.header("Set-Cookie")
+    assert first.header("Strict-Transport-Security") is None
+    other = {"X-Forwarded-For": "10.0.0.10"}
+    assert browser.request("GET", "/", headers=other).status == 429, "one client, one bucket"
+
+
 def test_a_body_over_the_size_cap_gets_413_before_it_is_read(start_web):
     web = start_web(env={"KEYHELP_WEB_MAX_BYTES": "2048"})
     browser = web.browser("en")

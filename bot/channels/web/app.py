@@ -31,20 +31,19 @@ logger = logging.getLogger("keyhelp.web")
 STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 MAX_ACTION_CHARS = 200  # action values are short ids ("answer:q:a", "lang:ja")
 HTML = "text/html; charset=utf-8"
+HSTS = "max-age=31536000"
 
 
 class WebApp:
     """Routes requests; never lets an exception out as a traceback."""
 
     def __init__(self, *, conversations: WebConversations, pages: Pages, sessions: Sessions,
-                 limiter: RateLimiter, max_bytes: int, static_dir: Path,
-                 healthy: Callable[[], bool] = lambda: True) -> None:
+                 limiter: RateLimiter, max_bytes: int, static_dir: Path) -> None:
         self.conversations = conversations
         self.pages = pages
         self.sessions = sessions
         self.limiter = limiter
         self.max_bytes = max_bytes
-        self.healthy = healthy
         # read once: the script and stylesheet are small and never change while running
         self._static = {path.name: (path.read_bytes(), STATIC_TYPES[path.suffix])
                         for path in static_dir.iterdir() if path.suffix in STATIC_TYPES}
@@ -61,14 +60,14 @@ class WebApp:
             logger.exception("%s %s failed", request.method, request.path)
             response = self._problem(request, 500)
         secure(response.headers)
+        if request.scheme == "https":  # behind the TLS proxy: browsers stay on HTTPS
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response(environ, start_response)
 
     def _route(self, request: Request) -> Response:
         path, method = request.path, request.method
         if path == "/healthz" and method in ("GET", "HEAD"):
-            ok = self.healthy()
-            return Response("ok" if ok else "unavailable", 200 if ok else 503,
-                            content_type="text/plain; charset=utf-8")
+            return Response("ok", content_type="text/plain; charset=utf-8")
         if path == "/favicon.ico":  # browsers ask for it unprompted; there is none
             return Response(status=204)
         if path.startswith("/static/") and method in ("GET", "HEAD"):
