@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger("keyhelp.web.handoff")
 PAYLOAD_TYPE = "keyhelp.handoff"
 PAYLOAD_VERSION = 1
-MAX_RETRY_AFTER_SECONDS = 10.0  # the user is waiting on the page for the answer
+MAX_RETRY_AFTER_SECONDS = 5.0  # the user is waiting on the page for the answer
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
@@ -96,7 +96,7 @@ class Webhook:
     """POSTs signed JSON to ``url`` with bounded, backed-off retries."""
 
     def __init__(self, *, url: str, secret: str, retries: int = 3, backoff: float = 0.5,
-                 timeout: float = 5.0, clock: Callable[[], float] = time.time) -> None:
+                 timeout: float = 3.0, clock: Callable[[], float] = time.time) -> None:
         self.url = url
         self._secret = secret
         self._clock = clock
