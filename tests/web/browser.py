@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import struct
 import subprocess
 import tarfile
 import tempfile
@@ -75,7 +76,17 @@ def chromium(*, javascript: bool, size: tuple[int, int] = PHONE,
     options.add_experimental_option("prefs", {"intl.accept_languages": language})
     if not javascript:
         options.add_argument("--blink-settings=scriptEnabled=false")
-    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    viewport(driver, size)
+    return driver
+
+
+def viewport(driver: webdriver.Chrome, size: tuple[int, int]) -> None:
+    """Exactly ``size`` CSS pixels of page: a window's size includes its frame, and a window
+    is never narrower than 500 px; a phone-sized viewport is also a mobile one."""
+    width, height = size
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
 
 
 def screenshot(driver: webdriver.Chrome, name: str) -> list[Path]:
@@ -83,11 +94,12 @@ def screenshot(driver: webdriver.Chrome, name: str) -> list[Path]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     written = []
     for width, height in (PHONE, DESKTOP):
-        driver.set_window_size(width, height)
+        viewport(driver, (width, height))
         path = ARTIFACTS / f"{name}-{width}x{height}.png"
         assert driver.save_screenshot(str(path)), path
+        assert struct.unpack(">II", path.read_bytes()[16:24]) == (width, height), path
         written.append(path)
-    driver.set_window_size(*PHONE)
+    viewport(driver, PHONE)
     return written
 
 

@@ -4,7 +4,7 @@ with and without JavaScript, keyboard only, at phone width, and checked with axe
 from __future__ import annotations
 
 import pytest
-from browser import PHONE, axe_source, axe_violations, chromium, screenshot
+from browser import DESKTOP, PHONE, axe_source, axe_violations, chromium, screenshot, viewport
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -100,7 +100,7 @@ def test_no_serious_or_critical_accessibility_violation(web, browsers, axe, lang
     _button(driver, words["answer"]).click()
     _wait_for(driver, words["summary"])
     found["hand-off"] = axe_violations(driver, axe)
-    driver.set_window_size(1280, 800)
+    viewport(driver, DESKTOP)
     found["hand-off, desktop"] = axe_violations(driver, axe)
     driver.get(f"http://127.0.0.1:{web.port}/nowhere")
     found["not found"] = axe_violations(driver, axe)
@@ -144,7 +144,7 @@ def test_readable_at_phone_width_without_sideways_scrolling(web, browsers, lang)
     driver.find_element(By.CSS_SELECTOR, "button.primary").click()
     _wait_for(driver, words["question"] if lang == "en" else "ほかに")
     width = driver.execute_script("return document.documentElement.scrollWidth")
-    viewport = driver.execute_script("return window.innerWidth")
-    assert width <= viewport
+    assert driver.execute_script("return window.innerWidth") == PHONE[0]
+    assert width <= PHONE[0], "no sideways scrolling"
     size = driver.find_element(By.CSS_SELECTOR, ".reply p").value_of_css_property("font-size")
     assert float(size.removesuffix("px")) >= 16
