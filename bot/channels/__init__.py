@@ -1,3 +1,3 @@
-"""Where people meet keyhelp: the terminal (cli) and Slack; each adapter carries replies, it
-holds no knowledge or wording.
+"""Where people meet keyhelp: the terminal (cli), Slack and the web page (web); each adapter
+carries replies, it holds no knowledge or wording.
 """

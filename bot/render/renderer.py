@@ -1,10 +1,11 @@
 """Replies to channel text through Jinja2 templates: wording in templates, knowledge in rules.
 
-``render(reply, "cli" | "slack") -> Rendered``. The body comes from ``templates/<channel>/
+``render(reply, "cli" | "slack" | "web") -> Rendered``. The body comes from ``templates/<channel>/
 <kind>.j2``, else ``templates/default/<kind>.j2``; the plain-text ``fallback`` from the
 default template without channel escaping. Each channel has one Environment, built once, with
-``StrictUndefined``; escaping is the channel's: none for the terminal, and for Slack mrkdwn only
-``&``, ``<``, ``>`` of every ``{{ value }}`` (HTML autoescape would show ``&#39;`` literally).
+``StrictUndefined``; escaping is the channel's: none for the terminal, for Slack mrkdwn only
+``&``, ``<``, ``>`` of every ``{{ value }}`` (HTML autoescape would show ``&#39;`` literally),
+and Jinja2's HTML autoescaping for the web page (its body is safe HTML, ``markupsafe.Markup``).
 Interface wording goes through gettext (``{% trans %}``, ``_()``) in the reply's ``lang``;
 plurals (``{% pluralize %}``) follow the language's CLDR plural rules.
 ``choices`` and ``links`` come back structured, for the adapter to build buttons from.
@@ -20,12 +21,14 @@ from typing import Any, Literal, NamedTuple
 
 import jinja2
 from jinja2 import pass_context
+from markupsafe import Markup
 
 from bot.dialogue.replies import Choice, Reply
 from bot.knowledge.catalogs import Catalogs
 
-Channel = Literal["cli", "slack"]
-CHANNELS: tuple[str, ...] = ("cli", "slack")
+Channel = Literal["cli", "slack", "web"]
+CHANNELS: tuple[str, ...] = ("cli", "slack", "web")
+HTML_CHANNELS = frozenset({"web"})  # autoescaped as HTML; filters build Markup
 _PLAIN = "plain"  # the fallback's environment: default templates, no escaping
 LINK_MSGID = "%(label)s: %(url)s"  # a link as text (the terminal, plain fallbacks)
 _BOLD, _NORMAL = "\x1b[1m", "\x1b[22m"  # ANSI SGR: bold on, bold off (other styles kept)
@@ -87,7 +90,8 @@ class Renderer:
             loader=jinja2.FileSystemLoader(str(self.templates)),
             # compiled templates on disk: a fresh `keyhelp diagnose` skips compiling them
             bytecode_cache=_bytecode_cache(cache_dir()),
-            undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False,
+            undefined=jinja2.StrictUndefined, autoescape=channel in HTML_CHANNELS,
+            keep_trailing_newline=False,
             trim_blocks=True, lstrip_blocks=True, finalize=_finalize_for(channel),
             extensions=["jinja2.ext.i18n"], auto_reload=False)
         catalogs = self.catalogs
@@ -114,7 +118,8 @@ class Renderer:
 
     def render(self, reply: Reply, channel: str, *, one_shot: bool = False,
                colour: bool = False) -> Rendered:
-        """The reply for ``channel`` ("cli" or "slack"); the options are the terminal's."""
+        """The reply for ``channel`` ("cli", "slack" or "web"; web's ``text`` is ``Markup``);
+        the options are the terminal's."""
         if channel not in CHANNELS:
             raise ValueError(f"unknown channel {channel!r}; one of {', '.join(CHANNELS)}")
         context = reply._asdict()
@@ -124,7 +129,8 @@ class Renderer:
         plain = self.environment(_PLAIN).get_template(f"default/{reply.kind}.j2").render(context)
         choices = tuple((c.value, _label(self.catalogs, reply.lang, c)) for c in reply.choices)
         links = tuple((link.url, link.label) for link in getattr(reply, "links", ()))
-        return Rendered(kind=reply.kind, text=body.strip(), fallback=plain.strip(),
+        text = Markup(body.strip()) if channel in HTML_CHANNELS else body.strip()
+        return Rendered(kind=reply.kind, text=text, fallback=plain.strip(),
                         choices=choices, links=links)
 
     def render_named(self, channel: str, name: str, lang: str, **fields: Any) -> str:
@@ -151,6 +157,10 @@ def _link(channel: str, url: str, label: str, form: str) -> str:
     """Slack's link markup, or the catalog's ``form`` of a label and its URL as text."""
     if channel == "slack":
         return Mrkdwn(f"<{escape_mrkdwn(url)}|{escape_mrkdwn(label)}>")
+    if channel in HTML_CHANNELS:  # only web links become anchors: no javascript: or data: URLs
+        if url.lower().startswith(("https://", "http://")):
+            return Markup('<a href="{}">{}</a>').format(url, label)
+        return Markup(form) % {"label": label, "url": url}
     return form % {"label": label, "url": url}
 
 
@@ -158,6 +168,8 @@ def _quote(channel: str, text: str) -> str:
     lines = str(text).splitlines() or [""]
     if channel == "slack":
         return Mrkdwn("\n".join("> " + escape_mrkdwn(line) for line in lines))
+    if channel in HTML_CHANNELS:
+        return Markup("<blockquote>{}</blockquote>").format(str(text))
     return "\n".join("  > " + line for line in lines)
 
 

@@ -3,10 +3,10 @@ conversations through the fake Slack; others see help; user text is escaped, key
 
 from __future__ import annotations
 
-from conftest import SUPPORT
+from conftest import SUPPORT, WATCHED
 from slack_chat import FULL_KEY, KEY_INVALID_EN, Chat
 from slack_checks import text_of
-from slack_requests import dm_message
+from slack_requests import channel_message, dm_message
 
 
 def home_opened(user: str) -> dict:
@@ -60,9 +60,6 @@ def test_a_japanese_agent_reads_the_home_tab_in_japanese(start_bot):
 
 
 def test_unasked_answers_and_their_thumbs_are_counted(start_bot):
-    from conftest import WATCHED
-    from slack_requests import channel_message
-
     bot = start_bot()
     bot.fake.members[SUPPORT] = ["UAGENT"]
     asked = channel_message(KEY_INVALID_EN, user="UENGLISH", channel=WATCHED)

@@ -36,6 +36,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "stats": ("bot.channels.cli.stats:stats",
               "What keyhelp did: outcomes per error, misses, trends (table, JSON or HTML)."),
     "slack": ("bot.channels.cli.slack:slack", "Run the Slack bot (over HTTP or Socket Mode)."),
+    "web": ("bot.channels.cli.web:web", "Run the self-service web page (waitress)."),
 }
 
 

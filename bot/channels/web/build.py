@@ -1,0 +1,38 @@
+"""The production wiring of the web page: settings in, a ready WSGI application out."""
+
+from __future__ import annotations
+
+from bot.channels.web.app import WebApp
+from bot.channels.web.handoff import SlackChannel, Webhook
+from bot.channels.web.limits import RateLimiter
+from bot.channels.web.pages import Pages
+from bot.channels.web.session import Sessions
+from bot.channels.web.settings import WebSettings
+from bot.channels.web.store import WebStore
+from bot.channels.web.turns import WebConversations
+from bot.dialogue.assistant import Assistant
+from bot.render.renderer import Renderer, default_renderer
+
+
+def build_app(settings: WebSettings, *, renderer: Renderer | None = None,
+              webhook_backoff: float = 0.5) -> WebApp:
+    """Rules, stores, templates and hand-off targets as configured (see WebSettings)."""
+    renderer = renderer or default_renderer()
+    keyhelp = settings.keyhelp
+    # a long-running server: the first Japanese typo should not wait for the kana dictionary
+    assistant = Assistant.from_settings(keyhelp, warm=True)
+    store = WebStore(path=settings.db_path, idle_seconds=keyhelp.idle_seconds)
+    webhook = None
+    if settings.webhook_url and settings.webhook_secret:
+        webhook = Webhook(url=settings.webhook_url, secret=settings.webhook_secret,
+                          backoff=webhook_backoff)
+    slack = SlackChannel(target=settings.slack) if settings.slack else None
+    pages = Pages(renderer=renderer)
+    conversations = WebConversations(assistant=assistant, renderer=renderer, pages=pages,
+                                     store=store,
+                                     default_lang=keyhelp.default_lang, webhook=webhook,
+                                     slack=slack)
+    return WebApp(conversations=conversations, pages=pages,
+                  sessions=Sessions(secret=settings.secret, max_age=keyhelp.idle_seconds),
+                  limiter=RateLimiter(per_minute=settings.rate_per_minute),
+                  max_bytes=settings.max_bytes, static_dir=renderer.templates / "web" / "static")

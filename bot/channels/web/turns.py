@@ -1,0 +1,161 @@
+"""One browser session's conversation: turns through the Assistant, kept as the page shows them.
+
+Replies are rendered once, when they are made, for the "web" channel (HTML, autoescaped) and
+kept in the web store with the user's own words masked, so showing the page again (the GET
+after each POST, a reload, the back button) never replays a turn. An escalation is handed to
+the configured targets at once and the page keeps what truly happened to it.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+from bot.channels.web.handoff import Delivery, SlackChannel, Webhook, new_reference, payload
+from bot.channels.web.language import by_script
+from bot.dialogue.replies import RESTART, Escalate, EscalationSummary, Reply
+from bot.dialogue.steps import RESTART_CHOICE
+
+if TYPE_CHECKING:
+    from bot.channels.web.pages import Pages
+    from bot.channels.web.store import WebStore
+    from bot.dialogue.assistant import Assistant
+    from bot.render.renderer import Renderer
+
+_STRIPES = 64  # per-session locks, striped: a session's turns are kept in order
+CONVERSATION_PREFIX = "web-"
+
+
+class WebConversations:
+    """Turns in, page entries out; the only part of the web adapter that calls the Assistant."""
+
+    def __init__(self, *, assistant: Assistant, renderer: Renderer, pages: Pages,
+                 store: WebStore, default_lang: str | None = None,
+                 webhook: Webhook | None = None, slack: SlackChannel | None = None) -> None:
+        self.assistant = assistant
+        self.renderer = renderer
+        self.pages = pages
+        self.store = store
+        self.webhook = webhook
+        self.slack = slack
+        self._default_lang = default_lang
+        self._locks = [threading.Lock() for _ in range(_STRIPES)]
+
+    # ---- what the page needs to know
+    @property
+    def locales(self) -> list[tuple[str, str]]:
+        """(id, name) of every language of the rules in force, for the language switch."""
+        return [(loc.id, loc.name) for loc in self.assistant.brain.knowledge.locales]
+
+    @property
+    def default_lang(self) -> str:
+        knowledge = self.assistant.brain.knowledge
+        if self._default_lang in knowledge.locale_ids:
+            return self._default_lang  # type: ignore[return-value]
+        return knowledge.default_locale
+
+    def mask(self, text: str) -> str:
+        """The user's text as it may be shown or kept: every product key masked."""
+        return self.assistant.brain.recogniser.normaliser.normalise(text).original_masked
+
+    def entries(self, session: str, *, browser_lang: str | None) -> list[dict[str, Any]]:
+        """What the session was shown; a new session is opened with the welcome first."""
+        kept = self.store.entries(session)
+        if kept:
+            return kept
+        with self._lock(session):
+            if not self.store.entries(session):
+                replies = self.assistant.start(CONVERSATION_PREFIX + session, lang=browser_lang)
+                self.store.append(session, self._entry(None, replies))
+            return self.store.entries(session)
+
+    # ---- a turn
+    def turn(self, session: str, *, text: str | None = None, action: str | None = None,
+             browser_lang: str | None = None) -> None:
+        """One message or button press; what it produced is appended to the session's page."""
+        conversation = CONVERSATION_PREFIX + session
+        with self._lock(session):
+            if action is not None:
+                said = self._label(session, action)
+                chosen = action.removeprefix("lang:") if action.startswith("lang:") else None
+                if chosen in self.assistant.brain.knowledge.locale_ids:
+                    self.store.choose_lang(session, chosen)  # type: ignore[arg-type]
+                replies = self.assistant.handle(conversation, action=action)
+            else:
+                said = self.mask(text or "")
+                lang, explicit = self._lang_for(session, text or "", browser_lang)
+                replies = self.assistant.handle(conversation, text=text, lang=lang,
+                                                lang_explicit=explicit)
+            self.store.append(session, self._entry(said, replies))
+
+    def _lang_for(self, session: str, text: str,
+                  browser_lang: str | None) -> tuple[str, bool]:
+        """Chosen, else the text's script, else the browser's, else the default (as Slack)."""
+        brain = self.assistant.brain
+        scripts = {loc.id: loc.script for loc in brain.knowledge.locales if loc.script}
+        chosen = self.store.chosen_lang(session)
+        if chosen not in brain.knowledge.locale_ids:
+            chosen = None
+        lang = chosen or by_script(text, scripts) or browser_lang or self.default_lang
+        # the Assistant would follow the text's own language; when this order picks another
+        # (a chosen language, or the browser's for script-less text), it must stick
+        return lang, lang != brain.recogniser.normaliser.detect_lang(text)
+
+    def _label(self, session: str, action: str) -> str | None:
+        """What the user pressed, in words: the button's label as last shown."""
+        for name_id, name in self.locales:
+            if action == f"lang:{name_id}":
+                return name
+        kept = self.store.entries(session, last=1)
+        for value, label in kept[-1]["choices"] if kept else ():
+            if value == action:
+                return label
+        if action == RESTART:
+            lang = kept[-1]["lang"] if kept else self.default_lang
+            return self.renderer.catalogs.gettext(lang, RESTART_CHOICE.label)
+        return None
+
+    def _entry(self, said: str | None, replies: list[Reply]) -> dict[str, Any]:
+        """The turn as kept: its HTML, its language and the buttons it offers."""
+        shown, choices = [], []
+        for reply in replies:
+            rendered = self.renderer.render(reply, "web")
+            item: dict[str, Any] = {"kind": reply.kind, "lang": reply.lang,
+                                    "html": rendered.text, "summary": None}
+            if isinstance(reply, Escalate):
+                reference = new_reference()
+                item.update(summary=self._summary_text(reply.summary, reply.lang),
+                            reference=reference,
+                            handoff=[d._asdict() for d in self._hand_off(reply.summary,
+                                                                         reference)])
+            shown.append(item)
+            choices.extend(list(choice) for choice in rendered.choices)
+        lang = replies[-1].lang if replies else self.default_lang
+        return {"lang": lang, "choices": choices,
+                "html": self.pages.turn(said=said, lang=lang, replies=shown)}
+
+    # ---- hand-off
+    def _summary_text(self, summary: EscalationSummary, lang: str) -> str:
+        """The escalation summary as plain text (to copy, and in the webhook's payload)."""
+        template = self.renderer.environment("cli").get_template("default/_summary.j2")
+        return template.render(summary=summary, lang=lang).strip()
+
+    def _hand_off(self, summary: EscalationSummary, reference: str) -> list[Delivery]:
+        sent: list[Delivery] = []
+        helpdesk_lang = self.default_lang  # the helpdesk reads its own language
+        if self.webhook is not None:
+            text = self._summary_text(summary, helpdesk_lang)
+            sent.append(self.webhook.send(payload(summary, reference=reference, text=text)))
+        if self.slack is not None:
+            template = self.renderer.environment("slack").get_template("web/slack_handoff.j2")
+            text = template.render(summary=summary, lang=helpdesk_lang, reference=reference)
+            sent.append(self.slack.send(text.strip(), reference))
+        return sent
+
+    def _lock(self, session: str) -> threading.Lock:
+        return self._locks[hash(session) % _STRIPES]
+
+    def close(self) -> None:
+        if self.webhook is not None:
+            self.webhook.close()
+        self.store.close()
