@@ -1,7 +1,7 @@
 """Where conversations are kept: the one interface the dialogue core uses (``ConversationStore``).
 
 ``bot/dialogue/store.py`` implements it on an embedded SQLite file; a backend for a database
-several instances share is one more module implementing the same five methods, picked in
+several instances share is one more module implementing the same six methods, picked in
 ``open_store``, and ``tests/test_store_contract.py`` runs every promise below against it with
 one more fixture param.
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 @runtime_checkable
 class ConversationStore(Protocol):
-    """Conversations by id, each stored with a version that every save moves on by one."""
+    """Conversations by id, each stored with a version that every save moves on."""
 
     def load(self, conversation_id: str) -> Conversation | None:
         """The conversation with ``version`` set to the stored one; None when unknown or idle
@@ -34,9 +34,10 @@ class ConversationStore(Protocol):
 
     def save(self, conversation: Conversation) -> bool:
         """Compare-and-swap: store ``conversation`` only if the stored version is still
-        ``conversation.version`` (0: none is stored, or only an expired one), then move
-        ``conversation.version`` on by one and return True. False: another writer saved
-        first; nothing was written, and the caller reloads and takes its turn again."""
+        ``conversation.version`` (0: none is stored, or only an expired one), then set
+        ``conversation.version`` to the version now stored and return True. False: another
+        writer saved first; nothing was written, and the caller reloads and takes its turn
+        again."""
 
     def history(self, conversation_id: str) -> list[tuple[str, str]]:
         """The transcript kept for the conversation, ``(role, text)`` oldest first (user text
