@@ -8,8 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.config import Settings
-from bot.dialogue.assistant import Assistant
+from bot.dialogue.assistant import ATTEMPTS, Assistant, ConversationBusy
 from bot.dialogue.conversation import Conversation
 from bot.dialogue.reload import RulesWatcher
 from bot.dialogue.store import SqliteStore
@@ -58,17 +60,17 @@ def test_chat_processes_on_one_conversation_lose_no_turn(tmp_path: Path) -> None
 
 
 class InterleavingStore(SqliteStore):
-    """A real SQLite store that, once, lets another writer take a turn on the same
-    conversation between this writer's load and its save: the race, made to happen."""
+    """A real SQLite store that lets another writer take a turn on the same conversation
+    between this writer's load and its save (``times`` times): the race, made to happen."""
 
-    def __init__(self, *, rival: Assistant, **kwargs: object) -> None:
+    def __init__(self, *, rival: Assistant, times: int = 1, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.rival: Assistant | None = rival
+        self.rival, self.times = rival, times
 
     def save(self, conversation: Conversation) -> bool:
-        rival, self.rival = self.rival, None
-        if rival is not None:
-            rival.handle(conversation.id, text="hello there")
+        if self.times > 0:
+            self.times -= 1
+            self.rival.handle(conversation.id, text="hello there")
         return super().save(conversation)
 
 
@@ -86,3 +88,17 @@ def test_a_turn_that_lost_the_race_is_taken_again_on_the_winners_state(tmp_path:
     said = [text for role, text in conv.history if role == "user"]
     assert said == ["hello there", "The product key you entered has expired"]
     assert conv.intent == "key-expired"
+
+
+def test_a_turn_that_keeps_losing_the_race_gives_up_after_bounded_tries(tmp_path: Path) -> None:
+    db, clock = tmp_path / "c.db", Clock()
+    rival = Assistant.from_settings(Settings(db_path=db, rules_path=rules_path()), clock=clock)
+    rival.start("c", lang="en", explicit=True)
+    racing = Assistant(watcher=RulesWatcher(path=rules_path()), clock=clock,
+                       store=InterleavingStore(path=db, clock=clock, rival=rival,
+                                               times=ATTEMPTS))
+    with pytest.raises(ConversationBusy, match="'c' is busy"):
+        racing.handle("c", text="The product key you entered has expired")
+    conv = rival.store.load("c")  # type: ignore[union-attr]
+    assert conv is not None and conv.turns == 1 + ATTEMPTS  # the rival's turns all stored
+    assert conv.intent == ""  # the turn that never won changed nothing

@@ -7,6 +7,7 @@ two processes). The clock is injected, so expiry is tested without sleeping.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,18 +20,26 @@ from tests.assistant_helpers import Clock
 OpenStore = Callable[..., ConversationStore]
 
 
-@pytest.fixture(params=["sqlite"])
+def _sqlite(request: pytest.FixtureRequest, tmp_path: Path) -> OpenStore:
+    from bot.dialogue.store import SqliteStore
+
+    return lambda **options: SqliteStore(path=tmp_path / "conversations.db", **options)
+
+
+# backend name -> (request, tmp_path) -> a function opening a store on one shared database;
+# a backend that needs a server takes it from a fixture (request.getfixturevalue)
+BACKENDS: dict[str, Callable[[pytest.FixtureRequest, Path], OpenStore]] = {"sqlite": _sqlite}
+
+
+@pytest.fixture(params=list(BACKENDS))
 def stores(request: pytest.FixtureRequest, tmp_path: Path) -> OpenStore:
     """``stores(idle_seconds=…, clock=…)`` opens a store on this test's one database."""
+    opener = BACKENDS[request.param](request, tmp_path)
     opened: list[ConversationStore] = []
 
     def open_store(*, idle_seconds: float = 3600.0, clock: Clock | None = None
                    ) -> ConversationStore:
-        if request.param == "sqlite":
-            from bot.dialogue.store import SqliteStore
-
-            store = SqliteStore(path=tmp_path / "conversations.db", idle_seconds=idle_seconds,
-                                clock=clock or Clock())
+        store = opener(idle_seconds=idle_seconds, clock=clock or Clock())
         opened.append(store)
         return store
 
@@ -142,3 +151,30 @@ def test_history_is_the_kept_transcript_oldest_first(stores: OpenStore) -> None:
     store.save(_conversation("c", clock, history=lines))
     assert [tuple(line) for line in store.history("c")] == [tuple(line) for line in lines]
     assert store.history("unknown") == []
+
+
+def test_concurrent_writers_that_retry_lost_saves_lose_no_update(stores: OpenStore) -> None:
+    clock = Clock()
+    stores(clock=clock).save(_conversation("shared", clock))
+    writers, each = 4, 50
+    lost: list[int] = []
+
+    def write(store: ConversationStore) -> None:
+        for _ in range(each):
+            while True:  # load, change, save; a lost race starts over from a fresh load
+                conv = store.load("shared")
+                assert conv is not None
+                conv.turns += 1
+                if store.save(conv):
+                    break
+                lost.append(1)
+
+    threads = [threading.Thread(target=write, args=(stores(clock=clock),))
+               for _ in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    final = stores(clock=clock).load("shared")
+    assert final is not None and final.turns == writers * each
+    assert final.version == 1 + writers * each
