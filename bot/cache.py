@@ -20,10 +20,10 @@ from types import MappingProxyType
 from typing import TypeVar
 
 from bot.config import cache_dir
+from bot.private_files import private_dir
 
 T = TypeVar("T")
 _PACKAGE = Path(__file__).resolve().parent
-
 
 
 def _proxy(items: dict) -> MappingProxyType:
@@ -53,12 +53,15 @@ def cached(name: str, key: str, build: Callable[[], T]) -> T:
 
 
 def _store(directory: Path, path: Path, key: str, value: object) -> None:
-    """Write atomically (temp file, then rename), so a reader never sees half an entry."""
+    """Write atomically (temp file, then rename), so a reader never sees half an entry.
+
+    The folder is created 0700; the temporary file, hence the entry, is 0600 (mkstemp).
+    """
     import tempfile  # only when writing: start-up reads the cache far more often
 
     temp: str | None = None
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        private_dir(directory)
         with tempfile.NamedTemporaryFile("wb", dir=directory, delete=False,
                                          suffix=".tmp") as handle:
             temp = handle.name

@@ -1,16 +1,21 @@
 """Settings from the environment, read in one place so every front end behaves the same.
 
 ``KEYHELP_DB`` (SQLite file, default ``~/.local/state/keyhelp/conversations.db``),
-``KEYHELP_RULES`` (rules file), ``KEYHELP_IDLE_HOURS`` (expiry of idle conversations,
-default 24), ``KEYHELP_LANG`` (reply language before anything else is known; default: the
-rules file's ``default_locale``), ``KEYHELP_CACHE_DIR`` (start-up cache, default
-``~/.cache/keyhelp``; ``off`` disables it).
+``KEYHELP_RULES`` (rules file), ``KEYHELP_IDLE_HOURS`` (expiry of idle conversations: a
+positive number of hours, default 24), ``KEYHELP_LANG`` (reply language before anything else
+is known: a locale of the rules file; default: its ``default_locale``), ``KEYHELP_CACHE_DIR``
+(start-up cache, default ``~/.cache/keyhelp``; ``off`` disables it).
+
+One rule for every value: an invalid one raises ``SettingError`` whose message is one line
+naming the variable (or option), which the commands print as ``Error: …`` and exit 1. An
+empty variable counts as unset.
 """
 
 from __future__ import annotations
 
+import math
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -22,13 +27,17 @@ DEFAULT_IDLE_HOURS = 24.0
 HISTORY_LINES = 20  # transcript lines kept per conversation (for the escalation summary)
 
 
+class SettingError(ValueError):
+    """An invalid setting or option value; the message is one line naming it."""
+
+
 class Settings(NamedTuple):
     """Everything configurable about a running keyhelp; built by ``from_env``."""
 
     db_path: Path
     rules_path: Path
     idle_seconds: float = DEFAULT_IDLE_HOURS * 3600
-    default_lang: str | None = None
+    default_lang: str | None = None  # checked against the rules file's locales: check_locale
     history_lines: int = HISTORY_LINES
 
     @classmethod
@@ -38,16 +47,41 @@ class Settings(NamedTuple):
         from bot.paths import rules_path
 
         env = os.environ if env is None else env
-        db = env.get(DB_ENV) or str(Path.home() / ".local" / "state" / "keyhelp" /
-                                    "conversations.db")
-        try:
-            idle_hours = float(env.get(IDLE_ENV) or DEFAULT_IDLE_HOURS)
-        except ValueError:
-            raise ValueError(f"{IDLE_ENV} must be a number of hours, "
-                             f"got {env.get(IDLE_ENV)!r}") from None
-        chosen = rules or env.get("KEYHELP_RULES")
+        db = _value(env, DB_ENV) or str(Path.home() / ".local" / "state" / "keyhelp" /
+                                        "conversations.db")
+        chosen = rules or _value(env, "KEYHELP_RULES")
         return cls(db_path=Path(db), rules_path=rules_path(chosen),
-                   idle_seconds=idle_hours * 3600, default_lang=env.get(LANG_ENV) or None)
+                   idle_seconds=_idle_seconds(_value(env, IDLE_ENV)),
+                   default_lang=_value(env, LANG_ENV))
+
+
+def _value(env: Mapping[str, str], name: str) -> str | None:
+    """The variable's value without surrounding blanks; None when unset or empty."""
+    return env.get(name, "").strip() or None
+
+
+def _idle_seconds(value: str | None) -> float:
+    """``KEYHELP_IDLE_HOURS`` in seconds: a positive, finite number of hours."""
+    if value is None:
+        return DEFAULT_IDLE_HOURS * 3600
+    try:
+        seconds = float(value) * 3600
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise SettingError(f"{IDLE_ENV} must be a positive number of hours (e.g. 24), "
+                           f"got {value!r}")
+    return seconds
+
+
+def check_locale(value: str, locales: Iterable[str], *, name: str) -> str:
+    """``value`` if it is one of the rules file's ``locales``; else a SettingError naming
+    ``name`` (``KEYHELP_LANG``, ``--lang``) and listing them."""
+    locales = list(locales)
+    if value not in locales:
+        raise SettingError(f"{name}: {value!r} is not a locale of the rules file; one of: "
+                           + ", ".join(locales))
+    return value
 
 
 def cache_dir(env: Mapping[str, str] | None = None) -> Path | None:

@@ -20,7 +20,7 @@ from bot.dialogue.replies import (
     Remedy,
     Welcome,
 )
-from bot.dialogue.store import Store
+from bot.dialogue.store import SqliteStore
 from bot.knowledge.catalogs import Catalogs
 from bot.paths import templates_dir
 from bot.render.renderer import Renderer, render
@@ -256,7 +256,7 @@ def test_a_third_language_needs_only_its_translations(tmp_path: Path) -> None:
     catalogs = Catalogs(locale_dir=templates / "locale")
     rules = Path(__file__).parent / "fixtures" / "three-locales.yaml"
     assistant = Assistant(watcher=RulesWatcher(path=rules, catalogs=catalogs),
-                          store=Store(path=tmp_path / "c.db"))
+                          store=SqliteStore(path=tmp_path / "c.db"))
     ask = only(assistant.handle("c", text="此密钥已损坏"))
     assert isinstance(ask, Ask) and ask.lang == "zh-Hans"
     rendered = Renderer(templates=templates, catalogs=catalogs).render(ask, "cli")

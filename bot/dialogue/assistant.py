@@ -18,6 +18,9 @@ text nor action, ``handle`` shows where the conversation stands (resuming after 
 ``start(conversation_id, lang=, explicit=False)`` opens with a welcome.
 ``diagnose(text, lang=None) -> Diagnosis`` answers one message without creating a conversation.
 Thread-safe: turns of one conversation are serialised, different conversations run in parallel.
+Several processes may share a store: a turn whose save lost the race to another process's is
+taken again on the conversation as that one left it (``ConversationStore.save`` is a
+compare-and-swap), so no turn is lost.
 Typed commands ("start over"/「最初から」, "why?"/「なぜ？」, yes/no, numbers of the choices last
 shown, answer labels) work like the buttons.
 """
@@ -25,6 +28,7 @@ shown, answer labels) work like the buttons.
 from __future__ import annotations
 
 import dataclasses
+import random
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -36,12 +40,22 @@ from bot.dialogue.replies import Reply
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.dialogue.conversation_store import ConversationStore
     from bot.dialogue.reload import Brain, RulesWatcher
-    from bot.dialogue.store import Store
     from bot.understand.recognise import Recognition
 
 _STRIPES = 64  # per-conversation locks, striped: bounded memory for any number of conversations
 PURGE_EVERY = 1000  # turns between sweeps of expired conversations
+ATTEMPTS = 100  # a turn is taken again at most this often after losing the race to save
+_BACKOFF = 0.02  # seconds, at most, waited (at random) before taking a lost turn again
+
+
+class ConversationBusy(RuntimeError):
+    """Other writers kept saving the conversation first, ``ATTEMPTS`` times in a row."""
+
+    def __init__(self, conversation_id: str) -> None:
+        super().__init__(f"conversation {conversation_id!r} is busy: other processes saved "
+                         f"it first {ATTEMPTS} times in a row; try again")
 
 
 class Diagnosis(NamedTuple):
@@ -50,6 +64,10 @@ class Diagnosis(NamedTuple):
     recognition: Recognition
     replies: tuple[Reply, ...]
     fired: tuple[str, ...]  # engine rules that fired (trace)
+
+
+# what taking a turn gives: the replies, and what to run once the turn is stored (or None)
+_Taken = tuple[list[Reply], Callable[[], None] | None]
 
 
 class TurnObserver(Protocol):
@@ -62,7 +80,7 @@ class TurnObserver(Protocol):
 class Assistant:
     """Holds the current rules (hot-reloaded), the engine and the conversation store."""
 
-    def __init__(self, *, watcher: RulesWatcher, store: Store | None,
+    def __init__(self, *, watcher: RulesWatcher, store: ConversationStore | None,
                  default_lang: str | None = None,
                  clock: Callable[[], float] = time.time, history_lines: int = 20,
                  observer: TurnObserver | None = None) -> None:
@@ -79,20 +97,25 @@ class Assistant:
     def from_settings(cls, settings: Settings, *, clock: Callable[[], float] = time.time,
                       with_store: bool = True, warm: bool = False,
                       observer: TurnObserver | None = None) -> Assistant:
-        """The production wiring: rules from ``settings.rules_path``, SQLite at ``db_path``.
+        """The production wiring: rules from ``settings.rules_path``, the store it names.
 
         ``warm``: load the recogniser's lazy parts in the background (servers, not one-shots).
+        A ``KEYHELP_LANG`` that is not a locale of the rules file raises ``SettingError``.
         """
+        from bot.config import LANG_ENV, check_locale
         from bot.dialogue.reload import RulesWatcher
 
+        watcher = RulesWatcher(path=settings.rules_path, warm=warm)
+        if settings.default_lang is not None:
+            check_locale(settings.default_lang, watcher.current().knowledge.locale_ids,
+                         name=LANG_ENV)
         store = None
         if with_store:
-            from bot.dialogue.store import Store
+            from bot.dialogue.conversation_store import open_store
 
-            store = Store(path=settings.db_path, idle_seconds=settings.idle_seconds, clock=clock)
-        return cls(watcher=RulesWatcher(path=settings.rules_path, warm=warm), store=store,
-                   default_lang=settings.default_lang, clock=clock,
-                   history_lines=settings.history_lines, observer=observer)
+            store = open_store(settings, clock=clock)
+        return cls(watcher=watcher, store=store, default_lang=settings.default_lang,
+                   clock=clock, history_lines=settings.history_lines, observer=observer)
 
     @property
     def brain(self) -> Brain:
@@ -121,15 +144,15 @@ class Assistant:
 
         ``lang`` is a hint unless ``explicit`` (the user chose it, e.g. ``chat --lang ja``).
         """
-        with self._locks[hash(conversation_id) % _STRIPES]:
-            brain = self.brain
-            conv, _reset = self._load(brain, conversation_id, lang)
+
+        def welcome(brain: Brain, conv: Conversation, _reset: bool) -> _Taken:
             if lang in brain.knowledge.locale_ids and (explicit or not conv.lang_explicit):
                 conv.lang, conv.lang_explicit = lang, explicit or conv.lang_explicit  # type: ignore[assignment]
             reply = steps.welcome(brain.knowledge, conv)
             conv.shown = [choice.value for choice in reply.choices]
-            self._save(conv)
-            return [reply]
+            return [reply], None
+
+        return self._stored_turn(conversation_id, lang, welcome)
 
     def handle(self, conversation_id: str, *, text: str | None = None,
                action: str | None = None, lang: str | None = None,
@@ -139,39 +162,72 @@ class Assistant:
         ``lang_explicit``: ``lang`` is the user's choice, not a hint; this turn and the later
         ones answer in it whatever the messages are written in (as a ``lang:`` button would).
         """
-        with self._locks[hash(conversation_id) % _STRIPES]:
-            brain = self.brain
-            conv, reset = self._load(brain, conversation_id, lang)
+
+        def turn(brain: Brain, conv: Conversation, reset: bool) -> _Taken:
             if lang_explicit and lang in brain.knowledge.locale_ids:
                 conv.lang, conv.lang_explicit = lang, True  # type: ignore[assignment]
             if reset:  # the rules changed under this conversation: its input meant old steps
                 replies: list[Reply] = [steps.welcome(brain.knowledge, conv, "restart")]
                 conv.shown = [choice.value for choice in replies[0].choices]
-            else:
-                before = dataclasses.replace(conv, candidates=list(conv.candidates))
-                replies = list(turns.take_turn(brain, conv, text=text, action=action,
-                                               history_lines=self.history_lines).replies)
-                if self.observer is not None:
-                    self._observe(brain, before, conv, replies, text=text, action=action)
-            self._save(conv)
-        return replies
+                return replies, None
+            before = dataclasses.replace(conv, candidates=list(conv.candidates))
+            replies = list(turns.take_turn(brain, conv, text=text, action=action,
+                                           history_lines=self.history_lines).replies)
+            if self.observer is None:
+                return replies, None
+            return replies, lambda: self._observe(brain, before, conv, replies, text=text,
+                                                  action=action)
+
+        return self._stored_turn(conversation_id, lang, turn)
+
+    def _stored_turn(self, conversation_id: str, hint: str | None,
+                     take: Callable[[Brain, Conversation, bool], _Taken]) -> list[Reply]:
+        """Load, ``take`` the turn, save; a save that lost the race to another process means
+        the turn is taken again (at most ``ATTEMPTS`` times) on what that process stored.
+
+        ``take`` changes the conversation and returns the replies, and what to do once they
+        are stored (tell the observer: a turn taken again is recorded once).
+        """
+        with self._locks[hash(conversation_id) % _STRIPES]:
+            for attempt in range(ATTEMPTS):
+                brain = self.brain
+                conv, reset = self._load(brain, conversation_id, hint)
+                replies, stored = take(brain, conv, reset)
+                if self._save(conv):
+                    if stored is not None:
+                        stored()
+                    return replies
+                # lost to a writer on the same conversation: let it finish, at a random delay
+                # so two losers do not collide again
+                time.sleep(random.uniform(0, _BACKOFF * min(1.0, (attempt + 1) / 10)))
+        raise ConversationBusy(conversation_id)
 
     def _observe(self, brain: Brain, before: Conversation, after: Conversation,
                  replies: list[Reply], *, text: str | None, action: str | None) -> None:
-        """Tell the observer; only a message nothing recognised is passed on (masked)."""
+        """Tell the observer; only a message nothing recognised is passed on (masked).
+
+        Called once the turn is stored; what the observer notes on the conversation (its
+        analytics case) is stored too, unless another writer got in first (then it is lost).
+        """
         missed = text and any(reply.kind == "not-recognised" for reply in replies)
         masked = brain.recogniser.normaliser.normalise(text).text if missed else None
+        case = after.case
         self.observer.turn(before, after, replies, action=action, masked_text=masked)
+        if after.case != case and self.store is not None:
+            self.store.save(after)
 
-    def _save(self, conv: Conversation) -> None:
+    def _save(self, conv: Conversation) -> bool:
+        """Store the turn; False when another writer saved the conversation first."""
         conv.updated = self.clock()
         conv.turns += 1
         if self.store is None:
-            return
-        self.store.save(conv)
+            return True
+        if not self.store.save(conv):
+            return False
         self._turns += 1
         if self._turns % PURGE_EVERY == 0:
             self.store.purge_expired()
+        return True
 
     def diagnose(self, text: str, lang: str | None = None) -> Diagnosis:
         """Recognise one message and give the first step, without storing a conversation."""

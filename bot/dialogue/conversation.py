@@ -1,7 +1,9 @@
 """Where one conversation stands, as plain JSON-able values: what the store keeps per row.
 
 Its own module so that a one-shot ``keyhelp diagnose``, which keeps no conversation, does
-not import the SQLite store.
+not import the SQLite store. ``version`` is the store's, not the conversation's: the stored
+version it was loaded at, which a save compares and swaps (bot/dialogue/conversation_store.py);
+it is kept beside the JSON, not in it.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class Conversation:
     shown: list[str] = field(default_factory=list)  # choice values last offered: "2" picks one
     turns: int = 0
     case: str = ""  # the current diagnosis's id in the analytics (bot/analytics/cases.py)
+    version: int = 0  # stored version this was loaded at; 0: never stored (see the store)
 
     @classmethod
     def new(cls, conversation_id: str, *, lang: str, now: float) -> Conversation:
@@ -42,7 +45,9 @@ class Conversation:
     def to_json(self) -> str:
         # vars(), not asdict(): the fields are plain JSON values already, and asdict's deep
         # copy was a third of a turn's time.
-        return json.dumps(vars(self), ensure_ascii=False, separators=(",", ":"))
+        data = dict(vars(self))
+        del data["version"]  # the store keeps it in a column of its own
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> Conversation:
@@ -50,4 +55,5 @@ class Conversation:
         return cls(**{k: v for k, v in data.items() if k in _FIELDS})
 
 
-_FIELDS = frozenset(f.name for f in fields(Conversation))  # unknown keys in old rows: ignored
+# unknown keys in old rows are ignored, and a version in the JSON is never trusted
+_FIELDS = frozenset(f.name for f in fields(Conversation)) - {"version"}

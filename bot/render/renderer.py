@@ -142,8 +142,10 @@ class Renderer:
 def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
     if folder is None:
         return None
+    from bot.private_files import private_dir
+
     try:
-        (folder / "jinja2").mkdir(parents=True, exist_ok=True)
+        private_dir(folder / "jinja2")  # 0700; Jinja2 writes each entry 0600 (mkstemp)
     except OSError:
         return None  # an unwritable cache only costs time
     return jinja2.FileSystemBytecodeCache(str(folder / "jinja2"))

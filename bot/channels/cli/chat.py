@@ -28,15 +28,19 @@ if TYPE_CHECKING:
 QUIT = {"quit", "exit", ":q"}
 
 
-def _assistant(rules: str | None, *, with_store: bool) -> Assistant:
-    """Build the assistant; a broken rules file or setting becomes a readable exit message."""
-    from bot.config import Settings
+def _assistant(rules: str | None, *, with_store: bool, lang: str | None = None) -> Assistant:
+    """Build the assistant; a broken rules file or setting becomes a readable exit message.
+
+    ``lang`` (``--lang``) must be a locale of the rules file, as ``KEYHELP_LANG`` must; the
+    store must be writable (checked now, not at the first turn).
+    """
+    from bot.config import SettingError, Settings, check_locale
     from bot.dialogue.assistant import Assistant
     from bot.knowledge.problems import RulesError
 
     try:
         settings = Settings.from_env(rules=rules)
-    except ValueError as err:
+    except SettingError as err:
         raise CliError(str(err)) from None
     try:
         observer = None
@@ -44,19 +48,23 @@ def _assistant(rules: str | None, *, with_store: bool) -> Assistant:
             from bot.analytics.store import recorder_for
 
             observer = recorder_for(settings.db_path, channel="cli", clock=time.time)
-        return Assistant.from_settings(settings, with_store=with_store, observer=observer)
+        assistant = Assistant.from_settings(settings, with_store=with_store, observer=observer)
+        if lang is not None:
+            try:
+                check_locale(lang, assistant.brain.knowledge.locale_ids, name="--lang")
+            except SettingError:
+                assistant.close()
+                raise
+        return assistant
+    except SettingError as err:
+        raise CliError(str(err)) from None
     except RulesError as err:
         raise CliError(f"{err}\n{err.report()}\n"
                        "Fix the rules file (keyhelp rules check) and retry.") from None
     except OSError as err:  # say which file, and which setting points at it
-        failed = str(err.filename)
-        if failed == str(settings.rules_path):
-            what = f"the rules file {failed} (--rules or KEYHELP_RULES)"
-        elif failed in (str(settings.db_path), str(settings.db_path.parent)):
-            what = f"the conversation store {settings.db_path} (KEYHELP_DB)"
-        else:
-            raise CliError(f"cannot start: {err}") from None
-        raise CliError(f"cannot use {what}: {err.strerror or err}") from None
+        from bot.channels.cli.startup import unusable_file
+
+        raise unusable_file(err, settings) from None
 
 
 def _print(terminal: Terminal, replies: list, *, one_shot: bool = False) -> None:
@@ -80,28 +88,37 @@ def chat(argv: list[str]) -> None:
                         help="Continue this conversation (its id is printed when a chat starts).")
     args = parser.parse_args(argv)
     lang, conversation_id = args.lang, args.conversation_id
-    assistant = _assistant(args.rules, with_store=True)
+    assistant = _assistant(args.rules, with_store=True, lang=lang)
+    from bot.dialogue.assistant import ConversationBusy
+
+    try:
+        _chat(assistant, conversation_id, lang)
+    except ConversationBusy as err:
+        raise CliError(str(err)) from None
+    finally:
+        assistant.close()
+
+
+def _chat(assistant: Assistant, conversation_id: str | None, lang: str | None) -> None:
+    """Resume the conversation with that id (which must exist), or start a new one."""
     started()
     assistant.watcher.install_sighup()  # `kill -HUP` re-reads the rules; edits are seen anyway
-    locales = assistant.brain.knowledge.locale_ids
-    if lang is not None and lang not in locales:
-        assistant.close()
-        parser.error(f"argument --lang: {lang!r} is not a locale of the rules file; one of: "
-                     + ", ".join(locales))
-    resuming = conversation_id is not None and assistant.store is not None \
-        and assistant.store.load(conversation_id) is not None
-    import uuid  # here: `keyhelp diagnose` does not pay for it
-
     from bot.channels.cli.terminal import Terminal
 
-    conversation_id = conversation_id or f"cli-{uuid.uuid4().hex[:12]}"
-    print(f"(conversation {conversation_id}; continue it later with "
-          f"--conversation {conversation_id})", file=sys.stderr)
     terminal = Terminal()
-    if resuming:
+    if conversation_id is not None:
+        if assistant.store is None or assistant.store.load(conversation_id) is None:
+            raise CliError(f"no conversation {conversation_id!r} in the conversation store "
+                           "(KEYHELP_DB): it never existed, or expired after KEYHELP_IDLE_HOURS "
+                           "idle; `keyhelp chat` starts a new one")
         _print(terminal, assistant.handle(conversation_id, action="lang:" + lang) if lang
                else assistant.handle(conversation_id))
     else:
+        import uuid  # here: `keyhelp diagnose` does not pay for it
+
+        conversation_id = f"cli-{uuid.uuid4().hex[:12]}"
+        print(f"(conversation {conversation_id}; continue it later with "
+              f"--conversation {conversation_id})", file=sys.stderr)
         _print(terminal, assistant.start(conversation_id, lang=lang, explicit=lang is not None))
     interactive = sys.stdin.isatty()
     try:
@@ -119,8 +136,6 @@ def chat(argv: list[str]) -> None:
             _print(terminal, assistant.handle(conversation_id, text=text))
     except KeyboardInterrupt:
         print()
-    finally:
-        assistant.close()
 
 
 def diagnose(argv: list[str]) -> None:
@@ -136,9 +151,11 @@ def diagnose(argv: list[str]) -> None:
                         help="Reply language (default: the message's language).")
     add_rules_option(parser)
     args = parser.parse_args(argv)
+    if not args.text.strip():
+        parser.error("TEXT is empty: give the error message (or part of it) to diagnose")
     from bot.render.renderer import default_renderer, render
 
-    assistant = _assistant(args.rules, with_store=False)
+    assistant = _assistant(args.rules, with_store=False, lang=args.lang)
     result = assistant.diagnose(args.text, lang=args.lang)
     if args.as_json:
         replies = []

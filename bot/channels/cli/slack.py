@@ -35,16 +35,29 @@ def _configure_logging(verbose: bool) -> None:
 
 
 def _build(mode: str) -> tuple[SlackSettings, SlackBot]:
-    """Settings and the bot; a bad setting becomes one ``Error:`` line, not a traceback."""
+    """Settings and the bot; a bad setting becomes one ``Error:`` line, not a traceback.
+
+    Both databases are checked writable here (a read-only one is named with KEYHELP_DB), so
+    a server never starts only to fail at its first turn.
+    """
+    from bot.channels.cli.startup import unusable_file
     from bot.channels.slack.app import build_bot
     from bot.channels.slack.settings import SettingsError, SlackSettings
+    from bot.config import SettingError
 
     try:
         settings = SlackSettings.from_env(mode=mode)
-        return settings, build_bot(settings=settings)
     except SettingsError as err:
         raise CliError(str(err)) from None
-    except (OSError, ValueError) as err:  # unreadable rules file or database
+    try:
+        return settings, build_bot(settings=settings)
+    except (SettingsError, SettingError) as err:
+        raise CliError(str(err)) from None
+    except OSError as err:  # unreadable rules file or database: which, and its variable
+        raise unusable_file(err, settings.keyhelp, more={
+            settings.db_path: f"the Slack adapter's store {settings.db_path} "
+                              "(beside KEYHELP_DB)"}) from None
+    except ValueError as err:
         raise CliError(f"cannot start: {err}") from None
 
 

@@ -34,7 +34,7 @@ class SlackStore:
         self._lock = threading.Lock()
         # WAL + NORMAL (see open_database): what dedupe needs, without an fsync per event,
         # which cost 3-4 ms inside Slack's ack window
-        self._db = open_database(path, SCHEMA)
+        self._db = open_database(path, SCHEMA, writable=True)
         self._inserts = 0
 
     def close(self) -> None:

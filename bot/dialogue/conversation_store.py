@@ -1,0 +1,61 @@
+"""Where conversations are kept: the one interface the dialogue core uses (``ConversationStore``).
+
+``bot/dialogue/store.py`` implements it on an embedded SQLite file; a backend for a database
+several instances share is one more module implementing the same six methods, picked in
+``open_store``, and ``tests/test_store_contract.py`` runs every promise below against it with
+one more fixture param.
+
+Several processes may take turns on one conversation at once. No lock is held across a turn:
+``save`` is a compare-and-swap on the version the conversation was loaded at, so of two turns
+taken from the same version only the first is stored, and the other is taken again on the
+conversation as the winner left it (bot/dialogue/assistant.py). Expiry is part of the
+contract: a conversation idle longer than the store's ``idle_seconds`` (``KEYHELP_IDLE_HOURS``)
+no longer exists for ``load`` or ``history``, and its id may be taken by a new one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.dialogue.conversation import Conversation
+
+
+@runtime_checkable
+class ConversationStore(Protocol):
+    """Conversations by id, each stored with a version that every save moves on."""
+
+    def load(self, conversation_id: str) -> Conversation | None:
+        """The conversation with ``version`` set to the stored one; None when unknown or idle
+        past the expiry."""
+
+    def save(self, conversation: Conversation) -> bool:
+        """Compare-and-swap: store ``conversation`` only if the stored version is still
+        ``conversation.version`` (0: none is stored, or only an expired one), then set
+        ``conversation.version`` to the version now stored and return True. False: another
+        writer saved first; nothing was written, and the caller reloads and takes its turn
+        again."""
+
+    def history(self, conversation_id: str) -> list[tuple[str, str]]:
+        """The transcript kept for the conversation, ``(role, text)`` oldest first (user text
+        with keys masked): what an escalation summary shows. Empty when unknown or expired."""
+
+    def purge_expired(self) -> int:
+        """Delete every conversation idle past the expiry; how many went."""
+
+    def count(self) -> int:
+        """How many conversations are stored (expired ones not yet purged included)."""
+
+    def close(self) -> None:
+        """Release the connection; the store is not used again."""
+
+
+def open_store(settings: Settings, *, clock: Callable[[], float] = time.time
+               ) -> ConversationStore:
+    """The store the settings name: today the SQLite file at ``KEYHELP_DB``."""
+    from bot.dialogue.store import SqliteStore  # here: `keyhelp diagnose` opens no store
+
+    return SqliteStore(path=settings.db_path, idle_seconds=settings.idle_seconds, clock=clock)
