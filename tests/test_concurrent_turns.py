@@ -85,7 +85,7 @@ def test_a_turn_that_lost_the_race_is_taken_again_on_the_winners_state(tmp_path:
     assert replies[-1].kind == "ask"
     conv = racing.store.load("c")  # type: ignore[union-attr]
     assert conv is not None and conv.turns == 3  # start, the rival's turn, this one
-    said = [text for role, text in conv.history if role == "user"]
+    said = [entry[1] for entry in conv.history if entry[0] == "user"]
     assert said == ["hello there", "The product key you entered has expired"]
     assert conv.intent == "key-expired"
 

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
     ({"KEYHELP_WEB_MAX_BYTES": "12"}, "KEYHELP_WEB_MAX_BYTES is malformed"),
     ({"KEYHELP_SUPPORT_CHANNEL": "#support"}, "KEYHELP_SUPPORT_CHANNEL is malformed"),
     ({"KEYHELP_SUPPORT_CHANNEL": "C0SUPPORT"}, "SLACK_BOT_TOKEN is not set"),
-    ({"KEYHELP_IDLE_HOURS": "soon"}, "KEYHELP_IDLE_HOURS must be a number"),
+    ({"KEYHELP_IDLE_HOURS": "soon"}, "KEYHELP_IDLE_HOURS must be a positive number"),
 ])
 def test_a_bad_setting_is_one_error_line_naming_it(env, named, monkeypatch, capsys, tmp_path):
     for name in list(os.environ):
