@@ -36,8 +36,9 @@ from bot.understand.keys import KeyCheck, Suspect
 TRICKY = "Tom & Jerry's <key> isn't \"valid\""
 LOCALE_DIR = templates_dir() / "locale"
 LANGS = ("ja", "en")
-KEY = KeyCheck(masked="XXXXX-XXXXX-XXXXX-XXXXX-6789S", well_formed=False, length=24,
-               expected_length=25, suspects=(Suspect(19, "O", ("D", "Q")), Suspect(25, "S", ())))
+KEY = KeyCheck(masked="XXXXX-XXXXX-XXXXX-XXXXX-789S", well_formed=False, length=24,
+               expected_length=25, suspects=(Suspect(19, "O", ("D", "Q")), Suspect(24, "S", ())),
+               groups=(5, 5, 5, 5, 4), expected_groups=5, group_size=5)
 LINK = LinkRef("support", "http://go.microsoft.com/fwlink/?LinkID=394189&x=1", TRICKY)
 
 
@@ -106,8 +107,9 @@ def test_choices_come_back_translated_for_buttons() -> None:
 
 def test_key_report_names_each_suspicious_position_without_the_key() -> None:
     text = render(samples("en")[1], "cli").text
-    assert 'Character 19: "O"' in text and "D / Q" in text and 'Character 25: "S"' in text
-    assert "It has 24 characters; a product key has 25" in text
+    assert 'Character 19: "O"' in text and "D / Q" in text and 'Character 24: "S"' in text
+    assert "Length: 24 characters; a product key has 25." in text
+    assert "Grouping: groups of 5-5-5-5-4 characters; a product key has 5 groups of 5." in text
     assert KEY.masked in text
 
 

@@ -154,8 +154,10 @@ def take_turn(brain: Brain, conv: Conversation, *, text: str | None, action: str
         user_line = f"[{labels.get(action, action)}]"
         given = _from_action(knowledge, conv, action)
     elif text is not None and text.strip():
-        normalised = brain.recogniser.normaliser.normalise(text)  # once per turn
-        user_line = normalised.original_masked
+        # once per turn, first: from here on only the masked text is used
+        normalised = brain.recogniser.normaliser.normalise(text, conv.key_unfinished)
+        conv.key_unfinished = normalised.unfinished
+        text = user_line = normalised.original_masked
         number = text.strip()
         if number.isdecimal() and 1 <= int(number) <= len(conv.shown):  # say what was picked
             user_line += f" [{labels.get(conv.shown[int(number) - 1], '')}]"
