@@ -188,3 +188,12 @@ def test_a_clean_key_names_the_look_alikes_the_check_cannot_catch() -> None:
     # only look-alike groups with two or more valid characters: O/0/D has one (D)
     assert "both used in keys: B/8, G/6/C." in en
     assert "B/8、G/6/C のように" in ja
+
+
+def test_a_key_check_stored_before_the_grouping_was_kept_still_renders() -> None:
+    old = KeyCheck.from_data({"masked": "XXXXX-XXXXX-XXXXX-XXXXX-6789B", "well_formed": True,
+                              "length": 25, "expected_length": 25, "suspects": []})
+    assert old is not None
+    text = _asking(old, "en")
+    assert "Length: 25 characters" in text and "Grouping" not in text
+    assert "so the key itself has to be checked" in text

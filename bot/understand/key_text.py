@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from bot.knowledge.model import KeyFormat
@@ -47,21 +49,28 @@ def _plain(ch: str) -> str:
     return ch
 
 
-def plain_view(text: str) -> tuple[str, list[int]]:
+@lru_cache(maxsize=4096)
+def _folded(ch: str) -> str:
+    return "".join(_plain(f) for f in unicodedata.normalize("NFKC", ch))
+
+
+_ASCII = str.maketrans({c: _plain(c) for c in map(chr, range(128)) if _plain(c) != c})
+
+
+def plain_view(text: str) -> tuple[str, Sequence[int]]:
     """``text`` NFKC-folded with separators made plain, and each view character's index in it.
 
-    The index list has one entry more (the end of the text), so a view span maps back whole.
+    The index has one entry more (the end of the text), so a view span maps back whole.
     """
-    out: list[str] = []
-    index: list[int] = []
-    for i, ch in enumerate(text):
-        folded = ch if ch.isascii() else unicodedata.normalize("NFKC", ch)
-        for f in folded:
-            plain = _plain(f)
-            out.append(plain)
-            index.extend([i] * len(plain))
+    if text.isascii():  # the usual message: one character for one
+        return text.translate(_ASCII), range(len(text) + 1)
+    parts = [_folded(ch) for ch in text]
+    lengths = list(map(len, parts))
+    if lengths.count(1) == len(lengths):
+        return "".join(parts), range(len(text) + 1)
+    index = [i for i, n in enumerate(lengths) for _ in range(n)]
     index.append(len(text))
-    return "".join(out), index
+    return "".join(parts), index
 
 
 class Run(NamedTuple):
@@ -77,13 +86,24 @@ class Run(NamedTuple):
         return "".join(self.groups)
 
 
-def _groupable(n: int, size: int) -> bool:
+@lru_cache(maxsize=8)
+def _group_lengths(size: int) -> frozenset[int]:
     """A group's length, or a few groups' typed together, give or take a character."""
-    return any(abs(n - k * size) <= 1 for k in range(1, 6))
+    return frozenset(k * size + d for k in range(1, 6) for d in (-1, 0, 1))
+
+
+def _groupable(n: int, size: int) -> bool:
+    return n in _group_lengths(size)
+
+
+@lru_cache(maxsize=8)
+def _alphabet_gone(alphabet: frozenset[str]) -> dict[int, None]:
+    return str.maketrans("", "", "".join(alphabet))
 
 
 def _outside(chars: str, alphabet: frozenset[str]) -> int:
-    return sum(c.upper() not in alphabet for c in chars)
+    """How many characters a key never has (counted by deleting the others, for speed)."""
+    return len(chars.upper().translate(_alphabet_gone(alphabet)))
 
 
 def _wordlike(token: str, size: int, alphabet: frozenset[str]) -> bool:
@@ -92,8 +112,7 @@ def _wordlike(token: str, size: int, alphabet: frozenset[str]) -> bool:
 
 
 def _case(group: str) -> str:
-    return "lower" if any(c.islower() for c in group) else \
-        "upper" if any(c.isupper() for c in group) else ""
+    return "lower" if group != group.upper() else "upper" if group != group.lower() else ""
 
 
 class _Chain(NamedTuple):
