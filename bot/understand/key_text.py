@@ -2,15 +2,15 @@
 
 Pasted keys come split over lines (``\\r\\n``, a dash before the break), joined by any dash
 (‐ – — − ー －, …) or space (tab, NBSP, ideographic space), with zero-width characters inside,
-in full-width letters. The view folds all of that to ASCII letters and digits, ``-``, ``.``
-and spaces, remembering where each character came from, so a key is found in one shape only.
-Line breaks stay
-apart from spaces (a key's groups may be on two lines; a sentence's words are not). It is
-then cut into *runs*: letter-digit groups joined by separators, words trimmed off.
+in full-width letters. The view folds all of that to ASCII letters and digits, ``-``, ``.``,
+spaces and line breaks (a key's groups may be on two lines; a sentence's words are not),
+remembering where each character came from, so a key is found in one shape only. It is then
+cut into *runs*: letter-digit groups joined by separators, words beside them left out.
 
 Example::
 
-    >>> [r.chars for r in key_runs("key 7KX2M-QH4PD-R9TBW\\r\\nC6FYJ-38VGK", fmt)]
+    >>> view, index = plain_view("key 7KX2M-QH4PD-R9TBW\\r\\nC6FYJ-38VGK")
+    >>> [r.chars for r in key_runs(view, fmt)]
     ['7KX2MQH4PDR9TBWC6FYJ38VGK']
 """
 
@@ -79,7 +79,6 @@ class Run(NamedTuple):
     start: int
     end: int
     groups: tuple[str, ...]
-    joins: tuple[str, ...]  # the separators between the groups, as they are in the view
 
     @property
     def chars(self) -> str:
@@ -240,8 +239,7 @@ def key_runs(view: str, fmt: KeyFormat) -> list[Run]:
             texts = tuple(g.group() for g in piece.groups)
             exact = len(texts) == fmt.groups and all(len(t) == fmt.group_size for t in texts)
             if _key_like("".join(texts), piece.joins, fmt, alphabet, exact, piece.hyphenated):
-                runs.append(Run(piece.groups[0].start(), piece.groups[-1].end(), texts,
-                                tuple(piece.joins)))
+                runs.append(Run(piece.groups[0].start(), piece.groups[-1].end(), texts))
     return runs
 
 
@@ -256,15 +254,14 @@ def continuation(view: str, fmt: KeyFormat, missing: int) -> Run | None:
     taken, total = 0, 0
     for group in chain.groups:
         text = group.group()
-        if (not _groupable(len(text), fmt.group_size) or _outside(text, alphabet) > 1
-                or total + len(text) > missing + 1):
+        if (not _groupable(len(text), fmt.group_size) or total + len(text) > missing + 1
+                or _wordlike(text, fmt.group_size, alphabet)):
             break
         taken, total = taken + 1, total + len(text)
     if not taken:
         return None
     groups = chain.groups[:taken]
-    return Run(groups[0].start(), groups[-1].end(), tuple(g.group() for g in groups),
-               tuple(chain.joins[:taken - 1]))
+    return Run(groups[0].start(), groups[-1].end(), tuple(g.group() for g in groups))
 
 
 def ends_view(view: str, run: Run) -> bool:

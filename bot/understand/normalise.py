@@ -74,11 +74,6 @@ def _decoded(raw: str | bytes | None) -> str:
     return raw.encode("utf-8", errors="replace").decode("utf-8")
 
 
-def to_text(raw: str | bytes | None) -> str:
-    """Any input as a str without control characters, so no later stage can choke on it."""
-    return _CONTROL.sub(" ", _decoded(raw))
-
-
 def mask_keys(raw: str | bytes | None, key_format: KeyFormat, unfinished: int = 0) -> Found:
     """The first thing done to any message: every key masked, then control characters gone.
 
