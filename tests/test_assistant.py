@@ -82,9 +82,13 @@ def test_a_key_in_the_first_message_is_checked_at_once(assistant: Assistant) -> 
     assert reply.key is not None and reply.key.masked.endswith("6789S")
 
 
-def test_a_clean_key_goes_to_the_reseller_with_the_masked_key(assistant: Assistant) -> None:
+def test_a_clean_key_is_retyped_with_the_look_alikes_named_then_goes_to_the_reseller(
+        assistant: Assistant) -> None:
     assistant.handle("c", text=INVALID_EN)
-    reply = only(assistant.handle("c", text=CLEAN_KEY))
+    retype = only(assistant.handle("c", text=CLEAN_KEY))
+    assert isinstance(retype, Remedy) and retype.remedy == "retype-look-alikes"
+    assert retype.key is not None and retype.key.clean and "B/8" in retype.key.alike
+    reply = only(assistant.handle("c", text="no"))
     assert isinstance(reply, Escalate) and reply.summary.outcome == "contact-reseller"
     assert reply.summary.masked_key is not None and CLEAN_KEY not in reply.summary.masked_key
     assert all(CLEAN_KEY not in line.text for line in reply.summary.transcript)

@@ -92,7 +92,7 @@ def test_graph_draws_a_mermaid_flowchart(run):
     assert result.exit_code == 0
     out = result.stdout
     assert out.startswith("flowchart TD\n")
-    assert '-- "The check found suspicious characters" -->' in out
+    assert '-- "The check found a problem" -->' in out
     assert "key_invalid__remedy__fix_characters" in out
     assert "key_invalid__outcome__contact_reseller[[" in out
 

@@ -53,7 +53,7 @@ def test_the_key_check_result_selects_the_when_answer(engine: Engine) -> None:
     clean = engine.decide(Facts(event="key", intent="key-invalid", step_kind="ask",
                                 step="check-characters", check="key-clean"))
     assert suspicious.target == Target("remedy", "fix-characters")
-    assert clean.target == Target("outcome", "contact-reseller")
+    assert clean.target == Target("remedy", "retype-look-alikes")
 
 
 def test_unsolved_follows_if_unsolved_before_the_generic_escalation(engine: Engine) -> None:

@@ -6,9 +6,11 @@ import json
 import re
 
 import pytest
+from hypothesis import given, settings
 
 from bot.knowledge.model import Knowledge
-from bot.understand.keys import KeyCheck, Suspect, check_key, find_key
+from bot.understand.keys import KeyCheck, Suspect, check_key, find_key, find_keys, look_alikes
+from tests.key_shapes import FORMAT, PastedKey, leaks, messages
 
 KEY = "7KX2M-QH4PD-R9TBW-C6FYJ-38VGK"
 MASKED = "XXXXX-XXXXX-XXXXX-XXXXX-38VGK"
@@ -51,6 +53,12 @@ def test_find_key_masks_every_spelling_of_a_key(text: str, expected: str,
     "PLEASE ENTER THESE WORDS AGAIN NOW",
     "order number 1234567890123456789012345",
     "guid 123e4567-e89b-12d3-a456-426614174000",
+    "guid 550e8400-e29b-41d4-a716-446655440000",
+    "which might be right",
+    "Windows 10 error 0x8007007B 0xC004C003",
+    "Office 2021 LTSC 2024",
+    "call 03-1234-5678 or 090 1234 5678",
+    "version 1.2.3 from 2024-01-15",
     "a long-range-check-based-query here",
     "このプロダクト キーは有効ではありません",
     "",
@@ -67,20 +75,102 @@ def test_find_key_masks_every_key_and_checks_the_first(knowledge: Knowledge) -> 
     assert _no_full_key(masked) and _no_full_key(masked, other)
 
 
-@pytest.mark.parametrize(("text", "well_formed", "length"), [
-    ("7KX2M-QH4P-R9TBW-C6FYJ-38VGK", False, 24),
-    ("7KX2M-QH4PDD-R9TBW-C6FYJ-38VGK", False, 26),
-    ("7KX2M-QH4PDR-9TBW-C6FYJ-38VGK", False, 25),
-    (KEY, True, 25),
+@pytest.mark.parametrize(("text", "well_formed", "length", "shown"), [
+    ("7KX2M-QH4P-R9TBW-C6FYJ-38VGK", False, 24, "8VGK"),
+    ("7KX2M-QH4PDD-R9TBW-C6FYJ-38VGK", False, 26, "38VGK"),
+    ("7KX2M-QH4PDR-9TBW-C6FYJ-38VGK", False, 25, "38VGK"),
+    (KEY, True, 25, "38VGK"),
 ])
 def test_near_miss_groups_are_found_but_not_well_formed(text: str, well_formed: bool,
-                                                        length: int,
+                                                        length: int, shown: str,
                                                         knowledge: Knowledge) -> None:
     masked, check = find_key(f"key {text} fails", knowledge.key_format)
     assert check is not None
     assert (check.well_formed, check.length) == (well_formed, length)
-    assert check.masked.endswith("38VGK") and check.masked.count("X") == length - 5
+    assert check.masked.endswith(shown) and check.masked.count("X") == length - len(shown)
     assert _no_full_key(masked, text)
+
+
+@pytest.mark.parametrize(("typed", "masked"), [
+    ("7KX2M-QH4PD-R9TBW-C6FYJ-38VGK", "XXXXX-XXXXX-XXXXX-XXXXX-38VGK"),
+    ("7KX2M-QH4PD-R9TBW-C6FYJ-38VG", "XXXXX-XXXXX-XXXXX-XXXXX-38VG"),
+    ("7KX2M-QH4PD-R9TBW-C6FYJ-38", "XXXXX-XXXXX-XXXXX-XXXXX-38"),
+    ("7KX2M-QH4PD-R9TBW-C6FYJ-3", "XXXXX-XXXXX-XXXXX-XXXXX-3"),
+    ("7KX2M-QH4PD-R9TBW-C6FYJ", "XXXXX-XXXXX-XXXXX-XXXXX"),
+    ("7KX2M-QH4PD-R9TBW", "XXXXX-XXXXX-XXXXX"),
+    ("7KX2M-QH4PD", "XXXXX-XXXXX"),
+])
+def test_a_shorter_key_shows_one_character_fewer_for_each_it_lacks(typed: str, masked: str,
+                                                                   knowledge: Knowledge) -> None:
+    # a missing character may be missing anywhere: what a short key shows must be among the
+    # last five characters of the whole key
+    found, check = find_key(f"my key {typed} fails", knowledge.key_format)
+    assert found == f"my key {masked} fails"
+    assert check is not None and check.masked == masked
+
+
+SPLIT = ["7KX2M-QH4PD-R9TBW\nC6FYJ-38VGK", "7KX2M-QH4PD-R9TBW-\nC6FYJ-38VGK",
+         "7KX2M-QH4PD-R9TBW\r\nC6FYJ-38VGK", "7KX2M-QH4PD-R9TBW-\r\nC6FYJ-38VGK",
+         "7KX2M-QH4PD-R9TBW\n\n  C6FYJ-38VGK", "7KX2M\tQH4PD\tR9TBW\tC6FYJ\t38VGK",
+         "7KX2M\u00a0QH4PD\u00a0R9TBW\u00a0C6FYJ\u00a038VGK",
+         "7KX2M\u3000QH4PD\u3000R9TBW\u3000C6FYJ\u300038VGK",
+         "7KX2M\u200b-QH4PD-\u200cR9TBW\u200d-C6FYJ-\u206038VGK",
+         "7KX2M-QH\u200b4PD-R9TBW-C6FYJ-38VGK",  # a zero-width character inside a group
+         *(f"7KX2M{d}QH4PD{d}R9TBW{d}C6FYJ{d}38VGK" for d in
+           "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\uff0d\ufe58\ufe63\uff70"),
+         "７ＫＸ２Ｍ－ＱＨ４ＰＤ\n－Ｒ９ＴＢＷ－Ｃ６ＦＹＪ－３８ＶＧＫ"]
+
+
+@pytest.mark.parametrize("shape", SPLIT)
+def test_a_key_split_over_lines_or_joined_by_any_separator_is_masked(shape: str,
+                                                                     knowledge: Knowledge) -> None:
+    masked, check = find_key(f"key:\n{shape}\nthanks", knowledge.key_format)
+    assert masked == f"key:\n{MASKED}\nthanks"
+    assert check is not None and check.masked == MASKED and check.clean
+
+
+@settings(max_examples=300, deadline=None)
+@given(message=messages())
+def test_a_key_in_any_shape_anywhere_in_a_message_is_masked(
+        message: tuple[str, PastedKey]) -> None:
+    text, key = message
+    masked, check = find_key(text, FORMAT)
+    assert check is not None
+    assert leaks(masked, key) == [] and leaks(check.masked, key) == []
+
+
+def test_words_beside_a_key_in_the_wrong_groups_are_kept(knowledge: Knowledge) -> None:
+    masked, check = find_key("This product key isn't valid 7KQ2MX-J4TR-P9WCB-H3GDY-8VF6K",
+                             knowledge.key_format)
+    assert masked == "This product key isn't valid XXXXXX-XXXX-XXXXX-XXXXX-8VF6K"
+    assert check is not None and check.length_ok and not check.well_formed
+    assert check.groups == (6, 4, 5, 5, 5) and not check.suspects
+
+
+def test_groups_typed_together_are_well_formed_a_misplaced_hyphen_is_not(
+        knowledge: Knowledge) -> None:
+    glued = check_key(["7KX2MQH4PD", "R9TBW", "C6FYJ38VGK"], knowledge.key_format)
+    moved = check_key(["7KX2MQ", "H4PD", "R9TBW", "C6FYJ", "38VGK"], knowledge.key_format)
+    assert glued.well_formed and glued.groups == (10, 5, 10)
+    assert not moved.well_formed and moved.groups == (6, 4, 5, 5, 5)
+    assert (moved.expected_groups, moved.group_size) == (5, 5)
+
+
+def test_the_rest_of_a_key_split_over_two_messages_is_masked(knowledge: Knowledge) -> None:
+    first = find_keys("my key is 7kx2m-qh4pd-r9tbw", knowledge.key_format)
+    assert first.masked == "my key is XXXXX-XXXXX-XXXXX" and first.unfinished == 15
+    rest = find_keys("cbfyj-bbvgk", knowledge.key_format, first.unfinished)  # no digit to go by
+    assert rest.masked == "XXXXX-BBVGK" and rest.unfinished == 0
+    unrelated = find_keys("thanks", knowledge.key_format, first.unfinished)
+    assert unrelated.masked == "thanks"
+
+
+def test_look_alikes_that_are_both_valid_come_from_the_key_format(knowledge: Knowledge) -> None:
+    shipped = check_key(["BCDFG", "HJKMP", "QRTVW", "XY234", "6789B"], knowledge.key_format)
+    assert set(shipped.alike) == {"D/Q", "B/8", "G/6"}
+    other = knowledge.key_format._replace(
+        alphabet="ABC123", confusables=(("A", "4"), ("B", "8", "3"), ("C", "1", "I")))
+    assert look_alikes(other) == ("B/3", "C/1")
 
 
 def test_look_alike_characters_are_flagged_with_suggestions(knowledge: Knowledge) -> None:
@@ -103,8 +193,10 @@ def test_suggestions_only_name_characters_of_the_alphabet(knowledge: Knowledge) 
 
 def test_clean_key_is_clean(knowledge: Knowledge) -> None:
     _, check = find_key(KEY, knowledge.key_format)
-    assert check == KeyCheck(masked=MASKED, well_formed=True, length=25, expected_length=25,
-                             suspects=())
+    assert check is not None
+    assert check._replace(alike=()) == KeyCheck(
+        masked=MASKED, well_formed=True, length=25, expected_length=25, suspects=(),
+        groups=(5, 5, 5, 5, 5), expected_groups=5, group_size=5)
     assert check.clean
 
 

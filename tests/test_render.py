@@ -29,15 +29,17 @@ from bot.dialogue.replies import (
     Welcome,
 )
 from bot.knowledge.catalogs import Catalogs
+from bot.knowledge.model import KeyFormat
 from bot.paths import templates_dir
 from bot.render.renderer import CHANNELS, Renderer, escape_mrkdwn, render
-from bot.understand.keys import KeyCheck, Suspect
+from bot.understand.keys import KeyCheck, Suspect, check_key
 
 TRICKY = "Tom & Jerry's <key> isn't \"valid\""
 LOCALE_DIR = templates_dir() / "locale"
 LANGS = ("ja", "en")
-KEY = KeyCheck(masked="XXXXX-XXXXX-XXXXX-XXXXX-6789S", well_formed=False, length=24,
-               expected_length=25, suspects=(Suspect(19, "O", ("D", "Q")), Suspect(25, "S", ())))
+KEY = KeyCheck(masked="XXXXX-XXXXX-XXXXX-XXXXX-789S", well_formed=False, length=24,
+               expected_length=25, suspects=(Suspect(19, "O", ("D", "Q")), Suspect(24, "S", ())),
+               groups=(5, 5, 5, 5, 4), expected_groups=5, group_size=5)
 LINK = LinkRef("support", "http://go.microsoft.com/fwlink/?LinkID=394189&x=1", TRICKY)
 
 
@@ -106,8 +108,9 @@ def test_choices_come_back_translated_for_buttons() -> None:
 
 def test_key_report_names_each_suspicious_position_without_the_key() -> None:
     text = render(samples("en")[1], "cli").text
-    assert 'Character 19: "O"' in text and "D / Q" in text and 'Character 25: "S"' in text
-    assert "It has 24 characters; a product key has 25" in text
+    assert 'Character 19: "O"' in text and "D / Q" in text and 'Character 24: "S"' in text
+    assert "Length: 24 characters; a product key has 25." in text
+    assert "Grouping: groups of 5-5-5-5-4 characters; a product key has 5 groups of 5." in text
     assert KEY.masked in text
 
 
@@ -156,3 +159,41 @@ def test_typed_commands_come_from_the_catalogs() -> None:
     assert catalogs.command("Start over!") == "restart"
     assert catalogs.command("いいえ") == "no"
     assert catalogs.command("the key is wrong") is None
+
+
+SIXES = KeyFormat(alphabet="ABCDEFGH2346789", groups=4, group_size=6, separator="-",
+                  confusables=(("B", "8"), ("O", "0", "D"), ("G", "6", "C")))
+
+
+def _asking(key: KeyCheck, lang: str) -> str:
+    ask = Ask(lang=lang, choices=(), intent="i", intent_title="t", question="q", text="…",
+              accepts_key=True, key=key)
+    return render(ask, "cli").text
+
+
+def test_a_wrong_grouping_is_named_in_the_rules_files_key_format() -> None:
+    key = check_key(["ABCDEFG", "HABCD", "EFGH23", "467892"], SIXES)
+    en, ja = _asking(key, "en"), _asking(key, "ja")
+    assert "Length: 24 characters, as a product key should have." in en
+    assert "Grouping: groups of 7-5-6-6 characters; a product key has 4 groups of 6." in en
+    assert "Character" not in en and "Every character" not in en  # nothing to flag
+    assert "文字数：24 文字で、プロダクト キーの文字数と合っています。" in ja
+    assert "区切り：7-5-6-6 文字の組に分かれています。プロダクト キーは 6 文字ずつ 4 組です。" in ja
+
+
+def test_a_clean_key_names_the_look_alikes_the_check_cannot_catch() -> None:
+    key = check_key(["ABCDEF", "GHABCD", "EFGH23", "467892"], SIXES)
+    en, ja = _asking(key, "en"), _asking(key, "ja")
+    assert "Grouping: 4 groups of 6, as a product key should have." in en
+    # only look-alike groups with two or more valid characters: O/0/D has one (D)
+    assert "both used in keys: B/8, G/6/C." in en
+    assert "B/8、G/6/C のように" in ja
+
+
+def test_a_key_check_stored_before_the_grouping_was_kept_still_renders() -> None:
+    old = KeyCheck.from_data({"masked": "XXXXX-XXXXX-XXXXX-XXXXX-6789B", "well_formed": True,
+                              "length": 25, "expected_length": 25, "suspects": []})
+    assert old is not None
+    text = _asking(old, "en")
+    assert "Length: 25 characters" in text and "Grouping" not in text
+    assert "so the key itself has to be checked" in text

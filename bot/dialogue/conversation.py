@@ -26,6 +26,7 @@ class Conversation:
     step: str = ""
     answers: list[list[str]] = field(default_factory=list)  # [question id, answer id]
     key: dict | None = None  # KeyCheck.to_data(): masked form and flaws only
+    key_unfinished: int = 0  # the last message ended with this many characters of a key
     streak: int = 0  # unrecognised messages in a row
     status: str = "new"  # new | open | closed | escalated
     candidates: list[str] = field(default_factory=list)  # intents offered by a clarify

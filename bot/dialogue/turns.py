@@ -162,7 +162,10 @@ def take_turn(brain: Brain, conv: Conversation, *, text: str | None, action: str
         cases.say_user(conv, "", action, history_lines)
         given = _from_action(knowledge, conv, action)
     elif text is not None and text.strip():
-        normalised = brain.recogniser.normaliser.normalise(text)  # once per turn
+        # once per turn, first: from here on only the masked text is used
+        normalised = brain.recogniser.normaliser.normalise(text, conv.key_unfinished)
+        conv.key_unfinished = normalised.unfinished
+        text = normalised.original_masked
         number = text.strip()
         picked = ""
         if number.isdecimal() and 1 <= int(number) <= len(conv.shown):  # say what was picked

@@ -1,5 +1,9 @@
 """Find, mask and check product keys in free text: keys are secrets, never kept in full.
 
+Masking keeps the last five characters of a complete key (or of a longer run of groups) and
+fewer of a shorter one: a key missing *d* characters shows only 5 − *d*, so a fragment (a key
+cut short, or split over two messages) never shows a character a complete key's mask hides.
+
 Example::
 
     >>> masked, check = find_key("key 7KX2M-QH4PD-R9TBW-C6FYJ-38VGK fails", knowledge.key_format)
@@ -9,18 +13,13 @@ Example::
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from functools import lru_cache
 from typing import Any, NamedTuple
 
 from bot.knowledge.model import KeyFormat
+from bot.understand.key_text import Run, continuation, ends_view, key_runs, plain_view
 
 MASK_CHAR = "X"
 VISIBLE_TAIL = 5
-# Hyphen look-alikes, spaces and dots people type or paste between the groups of a key.
-_SEP = r"[ \t\-\u2010-\u2015\u2212\u30fc\uff70.·_/]{1,3}"
-_ALNUM = "A-Za-z0-9"
 
 
 class Suspect(NamedTuple):
@@ -34,7 +33,8 @@ class Suspect(NamedTuple):
 class KeyCheck(NamedTuple):
     """What can be said about a pasted key without keeping it: its masked form and its flaws.
 
-    Safe to store and show (replies and the escalation summary carry it as it is).
+    Safe to store and show (replies and the escalation summary carry it as it is): lengths
+    and look-alike pairs, never a character beyond the masked form's visible tail.
     """
 
     masked: str
@@ -42,99 +42,83 @@ class KeyCheck(NamedTuple):
     length: int
     expected_length: int
     suspects: tuple[Suspect, ...]
+    groups: tuple[int, ...] = ()  # each group's length as typed
+    expected_groups: int = 0  # the key format's groups and group size (from the rules file)
+    group_size: int = 0
+    alike: tuple[str, ...] = ()  # look-alikes that are all valid, as "B/8": the check can't tell
 
     @property
     def clean(self) -> bool:
         """Right shape and every character from the alphabet: the key itself must be checked."""
         return self.well_formed and not self.suspects
 
+    @property
+    def length_ok(self) -> bool:
+        return self.length == self.expected_length
+
     def to_data(self) -> dict[str, Any]:
         """As plain JSON values, for the conversation store."""
         return {"masked": self.masked, "well_formed": self.well_formed, "length": self.length,
                 "expected_length": self.expected_length,
                 "suspects": [{"position": s.position, "char": s.char,
-                              "suggestions": list(s.suggestions)} for s in self.suspects]}
+                              "suggestions": list(s.suggestions)} for s in self.suspects],
+                "groups": list(self.groups), "expected_groups": self.expected_groups,
+                "group_size": self.group_size, "alike": list(self.alike)}
 
     @classmethod
     def from_data(cls, data: dict[str, Any] | None) -> KeyCheck | None:
-        """Back from ``to_data`` (``None`` when the conversation holds no key)."""
+        """Back from ``to_data`` (``None`` when the conversation holds no key).
+
+        Conversations stored before the grouping was kept read back without it.
+        """
         if not data:
             return None
         return cls(masked=data["masked"], well_formed=data["well_formed"],
                    length=data["length"], expected_length=data["expected_length"],
                    suspects=tuple(Suspect(s["position"], s["char"], tuple(s["suggestions"]))
-                                  for s in data["suspects"]))
+                                  for s in data["suspects"]),
+                   groups=tuple(data.get("groups", ())),
+                   expected_groups=data.get("expected_groups", 0),
+                   group_size=data.get("group_size", 0), alike=tuple(data.get("alike", ())))
 
 
-class _Patterns(NamedTuple):
-    """Key-shaped regexes built from one key format; iterating gives them most certain first."""
+def visible_tail(length: int, key_format: KeyFormat) -> int:
+    """How many trailing characters a mask may show: fewer for each one a key is short of.
 
-    uniform: re.Pattern[str]  # exact groups, one separator used throughout: tried first
-    grouped: re.Pattern[str]
-    lenient: re.Pattern[str]
-
-
-@lru_cache(maxsize=8)
-def _patterns(groups: int, size: int) -> _Patterns:
-    """Regexes for one key shape: exact groups with optional separators, or near-miss groups."""
-    edge_l, edge_r = f"(?<![{_ALNUM}])", f"(?![{_ALNUM}])"
-    exact = f"[{_ALNUM}]{{{size}}}"
-    near = f"[{_ALNUM}]{{{max(1, size - 1)},{size + 1}}}"
-    # more groups than a key has are allowed here: the best window is picked (see _best_window)
-    uniform = f"{edge_l}{exact}({_SEP}){exact}(?:\\1{exact}){{{groups - 2},}}{edge_r}"
-    grouped = f"{edge_l}{exact}(?:(?:{_SEP})?{exact}){{{groups - 1}}}{edge_r}"
-    lenient = f"{edge_l}{near}(?:{_SEP}{near}){{{groups - 1}}}{edge_r}"
-    return _Patterns(re.compile(uniform), re.compile(grouped), re.compile(lenient))
+    A key missing a character may be missing it anywhere; showing one character fewer keeps
+    every shown character among the last five of the complete key.
+    """
+    return max(0, VISIBLE_TAIL - max(0, key_format.length - length))
 
 
-def _fold_with_map(text: str) -> tuple[str, list[int]]:
-    """NFKC per character, with each folded character's index in the original text."""
-    if text.isascii() or unicodedata.is_normalized("NFKC", text):
-        return text, list(range(len(text) + 1))
-    folded: list[str] = []
-    index: list[int] = []
-    for i, ch in enumerate(text):
-        out = unicodedata.normalize("NFKC", ch)
-        folded.append(out)
-        index.extend([i] * len(out))
-    index.append(len(text))
-    return "".join(folded), index
-
-
-def _key_shaped(chars: str, separators: str, alphabet: set[str], exact: bool) -> bool:
-    """Tell a key from words: keys mix digits in; unseparated or spaced letters alone are words."""
-    if set(chars.upper()) <= {MASK_CHAR}:
-        return False  # the placeholder XXXXX-XXXXX-… people write when describing the format
-    digits = sum(c.isdigit() for c in chars)
-    letters = len(chars) - digits
-    if letters == 0 and not separators and not set(chars) <= alphabet:
-        return False  # a long number (order id, phone number), not a key
-    if digits >= 2:
-        return True
-    # exact groups joined by hyphens or dots (not spaces) are a key whatever their case;
-    # near-miss groups without digits must be upper case ("long-range-check-based-query")
-    joined = bool(separators) and not any(c.isspace() for c in separators)
-    return joined and (exact or chars.isupper())
-
-
-def _split_groups(span: str) -> list[str]:
-    return [g for g in re.split(f"[^{_ALNUM}]+", span) if g]
-
-
-def _masked(groups: list[str], key_format: KeyFormat) -> str:
-    """Every character but the last five replaced by X, grouped as the key format prints it."""
+def mask(groups: tuple[str, ...], key_format: KeyFormat, visible: int | None = None) -> str:
+    """Every character but the visible tail replaced by X, grouped as the key format prints it
+    (or as typed, when the grouping is wrong)."""
     chars = "".join(groups).upper()
-    if len(chars) == key_format.length or len(groups) == 1:
+    if visible is None:
+        visible = visible_tail(len(chars), key_format)
+    if len(chars) == key_format.length and all(len(g) % key_format.group_size == 0
+                                               for g in groups):
         size = key_format.group_size
-        groups = [chars[i:i + size] for i in range(0, len(chars), size)]
-    hidden = max(0, len(chars) - VISIBLE_TAIL)
+        groups = tuple(chars[i:i + size] for i in range(0, len(chars), size))
+    hidden = len(chars) - visible
     out, seen = [], 0
     for group in groups:
-        g = group.upper()
-        keep = "".join(c if seen + j >= hidden else MASK_CHAR for j, c in enumerate(g))
-        out.append(keep)
-        seen += len(g)
+        out.append("".join(c if seen + j >= hidden else MASK_CHAR
+                           for j, c in enumerate(group.upper())))
+        seen += len(group)
     return key_format.separator.join(out)
+
+
+def look_alikes(key_format: KeyFormat) -> tuple[str, ...]:
+    """Confusable characters that are all valid ("B/8"): a typo between them passes the check."""
+    alphabet = key_format.alphabet.upper()
+    found = []
+    for group in key_format.confusables:
+        valid = [m.upper() for m in group if m.upper() in alphabet]
+        if len(valid) > 1:
+            found.append("/".join(valid))
+    return tuple(found)
 
 
 def _suspects(chars: str, key_format: KeyFormat) -> tuple[Suspect, ...]:
@@ -153,75 +137,100 @@ def _suspects(chars: str, key_format: KeyFormat) -> tuple[Suspect, ...]:
     return tuple(found)
 
 
-def check_key(groups: list[str], key_format: KeyFormat) -> KeyCheck:
-    """Check a key given as its character groups (separators already removed)."""
+def check_key(groups: list[str] | tuple[str, ...], key_format: KeyFormat,
+              masked: str | None = None) -> KeyCheck:
+    """Check a key given as its character groups (separators already removed).
+
+    Groups typed together without a separator ("7KX2MQH4PD") are fine; a separator in the
+    wrong place ("7KX2MQ-H4PD") is not.
+    """
     chars = "".join(groups).upper()
-    sizes_ok = (len(groups) == key_format.groups
-                and all(len(g) == key_format.group_size for g in groups))
-    unseparated = len(groups) == 1 and len(chars) == key_format.length
+    size = key_format.group_size
     return KeyCheck(
-        masked=_masked(groups, key_format),
-        well_formed=sizes_ok or unseparated,
+        masked=masked if masked is not None else mask(tuple(groups), key_format),
+        well_formed=len(chars) == key_format.length and all(len(g) % size == 0 for g in groups),
         length=len(chars),
         expected_length=key_format.length,
         suspects=_suspects(chars, key_format),
+        groups=tuple(len(g) for g in groups),
+        expected_groups=key_format.groups,
+        group_size=size,
+        alike=look_alikes(key_format),
     )
 
 
-def _best_window(m: re.Match[str], key_format: KeyFormat, alphabet: set[str]) -> tuple[int, int]:
-    """In "ORDER 7KX2M QH4PD R9TBW C6FYJ 38VGK", the five groups most like a key (or all)."""
-    size, step = key_format.group_size, key_format.group_size + len(m.group(1))
-    count = (len(m.group()) + len(m.group(1))) // step
-    if count <= key_format.groups or count > 3 * key_format.groups:
-        return m.span() if count <= key_format.groups else (m.start(), m.start() + (
-            key_format.groups - 1) * step + size)  # a long list: masked chunk by chunk
+def _window(run: Run, key_format: KeyFormat) -> tuple[int, int]:
+    """In a run longer than a key ("12345 7KX2M QH4PD …"), the groups most like one key."""
+    n, length = len(run.groups), key_format.length
+    if len(run.chars) <= length + 2:
+        return 0, n
+    alphabet = set(key_format.alphabet.upper())
+    best, best_score = (0, n), -1
+    for first in range(n):
+        total = 0
+        for last in range(first, n):
+            total += len(run.groups[last])
+            if total > length + 2:
+                break
+            if total >= length - 2:
+                window = "".join(run.groups[first:last + 1]).upper()
+                score = sum(c in alphabet for c in window) - abs(total - length)
+                if score > best_score:
+                    best, best_score = (first, last + 1), score
+    return best
 
-    def keyness(first: int) -> int:
-        window = m.group()[first * step:(first + key_format.groups) * step]
-        return sum(c.upper() in alphabet for c in window)
 
-    scores = [keyness(first) for first in range(count - key_format.groups + 1)]
-    if scores.count(max(scores)) > 1:
-        return m.span()  # no window stands out: mask the whole run rather than guess
-    start = m.start() + scores.index(max(scores)) * step
-    return start, start + (key_format.groups - 1) * step + size
+def check_run(run: Run, key_format: KeyFormat) -> KeyCheck:
+    """The check of the key in a run; its mask shows a tail only where the run's own ends."""
+    first, last = _window(run, key_format)
+    groups = run.groups[first:last]
+    visible = visible_tail(sum(map(len, groups)), key_format) if last == len(run.groups) else 0
+    return check_key(groups, key_format, mask(groups, key_format, visible))
+
+
+class Found(NamedTuple):
+    """A message with its keys masked, the first key's check, and whether it stops mid-key."""
+
+    masked: str
+    key: KeyCheck | None
+    unfinished: int  # characters of a key the text ends with, short of a whole one (or 0)
+
+
+def find_keys(text: str, key_format: KeyFormat, unfinished: int = 0) -> Found:
+    """Mask every key-like run in ``text`` (a whole run, not only the groups most like a key:
+    were that guess wrong, the mask would show a character of the key).
+
+    ``unfinished``: the previous message of the conversation ended with that many characters
+    of a key (a key pasted over two chat lines or Slack messages); groups this text starts
+    with are its rest, and masked as such.
+    """
+    view, index = plain_view(text)
+    runs = key_runs(view, key_format)
+    carried = continuation(view, key_format, key_format.length - unfinished) \
+        if 0 < unfinished < key_format.length else None
+    if carried is not None:
+        if any(r.start == carried.start and r.end > carried.end for r in runs):
+            carried = None  # a whole new key, not the rest of the old one
+        else:
+            runs = [carried, *(r for r in runs if r.start >= carried.end)]
+    if not runs:
+        return Found(text, None, 0)
+    out, last = [], 0
+    for run in runs:
+        before = unfinished if run is carried else 0
+        shown = min(len(run.chars), visible_tail(before + len(run.chars), key_format))
+        start, end = index[run.start], index[run.end - 1] + 1
+        out += [text[last:start], mask(run.groups, key_format, shown)]
+        last = end
+    out.append(text[last:])
+    checked = [r for r in runs if r is not carried]
+    end = runs[-1]
+    total = len(end.chars) + (unfinished if end is carried else 0)
+    still = total if ends_view(view, end) and total < key_format.length - 2 else 0
+    return Found("".join(out), check_run(checked[0], key_format) if checked else None, still)
 
 
 def find_key(text: str, key_format: KeyFormat) -> tuple[str, KeyCheck | None]:
-    """Mask every key-like span in ``text``; return the masked text and a check of the first key."""
-    folded, index = _fold_with_map(text)
-    pats = _patterns(key_format.groups, key_format.group_size)
-    spans: list[tuple[int, int, list[str]]] = []
-    taken = bytearray(len(folded) + 1)  # characters already inside a found key
-    alphabet = set(key_format.alphabet.upper())
-    for pattern in pats:
-        for m in pattern.finditer(folded):
-            start, end = m.span()
-            if pattern is pats.uniform:
-                start, end = _best_window(m, key_format, alphabet)
-            if taken.find(1, start, end) != -1:
-                continue
-            span = folded[start:end]
-            groups = _split_groups(span)
-            chars = "".join(groups)
-            separators = re.sub(f"[{_ALNUM}]", "", span)
-            if abs(len(chars) - key_format.length) > 2 and pattern is not pats.uniform:
-                continue
-            exact = len(groups) == key_format.groups and all(
-                len(g) == key_format.group_size for g in groups)
-            if not _key_shaped(chars, separators, alphabet, exact):
-                continue
-            spans.append((start, end, groups))
-            taken[start:end] = b"\x01" * (end - start)
-    if not spans:
-        return text, None
-    spans.sort()
-    first = check_key(spans[0][2], key_format)
-    out, last = [], 0
-    for start, end, groups in spans:
-        o_start, o_end = index[start], index[end - 1] + 1
-        out.append(text[last:o_start])
-        out.append(_masked(groups, key_format))
-        last = o_end
-    out.append(text[last:])
-    return "".join(out), first
+    """Mask every key-like run in ``text``; return the masked text and a check of the first."""
+    found = find_keys(text, key_format)
+    return found.masked, found.key

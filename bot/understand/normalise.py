@@ -14,8 +14,8 @@ import unicodedata
 from functools import cache
 from typing import NamedTuple
 
-from bot.knowledge.model import Knowledge
-from bot.understand.keys import KeyCheck, find_key
+from bot.knowledge.model import KeyFormat, Knowledge
+from bot.understand.keys import Found, KeyCheck, find_keys
 
 # Slack sends at most 40,000 characters; anything longer is cut so one message cannot stall us.
 MAX_CHARS = 100_000
@@ -58,10 +58,11 @@ class Normalised(NamedTuple):
     text: str  # folded text for matching (NFKC, width, case, ’→', whitespace, markup removed)
     lang: str  # detected reply language (a locale id from the rules file)
     key: KeyCheck | None
+    unfinished: int = 0  # the message ends with this many characters of a key, short of one
 
 
-def to_text(raw: str | bytes | None) -> str:
-    """Any input as a str without control characters, so no later stage can choke on it."""
+def _decoded(raw: str | bytes | None) -> str:
+    """Any input as a str of encodable characters, at most ``MAX_CHARS`` long."""
     if raw is None:
         return ""
     if isinstance(raw, bytes | bytearray):
@@ -70,8 +71,17 @@ def to_text(raw: str | bytes | None) -> str:
         raw = str(raw)
     raw = raw[:MAX_CHARS]
     # lone surrogates (from JSON "\ud800") cannot be encoded later: replace them
-    raw = raw.encode("utf-8", errors="replace").decode("utf-8")
-    return _CONTROL.sub(" ", raw)
+    return raw.encode("utf-8", errors="replace").decode("utf-8")
+
+
+def mask_keys(raw: str | bytes | None, key_format: KeyFormat, unfinished: int = 0) -> Found:
+    """The first thing done to any message: every key masked, then control characters gone.
+
+    Keys are looked for before zero-width characters become spaces, so one pasted inside a
+    group of a key does not split it. ``unfinished``: see ``bot.understand.keys.find_keys``.
+    """
+    found = find_keys(_decoded(raw), key_format, unfinished)
+    return found._replace(masked=_CONTROL.sub(" ", found.masked))
 
 
 def strip_slack(text: str) -> str:
@@ -121,12 +131,16 @@ class Normaliser:
                 best, best_count = locale_id, count
         return best
 
-    def normalise(self, text: str | bytes) -> Normalised:
-        """Mask first, then fold; never raises, whatever the input."""
+    def normalise(self, text: str | bytes, unfinished: int = 0) -> Normalised:
+        """Mask first, then fold; never raises, whatever the input.
+
+        ``unfinished``: the conversation's last message ended with that many characters of a
+        key (``Normalised.unfinished`` of that message); this one may hold the rest.
+        """
         try:
-            clean = to_text(text)
-            masked, key = find_key(clean, self._key_format)
-            folded = fold(strip_slack(masked))
-            return Normalised(masked, folded, self.detect_lang(folded[:4000]), key)
+            found = mask_keys(text, self._key_format, unfinished)
+            folded = fold(strip_slack(found.masked))
+            return Normalised(found.masked, folded, self.detect_lang(folded[:4000]), found.key,
+                              found.unfinished)
         except Exception:  # defensive: a bad input must give a defined result, not a crash
             return Normalised("", "", self._default, None)
