@@ -17,17 +17,19 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
+from bot.config import DATABASE_ENV, DatabaseUnavailable
+
 if TYPE_CHECKING:
     from psycopg import Connection
 
 logger = logging.getLogger("keyhelp.postgres")
 T = TypeVar("T")
-URL_ENV = "KEYHELP_DATABASE_URL"
+URL_ENV = DATABASE_ENV
+__all__ = ["URL_ENV", "Database", "DatabaseUnavailable", "acquire", "migrate", "redact",
+           "release"]
 MIGRATION_LOCK = zlib.crc32(b"keyhelp:migrate")  # one advisory lock key for every migration
-
-
-class DatabaseUnavailable(RuntimeError):
-    """The database could not be reached (after the retries); the message has no password."""
+_shared: dict[str, tuple[Database, int]] = {}  # url -> (its pool, how many stores use it)
+_shared_lock = threading.Lock()
 
 
 def redact(url: str) -> str:
@@ -42,11 +44,14 @@ def redact(url: str) -> str:
 class Database:
     """A connection pool plus the retry rule every store uses."""
 
-    def __init__(self, url: str, *, max_size: int = 10, attempts: int = 5,
+    def __init__(self, url: str, *, max_size: int = 16, attempts: int = 5,
                  backoff: float = 0.2, open_timeout: float = 10.0,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         from psycopg_pool import ConnectionPool
 
+        # its warnings repeat for every attempt what ``run`` logs once per retry, and would
+        # reach the terminal of a command that configured no logging
+        logging.getLogger("psycopg.pool").setLevel(logging.ERROR)
         self.url = url
         self.attempts = attempts
         self.backoff = backoff
@@ -103,6 +108,31 @@ class Database:
 
     def close(self) -> None:
         self.pool.close()
+
+
+def acquire(url: str) -> Database:
+    """This process's one pool for ``url``, opened on first use: every store of a process
+    (conversations, analytics, the adapters' state) shares it. Give it back with ``release``."""
+    with _shared_lock:
+        db, users = _shared.get(url, (None, 0))
+        if db is None:
+            db = Database(url)
+        _shared[url] = (db, users + 1)
+        return db
+
+
+def release(db: Database) -> None:
+    """One user less of an ``acquire``d pool; the last one closes it. A pool that was not
+    acquired belongs to whoever made it, and is left open."""
+    with _shared_lock:
+        found = _shared.get(db.url)
+        if found is None or found[0] is not db:
+            return
+        if found[1] > 1:
+            _shared[db.url] = (db, found[1] - 1)
+            return
+        del _shared[db.url]
+    db.close()
 
 
 def migrate(db: Database, component: str, steps: Sequence[str]) -> int:

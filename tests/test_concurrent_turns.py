@@ -23,21 +23,41 @@ PROCESSES = 4
 LINES_EACH = 60
 
 
-def _start_conversation(tmp_path: Path) -> str:
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
+    """The environment of `keyhelp chat` on each backend: the SQLite file, or PostgreSQL."""
+    if request.param == "sqlite":
+        return env_for(tmp_path)
+    return env_for(tmp_path, KEYHELP_DATABASE_URL=request.getfixturevalue("postgres_url"))
+
+
+def _stored(env: dict[str, str], tmp_path: Path, conversation: str) -> Conversation | None:
+    """The conversation as the backend ``env`` names stores it."""
+    from bot.dialogue.conversation_store import open_store
+
+    store = open_store(Settings.from_env(env))
+    try:
+        return store.load(conversation)
+    finally:
+        store.close()
+
+
+def _start_conversation(env: dict[str, str]) -> str:
     """Start a conversation as a user does (`keyhelp chat`); its printed id."""
     started = subprocess.run([sys.executable, "-m", "bot", "chat", "--lang", "en"], input="",
-                             text=True, capture_output=True, env=env_for(tmp_path), timeout=120)
+                             text=True, capture_output=True, env=env, timeout=120)
     assert started.returncode == 0, started.stderr
     found = re.search(r"--conversation (\S+?)\)", started.stderr)
     assert found, started.stderr
     return found.group(1)
 
 
-def test_chat_processes_on_one_conversation_lose_no_turn(tmp_path: Path) -> None:
-    conversation = _start_conversation(tmp_path)
+def test_chat_processes_on_one_conversation_lose_no_turn(backend: dict[str, str],
+                                                        tmp_path: Path) -> None:
+    conversation = _start_conversation(backend)
     command = [sys.executable, "-m", "bot", "chat", "--conversation", conversation]
     chats = [subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, env=env_for(tmp_path))
+                              stderr=subprocess.PIPE, text=True, env=backend)
              for _ in range(PROCESSES)]
     for chat in chats:  # every process has resumed (a stored turn) before any types
         assert chat.stdout is not None
@@ -51,9 +71,7 @@ def test_chat_processes_on_one_conversation_lose_no_turn(tmp_path: Path) -> None
     for chat in chats:
         chat.stdout.read()  # type: ignore[union-attr]
         assert chat.wait(timeout=300) == 0, chat.stderr.read()  # type: ignore[union-attr]
-    store = SqliteStore(path=tmp_path / "chat.db")
-    conv = store.load(conversation)
-    store.close()
+    conv = _stored(backend, tmp_path, conversation)
     assert conv is not None
     # the start, then each process's resume and every line it was given
     assert conv.turns == 1 + PROCESSES * (1 + LINES_EACH)

@@ -26,9 +26,25 @@ def _sqlite(request: pytest.FixtureRequest, tmp_path: Path) -> OpenStore:
     return lambda **options: SqliteStore(path=tmp_path / "conversations.db", **options)
 
 
+def _postgres(request: pytest.FixtureRequest, tmp_path: Path) -> OpenStore:
+    """Each store has a pool of its own, as two instances would."""
+    from bot.dialogue.postgres_store import PostgresStore
+    from bot.postgres import Database
+
+    url = request.getfixturevalue("postgres_url")
+
+    def open_store(**options: object) -> ConversationStore:
+        db = Database(url, max_size=2)
+        request.addfinalizer(db.close)
+        return PostgresStore(db=db, **options)  # type: ignore[arg-type]
+
+    return open_store
+
+
 # backend name -> (request, tmp_path) -> a function opening a store on one shared database;
 # a backend that needs a server takes it from a fixture (request.getfixturevalue)
-BACKENDS: dict[str, Callable[[pytest.FixtureRequest, Path], OpenStore]] = {"sqlite": _sqlite}
+BACKENDS: dict[str, Callable[[pytest.FixtureRequest, Path], OpenStore]] = {
+    "sqlite": _sqlite, "postgres": _postgres}
 
 
 @pytest.fixture(params=list(BACKENDS))

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from bot.analytics.cases import Case, Recorder
 
 if TYPE_CHECKING:
+    from bot.config import Settings
     from bot.postgres import Database
 
 _TABLES = """
@@ -183,12 +184,30 @@ class PostgresAnalytics(SqlAnalytics):
         return self.db.run(work)
 
     def close(self) -> None:
-        """The pool belongs to whoever opened the database."""
+        """Give the pool back (one ``acquire``d is closed by its last user)."""
+        from bot.postgres import release
+
+        release(self.db)
 
 
-def recorder_for(db_path: Path | str, *, channel: str, clock: Callable[[], float]) -> Recorder:
-    """The production recorder: analytics tables in the conversation database's file."""
-    return Recorder(store=SqliteAnalytics(path=db_path), channel=channel, clock=clock)
+def open_analytics(settings: Settings) -> SqlAnalytics:
+    """The analytics tables the settings name: on PostgreSQL (``KEYHELP_DATABASE_URL``) when
+    set, else in the conversation database's SQLite file (``KEYHELP_DB``)."""
+    if not settings.database_url:
+        return SqliteAnalytics(path=settings.db_path)
+    from bot.postgres import acquire, release
+
+    db = acquire(settings.database_url)
+    try:
+        return PostgresAnalytics(db=db)
+    except BaseException:
+        release(db)
+        raise
+
+
+def recorder_for(settings: Settings, *, channel: str, clock: Callable[[], float]) -> Recorder:
+    """The production recorder, on the database the settings name (``open_analytics``)."""
+    return Recorder(store=open_analytics(settings), channel=channel, clock=clock)
 
 
 def _case(row: Sequence[Any]) -> Case:

@@ -1,9 +1,9 @@
 """Where conversations are kept: the one interface the dialogue core uses (``ConversationStore``).
 
-``bot/dialogue/store.py`` implements it on an embedded SQLite file; a backend for a database
-several instances share is one more module implementing the same six methods, picked in
-``open_store``, and ``tests/test_store_contract.py`` runs every promise below against it with
-one more fixture param.
+``bot/dialogue/store.py`` implements it on an embedded SQLite file, and
+``bot/dialogue/postgres_store.py`` on the PostgreSQL database several instances share
+(``KEYHELP_DATABASE_URL``), with the same statements; ``open_store`` picks one, and
+``tests/test_store_contract.py`` runs every promise below against both.
 
 Several processes may take turns on one conversation at once. No lock is held across a turn:
 ``save`` is a compare-and-swap on the version the conversation was loaded at, so of two turns
@@ -55,7 +55,19 @@ class ConversationStore(Protocol):
 
 def open_store(settings: Settings, *, clock: Callable[[], float] = time.time
                ) -> ConversationStore:
-    """The store the settings name: today the SQLite file at ``KEYHELP_DB``."""
+    """The store the settings name: PostgreSQL at ``KEYHELP_DATABASE_URL`` when it is set
+    (``bot.postgres.DatabaseUnavailable`` when it cannot be reached), else the SQLite file at
+    ``KEYHELP_DB``."""
+    if settings.database_url:
+        from bot.dialogue.postgres_store import PostgresStore
+        from bot.postgres import acquire, release
+
+        db = acquire(settings.database_url)
+        try:
+            return PostgresStore(db=db, idle_seconds=settings.idle_seconds, clock=clock)
+        except BaseException:
+            release(db)
+            raise
     from bot.dialogue.store import SqliteStore  # here: `keyhelp diagnose` opens no store
 
     return SqliteStore(path=settings.db_path, idle_seconds=settings.idle_seconds, clock=clock)

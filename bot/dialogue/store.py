@@ -2,9 +2,11 @@
 
 One row per conversation: the state as JSON, its version, and the last-activity time, which
 drives idle expiry. A save is one SQL statement that compares and swaps the version, so any
-number of processes can share the file (bot/dialogue/conversation_store.py says what a store
-promises; tests/test_store_contract.py checks it). Only the masked key is ever stored
-(``KeyCheck.masked``); the clock is injected so expiry is tested without sleeping.
+number of processes can share the file (bot/dialogue/conversation_store.py says what a
+store promises; tests/test_store_contract.py checks it). The statements (``SqlConversations``)
+serve PostgreSQL as well (bot/dialogue/postgres_store.py), through a runner (bot/sql.py).
+Only the masked key is ever stored (``KeyCheck.masked``); the clock is injected so expiry is
+tested without sleeping.
 
 Example::
 
@@ -16,18 +18,19 @@ Example::
 from __future__ import annotations
 
 import errno
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from bot.dialogue.conversation import Conversation
 from bot.dialogue.sqlite_file import open_database
+from bot.sql import Sql, SqliteRunner
 
-_SCHEMA = """
+# one schema for both databases (bot/dialogue/postgres_store.py applies it as a migration)
+SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
     id TEXT PRIMARY KEY,
-    updated REAL NOT NULL,
+    updated DOUBLE PRECISION NOT NULL,
     data TEXT NOT NULL,
     version INTEGER NOT NULL DEFAULT 1
 );
@@ -49,17 +52,73 @@ RETURNING version
 """
 
 
-class SqliteStore:
-    """SQLite-backed conversations; one connection shared under a lock (C calls are short)."""
+class SqlConversations:
+    """The statements of a conversation store; the runner says which database (bot/sql.py)."""
+
+    def __init__(self, *, sql: Sql, idle_seconds: float = 24 * 3600,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.sql = sql
+        self.idle_seconds = idle_seconds
+        self.clock = clock
+
+    def _expired_before(self) -> float:
+        return self.clock() - self.idle_seconds
+
+    def load(self, conversation_id: str) -> Conversation | None:
+        """The conversation at its stored version; None if unknown or idle past the expiry."""
+        rows = self.sql.rows(
+            "SELECT version, data FROM conversations WHERE id = ? AND updated >= ?",
+            (conversation_id, self._expired_before()))
+        if not rows:
+            return None
+        version, data = rows[0]
+        try:
+            conversation = Conversation.from_json(data)
+        except (ValueError, TypeError):  # an unreadable row: start that conversation afresh
+            self.sql.execute("DELETE FROM conversations WHERE id = ? AND version = ?",
+                             (conversation_id, version))
+            return None
+        conversation.version = version
+        return conversation
+
+    def save(self, conversation: Conversation) -> bool:
+        """Store it if nobody saved since it was loaded (compare-and-swap on the version)."""
+        data = conversation.to_json()
+        if conversation.version == 0:
+            rows = self.sql.rows(_INSERT, (conversation.id, conversation.updated, data,
+                                           self._expired_before()))
+        else:
+            rows = self.sql.rows(_UPDATE, (conversation.updated, data, conversation.id,
+                                           conversation.version))
+        if not rows:
+            return False
+        conversation.version = rows[0][0]
+        return True
+
+    def history(self, conversation_id: str) -> list[tuple[str, str]]:
+        """The kept transcript, ``(role, text)`` oldest first; empty if unknown or expired."""
+        conversation = self.load(conversation_id)
+        return [] if conversation is None else [(r, t) for r, t in conversation.history]
+
+    def purge_expired(self) -> int:
+        """Delete every conversation idle longer than the expiry; return how many."""
+        return self.sql.execute("DELETE FROM conversations WHERE updated < ?",
+                                (self._expired_before(),))
+
+    def count(self) -> int:
+        return self.sql.rows("SELECT COUNT(*) FROM conversations")[0][0]
+
+
+class SqliteStore(SqlConversations):
+    """Conversations in a SQLite file: one connection shared under a lock (C calls are short)."""
 
     def __init__(self, *, path: Path | str, idle_seconds: float = 24 * 3600,
                  clock: Callable[[], float] = time.time) -> None:
         self.path = Path(path)
-        self.idle_seconds = idle_seconds
-        self.clock = clock
-        self._lock = threading.Lock()
-        self._db = open_database(path, _SCHEMA, writable=True)
+        self._db = open_database(path, SCHEMA, writable=True)
         self._add_versions()
+        self._runner = SqliteRunner(self._db)
+        super().__init__(sql=self._runner, idle_seconds=idle_seconds, clock=clock)
 
     def _add_versions(self) -> None:
         """A file written before versions existed gets the column (once, whoever is first)."""
@@ -82,58 +141,5 @@ class SqliteStore:
         except sqlite3.Error as err:
             raise OSError(errno.EIO, str(err), str(self.path)) from err
 
-    def _expired_before(self) -> float:
-        return self.clock() - self.idle_seconds
-
-    def load(self, conversation_id: str) -> Conversation | None:
-        """The conversation at its stored version; None if unknown or idle past the expiry."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT version, data FROM conversations WHERE id = ? AND updated >= ?",
-                (conversation_id, self._expired_before())).fetchone()
-        if row is None:
-            return None
-        try:
-            conversation = Conversation.from_json(row[1])
-        except (ValueError, TypeError):  # an unreadable row: start that conversation afresh
-            with self._lock:
-                self._db.execute("DELETE FROM conversations WHERE id = ? AND version = ?",
-                                 (conversation_id, row[0]))
-            return None
-        conversation.version = row[0]
-        return conversation
-
-    def save(self, conversation: Conversation) -> bool:
-        """Store it if nobody saved since it was loaded (compare-and-swap on the version)."""
-        data = conversation.to_json()
-        with self._lock:
-            if conversation.version == 0:
-                rows = self._db.execute(_INSERT, (conversation.id, conversation.updated, data,
-                                                  self._expired_before())).fetchall()
-            else:
-                rows = self._db.execute(_UPDATE, (conversation.updated, data, conversation.id,
-                                                  conversation.version)).fetchall()
-        if not rows:
-            return False
-        conversation.version = rows[0][0]
-        return True
-
-    def history(self, conversation_id: str) -> list[tuple[str, str]]:
-        """The kept transcript, ``(role, text)`` oldest first; empty if unknown or expired."""
-        conversation = self.load(conversation_id)
-        return [] if conversation is None else [(r, t) for r, t in conversation.history]
-
-    def purge_expired(self) -> int:
-        """Delete every conversation idle longer than the expiry; return how many."""
-        with self._lock:
-            cursor = self._db.execute("DELETE FROM conversations WHERE updated < ?",
-                                      (self._expired_before(),))
-            return cursor.rowcount
-
-    def count(self) -> int:
-        with self._lock:
-            return self._db.execute("SELECT COUNT(*) FROM conversations").fetchone()[0]
-
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self._runner.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -10,15 +11,19 @@ from slack_chat import Chat
 from slack_checks import text_of
 from slack_requests import dm_message, sign
 
+from bot.paths import rules_path
+
 
 @pytest.fixture
 def bot(start_bot):
     return start_bot()  # the shipped orchestrator, rules and templates; a temporary SQLite file
 
 
-def test_health_endpoint(bot):
+def test_health_endpoint_names_the_rules_in_force(bot):
     answer = bot.send.raw("", content_type="text/plain", path="/healthz", method="GET")
-    assert (answer.status, answer.body) == (200, "ok")
+    digest = hashlib.sha256(rules_path().read_bytes()).hexdigest()
+    assert answer.status == 200
+    assert answer.json() == {"status": "ok", "database": "ok", "rules": digest}
 
 
 @pytest.mark.parametrize(("method", "path", "status"), [

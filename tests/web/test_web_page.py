@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -13,9 +15,13 @@ EXPIRED_EN = "The product key you entered has expired. Enter a different key"
 EXPIRED_JA = "このプロダクト キーは有効期限が切れています。別のプロダクト キーを入力してください"
 
 
-def test_healthz_answers_ok(web):
+def test_healthz_answers_ok_with_the_digest_of_the_rules_in_force(web):
     answer = web.browser().get("/healthz")
-    assert answer.status == 200 and answer.body == "ok"
+    digest = web.app.conversations.assistant.brain.digest
+    assert answer.status == 200 and json.loads(answer.body) == {
+        "status": "ok", "database": "ok", "rules": digest}
+    assert digest == hashlib.sha256(web.app.conversations.assistant.watcher.path.read_bytes()
+                                    ).hexdigest()
 
 
 def test_a_whole_conversation_reaches_a_hand_off_with_buttons_only_after_the_first_message(web):

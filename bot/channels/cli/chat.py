@@ -34,7 +34,7 @@ def _assistant(rules: str | None, *, with_store: bool, lang: str | None = None) 
     ``lang`` (``--lang``) must be a locale of the rules file, as ``KEYHELP_LANG`` must; the
     store must be writable (checked now, not at the first turn).
     """
-    from bot.config import SettingError, Settings, check_locale
+    from bot.config import DatabaseUnavailable, SettingError, Settings, check_locale
     from bot.dialogue.assistant import Assistant
     from bot.knowledge.problems import RulesError
 
@@ -47,7 +47,7 @@ def _assistant(rules: str | None, *, with_store: bool, lang: str | None = None) 
         if with_store:  # a one-shot diagnose keeps no conversation and records nothing
             from bot.analytics.store import recorder_for
 
-            observer = recorder_for(settings.db_path, channel="cli", clock=time.time)
+            observer = recorder_for(settings, channel="cli", clock=time.time)
         assistant = Assistant.from_settings(settings, with_store=with_store, observer=observer)
         if lang is not None:
             try:
@@ -56,7 +56,7 @@ def _assistant(rules: str | None, *, with_store: bool, lang: str | None = None) 
                 assistant.close()
                 raise
         return assistant
-    except SettingError as err:
+    except (SettingError, DatabaseUnavailable) as err:
         raise CliError(str(err)) from None
     except RulesError as err:
         raise CliError(f"{err}\n{err.report()}\n"
@@ -89,11 +89,12 @@ def chat(argv: list[str]) -> None:
     args = parser.parse_args(argv)
     lang, conversation_id = args.lang, args.conversation_id
     assistant = _assistant(args.rules, with_store=True, lang=lang)
+    from bot.config import DatabaseUnavailable
     from bot.dialogue.assistant import ConversationBusy
 
     try:
         _chat(assistant, conversation_id, lang)
-    except ConversationBusy as err:
+    except (ConversationBusy, DatabaseUnavailable) as err:
         raise CliError(str(err)) from None
     finally:
         assistant.close()

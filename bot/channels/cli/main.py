@@ -37,6 +37,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
               "What keyhelp did: outcomes per error, misses, trends (table, JSON or HTML)."),
     "slack": ("bot.channels.cli.slack:slack", "Run the Slack bot (over HTTP or Socket Mode)."),
     "web": ("bot.channels.cli.web:web", "Run the self-service web page (waitress)."),
+    "db": ("bot.channels.cli.db:db",
+           "Create or update the tables of the shared PostgreSQL database (KEYHELP_DATABASE_URL)."),
 }
 
 

@@ -43,7 +43,7 @@ def _build(mode: str) -> tuple[SlackSettings, SlackBot]:
     from bot.channels.cli.startup import unusable_file
     from bot.channels.slack.app import build_bot
     from bot.channels.slack.settings import SettingsError, SlackSettings
-    from bot.config import SettingError
+    from bot.config import DatabaseUnavailable, SettingError
 
     try:
         settings = SlackSettings.from_env(mode=mode)
@@ -51,7 +51,7 @@ def _build(mode: str) -> tuple[SlackSettings, SlackBot]:
         raise CliError(str(err)) from None
     try:
         return settings, build_bot(settings=settings)
-    except (SettingsError, SettingError) as err:
+    except (SettingsError, SettingError, DatabaseUnavailable) as err:
         raise CliError(str(err)) from None
     except OSError as err:  # unreadable rules file or database: which, and its variable
         raise unusable_file(err, settings.keyhelp, more={
@@ -123,7 +123,7 @@ def serve(*, port: int, host: str, threads: int, verbose: bool) -> None:
     started()
     from bot.channels.slack.server import HttpServer, SlackWsgi
 
-    wsgi = SlackWsgi(app=bot.app, signing_secret=settings.signing_secret)
+    wsgi = SlackWsgi(app=bot.app, signing_secret=settings.signing_secret, health=bot.health)
     try:
         server = HttpServer(wsgi=wsgi, host=host, port=port, threads=threads)
     except OSError as err:

@@ -38,8 +38,8 @@ def _parser() -> argparse.ArgumentParser:
 def stats(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     from bot.analytics.stats import SinceError, figures, parse_since
-    from bot.analytics.store import SqliteAnalytics
-    from bot.config import Settings
+    from bot.analytics.store import open_analytics
+    from bot.config import DatabaseUnavailable, Settings
 
     try:
         settings = Settings.from_env()
@@ -50,12 +50,14 @@ def stats(argv: list[str]) -> int:
         since = parse_since(args.since, now=now)
     except SinceError as err:
         raise CliError(str(err)) from err
-    if not settings.db_path.exists():
+    if not settings.database_url and not settings.db_path.exists():
         raise CliError(f"no records yet: {settings.db_path} (KEYHELP_DB) does not exist")
     try:
-        store = SqliteAnalytics(path=settings.db_path)
+        store = open_analytics(settings)
     except OSError as err:
         raise CliError(f"cannot use {settings.db_path} (KEYHELP_DB): {err.strerror}") from err
+    except DatabaseUnavailable as err:
+        raise CliError(str(err)) from None
     try:
         if args.unrecognised:
             _export_misses(store, since)

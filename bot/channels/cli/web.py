@@ -77,6 +77,7 @@ def serve(args: argparse.Namespace) -> None:
         raise CliError(str(err)) from None
     from bot.channels.web.build import build_app
     from bot.channels.web.server import WebServer
+    from bot.config import DatabaseUnavailable
     from bot.knowledge.problems import RulesError
 
     try:
@@ -86,6 +87,8 @@ def serve(args: argparse.Namespace) -> None:
                        "and retry.") from None
     except (OSError, ValueError) as err:  # unreadable rules file or database
         raise CliError(f"cannot start: {err}") from None
+    except DatabaseUnavailable as err:  # names KEYHELP_DATABASE_URL, without the password
+        raise CliError(str(err)) from None
     started()
     app.conversations.assistant.watcher.install_sighup()
     try:

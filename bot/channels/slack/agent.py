@@ -1,6 +1,7 @@
 """The helpdesk agent's shortcut: a private diagnosis of someone's message, with a reply draft.
 
-The draft is kept server-side (the button carries only its id) and is posted at most once.
+The draft is kept server-side (the button carries only its id) and is posted at most once:
+taking it removes it, so two presses on two instances post it once.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from bot.channels.slack.delivery import Outbox, describe
 from bot.channels.slack.language import LanguagePicker
 from bot.channels.slack.places import Place
 from bot.channels.slack.respond import ResponseUrls
-from bot.channels.slack.store import SlackStore
+from bot.channels.slack.state import AdapterState
 
 logger = logging.getLogger("keyhelp.slack.agent")
 POST_DRAFT_ACTION = "post-draft"
@@ -25,7 +26,7 @@ POST_DRAFT_ACTION = "post-draft"
 class AgentDesk:
     """Runs "Diagnose with keyhelp" and the "post it in the thread" button behind it."""
 
-    def __init__(self, *, backend: Backend, client: WebClient, store: SlackStore,
+    def __init__(self, *, backend: Backend, client: WebClient, store: AdapterState,
                  picker: LanguagePicker, outbox: Outbox, responses: ResponseUrls) -> None:
         self._backend = backend
         self._client = client
@@ -61,7 +62,7 @@ class AgentDesk:
     def post_draft(self, draft_id: str, *, agent: str, response_url: str | None) -> None:
         """Post the draft as keyhelp in the author's thread, then replace the private message."""
         agent_lang = self._picker.pick(agent)
-        taken = self._store.draft(draft_id)
+        taken = self._store.take_draft(draft_id)
         if taken is None:
             self._respond(response_url, self._backend.wording("agent_draft_gone", agent_lang),
                           replace=True)
@@ -70,8 +71,8 @@ class AgentDesk:
         place = Place.thread(channel=channel, thread_ts=thread_ts)
         posted = self._outbox.post(place, Message(text=text, blocks=fit(sections(text))))
         name = "agent_draft_posted" if posted else "agent_draft_failed"
-        if posted is not None:  # kept on failure, so the agent can press the button again
-            self._store.drop_draft(draft_id)
+        if posted is None:  # put back, so the agent can press the button again
+            self._store.restore_draft(draft_id, channel=channel, thread_ts=thread_ts, text=text)
         # on failure the private message (and its button) stays, with a note beside it
         self._respond(response_url, self._backend.wording(name, agent_lang),
                       replace=posted is not None)

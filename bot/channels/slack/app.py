@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.channels.health import Health
 from bot.channels.slack.backend import Backend
 from bot.channels.slack.listeners import dedupe_middleware, register
 from bot.channels.slack.retry import make_client
 from bot.channels.slack.settings import SettingsError, SlackSettings
-from bot.channels.slack.store import SlackStore
+from bot.channels.slack.state import AdapterState
+from bot.channels.slack.store import open_state
 from bot.channels.slack.turns import Conversations
 from bot.channels.slack.workers import KeyedWorkers
 
@@ -26,13 +28,21 @@ class SlackBot:
 
     app: App
     client: WebClient
-    store: SlackStore
+    store: AdapterState
     workers: KeyedWorkers
     conversations: Conversations
 
     def close(self, *, timeout: float = 10.0) -> None:
         self.workers.shutdown(timeout=timeout)
+        self.conversations.close()  # what is left is handed to the other instances
         self.store.close()
+        self.conversations.backend.close()
+
+    def health(self) -> Health:
+        """What ``/healthz`` answers: 503 while the database does not answer (every store
+        of the process shares it), and the digest of the rules file in force."""
+        return Health(database=self.store.healthy(),
+                      rules=self.conversations.backend.rules_digest())
 
 
 def quiet_sdk_loggers() -> None:
@@ -68,7 +78,7 @@ def _bolt_logger() -> logging.Logger:
 
 def build_bot(*, settings: SlackSettings, backend: Backend | None = None,
               client: WebClient | None = None, max_workers: int = 4,
-              retry_backoff: float = 0.5) -> SlackBot:
+              retry_backoff: float = 0.5, job_retry: float = 5.0) -> SlackBot:
     """Wire settings → client, store, workers, conversations and the Bolt app."""
     quiet_sdk_loggers()
     if backend is None:  # the shipped orchestrator (rules from KEYHELP_RULES)
@@ -83,10 +93,10 @@ def build_bot(*, settings: SlackSettings, backend: Backend | None = None,
     client = client or make_client(token=settings.bot_token, base_url=settings.api_url,
                                    backoff=retry_backoff)
     skip_debug_formatting(client.logger)
-    store = SlackStore(path=settings.db_path)
+    store = open_state(settings)
     workers = KeyedWorkers(max_workers=max_workers)
     conversations = Conversations(backend=backend, client=client, store=store, workers=workers,
-                                  settings=settings)
+                                  settings=settings, job_retry=job_retry)
     app = App(
         client=client,
         signing_secret=settings.signing_secret or "",

@@ -46,6 +46,19 @@ class Backend(Protocol):
 
     def confident(self, text: str) -> bool: ...
 
+    def mask(self, text: str) -> str:
+        """``text`` with every product key masked (also the rest of one split over two
+        messages): the only form of a user's text the adapter stores."""
+
+    def version(self, conversation: str) -> int:
+        """The conversation's stored version (0: none): moves on with every stored turn."""
+
+    def rules_digest(self) -> str:
+        """sha256 of the rules file in force (checked for an edit first): ``/healthz``."""
+
+    def close(self) -> None:
+        """Release the stores; the backend is not used again."""
+
     def text_lang(self, text: str) -> str: ...
 
     def answers_question(self, value: str) -> bool: ...

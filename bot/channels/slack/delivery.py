@@ -1,17 +1,13 @@
-"""Posting a turn's messages in order; what Slack did not take is kept and sent first next time.
+"""Posting and updating Slack messages, with what failed logged without its text.
 
 Retries (429, 5xx, refused connections) happen inside the client, in the conversation's
-worker; if a message still fails, it and the ones after it wait for the next turn, so the
-user never sees a later message without the one before it.
+worker; if a message still fails, its job keeps it and the ones after it for the next try
+(bot/channels/slack/jobs.py), so the user never sees a later message without the one before.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -20,52 +16,13 @@ from bot.channels.slack.blocks import Message
 from bot.channels.slack.places import Place
 
 logger = logging.getLogger("keyhelp.slack.delivery")
-MAX_PENDING = 20
-
-
-@dataclass(frozen=True, kw_only=True)
-class Outgoing:
-    """One message for a place; ``after`` runs once it is posted (e.g. the escalation post)."""
-
-    message: Message
-    after: Callable[[str, str], None] | None = None  # (channel, ts) of the posted message
 
 
 class Outbox:
-    """Ordered delivery per conversation, with a small backlog of undelivered messages."""
+    """Posts and updates messages; what to post, in which order, is the jobs' (jobs.py)."""
 
     def __init__(self, *, client: WebClient) -> None:
         self._client = client
-        # each kept message with the place it was for: a private answer stays private
-        self._pending: dict[str, deque[tuple[Place, Outgoing]]] = {}
-        self._lock = threading.Lock()
-
-    def deliver(self, place: Place, messages: list[Outgoing]) -> bool:
-        """Post backlog then ``messages``; True if everything went out. Call from the worker."""
-        with self._lock:
-            queue = self._pending.pop(place.conversation, deque())
-        queue.extend((place, item) for item in messages)
-        while queue:
-            where, item = queue[0]
-            posted = self.post(where, item.message)
-            if posted is None:
-                with self._lock:
-                    kept = deque(list(queue)[-MAX_PENDING:])
-                    self._pending[place.conversation] = kept
-                logger.error("%s: %d message(s) kept for the next turn",
-                             place.conversation, len(kept))
-                return False
-            queue.popleft()
-            if item.after is not None:
-                try:
-                    item.after(*posted)
-                except Exception:  # the user's conversation must go on even so
-                    logger.exception("%s: follow-up of a posted message failed", place.conversation)
-        return True
-
-    def pending(self, place: Place) -> int:
-        with self._lock:
-            return len(self._pending.get(place.conversation, ()))
 
     def post(self, place: Place, message: Message) -> tuple[str, str] | None:
         """chat.postMessage (chat.postEphemeral for a private place); (channel, ts) or None

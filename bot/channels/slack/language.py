@@ -11,16 +11,20 @@ from collections.abc import Iterable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.channels.slack.store import SlackStore
+from bot.channels.slack.state import AdapterState
 
 logger = logging.getLogger("keyhelp.slack.language")
 LOCALE_TTL_SECONDS = 3600.0
 
 
 class LanguagePicker:
-    """Picks a reply language per the issue's order, caching ``users.info`` locales."""
+    """Picks a reply language per the issue's order, caching ``users.info`` locales.
 
-    def __init__(self, *, client: WebClient, store: SlackStore, supported: Iterable[str],
+    Explicit choices are read from the shared state each time, not cached: a choice made
+    through another instance counts at once (a locale is Slack's, the same for every one).
+    """
+
+    def __init__(self, *, client: WebClient, store: AdapterState, supported: Iterable[str],
                  default: str, scripts: dict[str, str]) -> None:
         self._client = client
         self._store = store
@@ -29,7 +33,6 @@ class LanguagePicker:
         # locale id -> compiled "text written in this script" pattern, from the rules file
         self._scripts = {lang: re.compile(pattern) for lang, pattern in scripts.items()}
         self._locales: dict[str, tuple[float, str | None]] = {}
-        self._chosen: dict[str, str | None] = {}  # read-through cache of the store's choices
         self._lock = threading.Lock()
 
     @property
@@ -57,20 +60,12 @@ class LanguagePicker:
 
     def explicit(self, user_id: str) -> str | None:
         """The user's own remembered choice, if any (it outranks script and locale)."""
-        with self._lock:
-            known = user_id in self._chosen
-            chosen = self._chosen.get(user_id)
-        if not known:
-            chosen = self._store.chosen_lang(user_id)
-            with self._lock:
-                self._chosen[user_id] = chosen
+        chosen = self._store.chosen_lang(user_id)
         return chosen if chosen and self.supports(chosen) else None
 
     def choose(self, user_id: str, lang: str) -> None:
         """Remember an explicit choice (``/keyhelp lang ja`` or a language button)."""
         self._store.remember_lang(user_id, lang)
-        with self._lock:
-            self._chosen[user_id] = lang
 
     def slack_locale(self, user_id: str) -> str | None:
         """The supported language of the user's Slack locale (``ja-JP`` → ``ja``), cached."""

@@ -17,7 +17,7 @@ from slack_bolt.request import BoltRequest
 
 from bot.channels.slack.places import Place, from_a_bot, without_mentions
 from bot.channels.slack.settings import SlackSettings
-from bot.channels.slack.store import SlackStore
+from bot.channels.slack.state import AdapterState
 from bot.channels.slack.turns import Conversations
 
 logger = logging.getLogger("keyhelp.slack.listeners")
@@ -27,14 +27,20 @@ POST_DRAFT_ACTION = "post-draft"
 ANY = re.compile(r".*")
 
 
+# events answered by a job: the job's claim (its event id) is their exactly-once, made in the
+# same transaction that numbers it in its conversation (bot/channels/slack/ordering.py)
+CLAIMED_AS_JOBS = ("message", "app_mention")
+
+
 class DedupeMiddleware(Middleware):
     """Before authorisation: drop other bots' messages and any delivery of a seen event_id.
 
-    A ``Middleware`` subclass, not a function: Bolt then calls ``process`` directly instead
-    of inspecting and injecting arguments on every request.
+    Messages and mentions are claimed as jobs by their listeners instead. A ``Middleware``
+    subclass, not a function: Bolt then calls ``process`` directly instead of inspecting and
+    injecting arguments on every request.
     """
 
-    def __init__(self, store: SlackStore) -> None:
+    def __init__(self, store: AdapterState) -> None:
         self._store = store
 
     def process(self, *, req: BoltRequest, resp: BoltResponse,
@@ -42,8 +48,11 @@ class DedupeMiddleware(Middleware):
         body = req.body
         if body.get("type") == "event_callback":
             event = body.get("event") or {}
-            if event.get("type") in ("message", "app_mention") and from_a_bot(event):
-                return BoltResponse(status=200, body="")
+            if event.get("type") in CLAIMED_AS_JOBS:
+                if from_a_bot(event):
+                    return BoltResponse(status=200, body="")
+                next()
+                return None
             event_id = body.get("event_id")
             if isinstance(event_id, str) and not self._store.first_delivery(event_id):
                 retry = (req.headers.get("x-slack-retry-num") or ["?"])[0]
@@ -53,22 +62,31 @@ class DedupeMiddleware(Middleware):
         return None
 
 
-def dedupe_middleware(store: SlackStore) -> Middleware:
+def dedupe_middleware(store: AdapterState) -> Middleware:
     """The ``before_authorize`` middleware for ``store`` (see ``DedupeMiddleware``)."""
     return DedupeMiddleware(store)
+
+
+def _event_claim(body: dict[str, Any], event: dict[str, Any]) -> str:
+    """The key a repeat of this event carries: its event id (else its channel and ts)."""
+    event_id = body.get("event_id")
+    if isinstance(event_id, str) and event_id:
+        return event_id
+    return f"message:{event.get('channel')}:{event.get('ts')}"
 
 
 def register(app: App, *, conversations: Conversations, settings: SlackSettings) -> None:
     """Attach every listener keyhelp uses (see manifest.yml for the matching subscriptions)."""
 
     @app.event("message")  # first: the commonest event is matched with one check
-    def on_message(event: dict[str, Any], context: BoltContext) -> None:
+    def on_message(event: dict[str, Any], context: BoltContext, body: dict[str, Any]) -> None:
         text, user, channel = event.get("text") or "", event.get("user"), event.get("channel", "")
         if not (user and channel and event.get("ts")):
             return  # not a shape Slack sends for a person's message
+        claim = _event_claim(body, event)
         if event.get("channel_type") == "im":  # answered where it was written, thread or not
             place = Place.dm(user=user, channel=channel, thread_ts=event.get("thread_ts"))
-            conversations.message(place, user=user, text=text)
+            conversations.message(place, user=user, text=text, claim=claim)
             return
         if context.bot_user_id and f"<@{context.bot_user_id}" in text:
             return  # the app_mention event for this message does the work
@@ -76,20 +94,21 @@ def register(app: App, *, conversations: Conversations, settings: SlackSettings)
         if thread_ts:
             place = Place.thread(channel=channel, thread_ts=thread_ts)
             if conversations.follows(place):
-                conversations.message(place, user=user, text=text)
+                conversations.message(place, user=user, text=text, claim=claim)
         elif channel in settings.watched_channels:
             conversations.watched(Place.thread(channel=channel, thread_ts=event["ts"]),
-                                  user=user, text=text)
+                                  user=user, text=text, claim=claim)
 
     @app.event("app_mention")
-    def on_mention(event: dict[str, Any]) -> None:
+    def on_mention(event: dict[str, Any], body: dict[str, Any]) -> None:
         thread, channel = event.get("thread_ts") or event.get("ts"), event.get("channel")
         if not (thread and channel and event.get("user")):
             return  # not a shape Slack sends for a person's mention: nothing to answer
         place = Place.thread(channel=channel, thread_ts=thread)
         conversations.follow(place)
         text = without_mentions(event.get("text") or "")
-        conversations.message(place, user=event.get("user"), text=text)
+        conversations.message(place, user=event.get("user"), text=text,
+                              claim=_event_claim(body, event))
 
     @app.event("reaction_added")
     def on_reaction_added(event: dict[str, Any]) -> None:
@@ -118,7 +137,8 @@ def register(app: App, *, conversations: Conversations, settings: SlackSettings)
     @app.command("/keyhelp")
     def on_command(ack: Ack, command: dict[str, Any]) -> None:
         user, channel = command["user_id"], command["channel_id"]
-        reply = conversations.command(user=user, channel=channel, text=command.get("text") or "")
+        reply = conversations.command(user=user, channel=channel, text=command.get("text") or "",
+                                      claim=command.get("trigger_id"))
         ack(**reply.kwargs()) if reply else ack()
 
     @app.action(CHOICE_ACTION)
@@ -140,6 +160,7 @@ def register(app: App, *, conversations: Conversations, settings: SlackSettings)
             value=action.get("value") or "", label=(action.get("text") or {}).get("text") or "",
             message=message, message_ts=container.get("message_ts") or message.get("ts"),
             response_url=body.get("response_url") if ephemeral else None,
+            claim=body.get("trigger_id") or action.get("action_ts"),
         )
 
     @app.action(POST_DRAFT_ACTION)

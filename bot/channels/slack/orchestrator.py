@@ -17,6 +17,7 @@ from bot.channels.slack.wording import Wording
 from bot.dialogue.assistant import Assistant
 from bot.dialogue.replies import WHY, Escalate, Reply
 from bot.render.renderer import Mrkdwn, Rendered, Renderer, default_renderer, escape_mrkdwn
+from bot.understand.normalise import mask_keys
 
 LANG_ACTION = re.compile(r"^lang:([A-Za-z-]+)$")
 
@@ -43,7 +44,7 @@ class OrchestratorBackend:
         # a long-running server: the first Japanese typo should not wait for the kana dictionary
         from bot.analytics.store import recorder_for
 
-        recorder = recorder_for(settings.keyhelp.db_path, channel="slack", clock=time.time)
+        recorder = recorder_for(settings.keyhelp, channel="slack", clock=time.time)
         assistant = Assistant.from_settings(settings.keyhelp, warm=True, observer=recorder)
         return cls(assistant=assistant, renderer=default_renderer(),
                    default_lang=settings.keyhelp.default_lang)
@@ -62,6 +63,25 @@ class OrchestratorBackend:
         most get no reply, so no engine turn or reply is built for them.
         """
         return self.assistant.brain.recogniser.classify(text).action == "answer"
+
+    def mask(self, text: str) -> str:
+        """Keys masked, and a leading run that may be the rest of one begun in the previous
+        message (which is not looked up: masking too much here only costs a takeover)."""
+        return mask_keys(text, self.assistant.brain.knowledge.key_format, unfinished=1).masked
+
+    def version(self, conversation: str) -> int:
+        store = self.assistant.store
+        stored = store.load(conversation) if store is not None else None
+        return 0 if stored is None else stored.version
+
+    def rules_digest(self) -> str:
+        return self.assistant.brain.digest
+
+    def close(self) -> None:
+        self.assistant.close()
+        store = getattr(self.assistant.observer, "store", None)
+        if store is not None:
+            store.close()
 
     def text_lang(self, text: str) -> str:
         """The language the orchestrator itself would read from the text (script, else default)."""

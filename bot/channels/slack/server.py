@@ -1,4 +1,5 @@
-"""HTTP mode: the Bolt app as a WSGI application served by waitress, plus /healthz.
+"""HTTP mode: the Bolt app as a WSGI application served by waitress, plus /healthz (503 while
+the database does not answer; the rules file's digest).
 
 Bolt's ``app.start()`` is a development server (it drops the connection on malformed
 JSON); waitress is a production WSGI server that needs no compiler and runs anywhere.
@@ -19,6 +20,7 @@ from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 from waitress.server import create_server
 
+from bot.channels.health import Health
 from bot.channels.slack import payloads
 
 logger = logging.getLogger("keyhelp.slack.server")
@@ -26,16 +28,20 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 MAX_BODY_BYTES = 1 << 20  # Slack's largest payloads (views) are far below 1 MiB
 TEXT = {"content-type": ["text/plain; charset=utf-8"]}
+JSON = {"content-type": ["application/json"], "cache-control": ["no-store"]}
 
 
 class SlackWsgi:
-    """Routes /slack/events to Bolt and /healthz to a liveness answer; never raises."""
+    """Routes /slack/events to Bolt and /healthz to a health answer; never raises.
+
+    ``health``: what /healthz says (bot/channels/health.py), e.g. ``SlackBot.health``.
+    """
 
     def __init__(self, *, app: App, signing_secret: str,
-                 healthy: Callable[[], bool] = lambda: True) -> None:
+                 health: Callable[[], Health] | None = None) -> None:
         self._app = app
         self._verifier = SignatureVerifier(signing_secret)
-        self._healthy = healthy
+        self._health = health or (lambda: Health(database=True, rules=""))
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         response = self._respond(WsgiHttpRequest(environ))
@@ -44,8 +50,8 @@ class SlackWsgi:
 
     def _respond(self, request: WsgiHttpRequest) -> WsgiHttpResponse:
         if request.path == HEALTH_PATH and request.method in ("GET", "HEAD"):
-            ok = self._healthy()
-            return WsgiHttpResponse(200 if ok else 503, TEXT, "ok" if ok else "unavailable")
+            health = self._health()
+            return WsgiHttpResponse(health.status, JSON, health.body())
         if request.path != EVENTS_PATH:
             return WsgiHttpResponse(404, TEXT, "Not Found")
         if request.method != "POST":

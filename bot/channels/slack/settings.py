@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -16,6 +17,8 @@ Mode = Literal["http", "socket"]
 DEFAULT_API_URL = "https://slack.com/api/"
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 LANG_ID = re.compile(r"^[a-z]{2,3}$")
+LEASE_ENV = "KEYHELP_LEASE_SECONDS"
+DEFAULT_LEASE_SECONDS = 15.0
 
 
 class SettingsError(ValueError):
@@ -33,6 +36,7 @@ class SlackSettings:
     support_channel: str | None
     watched_channels: frozenset[str]
     keyhelp: Settings  # KEYHELP_DB, KEYHELP_RULES, KEYHELP_LANG, … (bot.config)
+    lease_seconds: float = DEFAULT_LEASE_SECONDS  # KEYHELP_LEASE_SECONDS
 
     @property
     def db_path(self) -> Path:
@@ -70,6 +74,7 @@ class SlackSettings:
                                      "KEYHELP_SUPPORT_CHANNEL"),
             watched_channels=frozenset(_channels(env.get("KEYHELP_WATCH_CHANNELS", ""))),
             keyhelp=keyhelp,
+            lease_seconds=_lease(env.get(LEASE_ENV, "").strip()),
         )
 
 
@@ -119,6 +124,20 @@ def _channel(value: str, name: str) -> str | None:
 def _channels(value: str) -> list[str]:
     names = [part.strip() for part in value.split(",") if part.strip()]
     return [c for c in (_channel(n, "KEYHELP_WATCH_CHANNELS") for n in names) if c]
+
+
+def _lease(value: str) -> float:
+    """How long a dead instance's jobs wait before another takes them over: 1 to 600 s."""
+    if not value:
+        return DEFAULT_LEASE_SECONDS
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not 1 <= seconds <= 600:  # also false for nan
+        raise SettingsError(f"{LEASE_ENV} is malformed: {value!r} is not a number of seconds "
+                            "from 1 to 600")
+    return seconds
 
 
 def _lang(value: str) -> str | None:

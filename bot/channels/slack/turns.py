@@ -1,28 +1,33 @@
-"""Conversation turns in Slack: listeners enqueue here, workers run the orchestrator and post.
+"""Conversation turns in Slack: listeners claim jobs here, the ordering runs them, in order.
 
-Every turn for one conversation runs on that conversation's queue (see workers.py), so a
-double click, a retry wait or a slow orchestrator never reorders what the user sees.
+Every turn of one conversation is a job claimed in Slack's ack window under a key a repeat
+carries (ordering.py): a retry, or a second click on a question, is dropped on any instance,
+and the jobs of a conversation run one after another, in the order they were claimed, also
+across instances (a double click, a retry wait or a slow turn never reorders what the user
+sees). What a job does is in jobs.py.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import secrets
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.channels.slack.agent import AgentDesk
-from bot.channels.slack.backend import Backend, SlackReply
-from bot.channels.slack.blocks import Message, actions, context, fit, sections
-from bot.channels.slack.delivery import Outbox, Outgoing, describe
+from bot.channels.slack.backend import Backend
+from bot.channels.slack.blocks import Message, fit, sections
+from bot.channels.slack.delivery import Outbox
 from bot.channels.slack.home import HomeTab
+from bot.channels.slack.jobs import TurnJobs
 from bot.channels.slack.language import LanguagePicker
+from bot.channels.slack.ordering import Sequencer
 from bot.channels.slack.places import Place
 from bot.channels.slack.respond import ResponseUrls
 from bot.channels.slack.settings import SlackSettings
-from bot.channels.slack.store import SlackStore
+from bot.channels.slack.state import AdapterState
 from bot.channels.slack.workers import KeyedWorkers
 
 logger = logging.getLogger("keyhelp.slack.turns")
@@ -32,13 +37,12 @@ FEEDBACK = {"+1": 1, "thumbsup": 1, "-1": -1, "thumbsdown": -1}  # reaction name
 class Conversations:
     """The Slack side of every conversation: language, turns, buttons, escalations, agents."""
 
-    def __init__(self, *, backend: Backend, client: WebClient, store: SlackStore,
-                 workers: KeyedWorkers, settings: SlackSettings) -> None:
+    def __init__(self, *, backend: Backend, client: WebClient, store: AdapterState,
+                 workers: KeyedWorkers, settings: SlackSettings,
+                 job_retry: float = 5.0) -> None:
         self.backend = backend
-        self._client = client
         self._store = store
         self._workers = workers
-        self._support = settings.support_channel
         self.outbox = Outbox(client=client)
         self.responses = ResponseUrls(api_url=settings.api_url)
         self.picker = LanguagePicker(client=client, store=store, supported=backend.languages,
@@ -48,6 +52,11 @@ class Conversations:
                             support_channel=settings.support_channel)
         self.agents = AgentDesk(backend=backend, client=client, store=store, picker=self.picker,
                                 outbox=self.outbox, responses=self.responses)
+        self.jobs = TurnJobs(backend=backend, client=client, state=store, picker=self.picker,
+                             outbox=self.outbox, responses=self.responses,
+                             support_channel=settings.support_channel)
+        self.ordering = Sequencer(state=store, workers=workers, run=self.jobs.run,
+                                  retry=job_retry)
 
     # ---- called by listeners: fast, never blocking on Slack or the orchestrator
     def follow(self, place: Place) -> None:
@@ -56,32 +65,39 @@ class Conversations:
     def follows(self, place: Place) -> bool:
         return self._store.follows_thread(place.conversation)
 
-    def message(self, place: Place, *, user: str | None, text: str) -> None:
-        self._workers.submit(place.conversation, lambda: self._turn(place, user=user, text=text))
+    def message(self, place: Place, *, user: str | None, text: str, claim: str) -> bool:
+        """A message to answer; ``claim``: its event id. False for a repeat of one claimed."""
+        return self._claim(claim, place, {"kind": "message", "user": user}, text)
+
+    def watched(self, place: Place, *, user: str | None, text: str, claim: str) -> bool:
+        """A support-channel message: answered in a thread only if recognition is confident."""
+        return self._claim(claim, place, {"kind": "watched", "user": user}, text)
 
     def home_opened(self, user: str) -> None:
         """The Home tab was opened: publish it (figures for agents) off the request path."""
         self._workers.submit(f"home:{user}", lambda: self.home.opened(user))
 
-    def watched(self, place: Place, *, user: str | None, text: str) -> None:
-        """A support-channel message: answered in a thread only if recognition is confident."""
-
-        def job() -> None:
-            if self.backend.confident(text):
-                self.follow(place)
-                self._turn(place, user=user, text=text, unasked=True)
-
-        self._workers.submit(place.conversation, job)
-
     def click(self, place: Place, *, user: str, value: str, label: str,
               message: dict[str, Any], message_ts: str | None,
-              response_url: str | None = None) -> None:
-        """A button; on a private place (an ephemeral message) ``response_url`` replaces it."""
-        self._workers.submit(place.conversation, lambda: self._click(
-            place, user=user, value=value, label=label, message=message, message_ts=message_ts,
-            response_url=response_url))
+              response_url: str | None = None, claim: str | None = None) -> bool:
+        """A button; on a private place (an ephemeral message) ``response_url`` replaces it.
 
-    def command(self, *, user: str, channel: str, text: str) -> Message | None:
+        A button that settles its question is claimed with the question: of two clicks on
+        it (a double click, or one on each of two instances), the second does nothing.
+        """
+        if self.backend.answers_question(value) and message_ts:
+            claim = f"click:{place.channel}:{message_ts}"
+        else:
+            claim = f"action:{claim or secrets.token_hex(8)}"
+        job = {"kind": "click", "user": user, "value": value, "label": label,
+               "message": message, "message_ts": message_ts, "response_url": response_url}
+        if self._claim(claim, place, job, None):
+            return True
+        logger.info("%s: second click on %s ignored", place.conversation, message_ts)
+        return False
+
+    def command(self, *, user: str, channel: str, text: str,
+                claim: str | None = None) -> Message | None:
         """``/keyhelp [text | help | lang ja|en]``; the returned message is the ephemeral ack."""
         words = text.split()
         lang = self.picker.pick(user, text)
@@ -93,7 +109,8 @@ class Conversations:
                 return self._notice("lang_unknown", lang, languages=self.backend.languages)
             self.picker.choose(user, chosen)
             return self._notice("lang_set", chosen, chosen=chosen)
-        self.message(Place.dm(user=user), user=user, text=text)
+        self.message(Place.dm(user=user), user=user, text=text,
+                     claim=f"command:{claim or secrets.token_hex(8)}")
         return None if channel.startswith("D") else self._notice("moved_to_dm", lang)
 
     def post_draft(self, draft_id: str, *, agent: str, response_url: str | None) -> None:
@@ -105,97 +122,24 @@ class Conversations:
         self._workers.submit(f"agent:{agent}", lambda: self.agents.diagnose(
             agent=agent, author=author, text=text, channel=channel, thread_ts=thread_ts))
 
-    # ---- worker side
-    def _turn(self, place: Place, *, user: str | None, text: str | None = None,
-              action: str | None = None, unasked: bool = False) -> None:
-        """One turn; ``unasked``: keyhelp answers a watched channel on its own (recorded, so its
-        precision and the 👍/👎 it gets show in the figures)."""
-        lang = self.picker.pick(user, text) if text is not None else None
-        # The orchestrator would follow the text's own script; when Slack's rule picks another
-        # language (a remembered choice, or the locale for script-less text), it must stick.
-        explicit = lang is not None and lang != self.backend.text_lang(text or "")
-        replies = self.backend.handle(place.conversation, text=text, action=action, lang=lang,
-                                      lang_explicit=explicit)
-        outgoing = [self._outgoing(place, reply, user) for reply in replies]
-        if unasked and outgoing and text is not None:
-            first = outgoing[0]
-
-            def recorded(channel: str, ts: str, then=first.after) -> None:
-                self.backend.unasked(f"{channel}/{ts}", text)
-                if then is not None:
-                    then(channel, ts)
-
-            outgoing[0] = dataclasses.replace(first, after=recorded)
-        self.outbox.deliver(place, outgoing)
-
     def reacted(self, *, channel: str, ts: str, reaction: str, added: bool) -> None:
         """👍/👎 on a message: feedback on an unasked answer (other messages: nothing)."""
         feedback = FEEDBACK.get(reaction.split("::")[0])
         if feedback is not None:
             self.backend.unasked_feedback(f"{channel}/{ts}", feedback if added else 0)
 
-    def _click(self, place: Place, *, user: str, value: str, label: str,
-               message: dict[str, Any], message_ts: str | None,
-               response_url: str | None) -> None:
-        chosen_lang = self.backend.language_choice(value)
-        if chosen_lang:
-            self.picker.choose(user, chosen_lang)
-        if self.backend.answers_question(value) and message_ts:
-            if not self._store.claim(f"{place.channel}:{message_ts}"):
-                logger.info("%s: second click on %s ignored", place.conversation, message_ts)
-                return
-            answered = self._answered(message, label)
-            if place.private_to:  # Slack refuses chat.update on an ephemeral message
-                self.responses.send(response_url, answered, replace=True)
-            else:
-                self.outbox.update(channel=place.channel, ts=message_ts, message=answered)
-        self._turn(place, user=user, action=value)
-
-    def _answered(self, message: dict[str, Any], label: str) -> Message:
-        """The question as it was, its buttons replaced by the chosen answer."""
-        kept = [b for b in message.get("blocks") or [] if b.get("type") in ("section", "context")]
-        chosen = self.backend.wording("chosen", None, label=label)
-        return Message(text=message.get("text") or label, blocks=fit([*kept, context(chosen)]))
-
-    def _outgoing(self, place: Place, reply: SlackReply, user: str | None) -> Outgoing:
-        blocks = sections(reply.body)
-        if reply.escalation is not None:
-            handoff = self.backend.wording("handoff", reply.lang, support_channel=self._support)
-            blocks.append(context(handoff))
-            if not self._support:  # no support channel: the user forwards the summary
-                blocks += sections(reply.escalation)
-        blocks += actions(reply.choices, block_id=place.block_id)
-        message = Message(text=reply.fallback, blocks=fit(blocks))
-        after = None
-        if reply.escalation is not None:
-            summary = reply.escalation
-
-            def after(channel: str, ts: str) -> None:
-                self._escalate(place, summary=summary, user=user, channel=channel, ts=ts)
-
-        return Outgoing(message=message, after=after)
-
-    def _escalate(self, place: Place, *, summary: str, user: str | None, channel: str,
-                  ts: str) -> None:
-        """Post the escalation summary with a link to the conversation in the support channel."""
-        if not self._support:
-            logger.warning("%s escalated but KEYHELP_SUPPORT_CHANNEL is not set",
-                           place.conversation)
-            return
-        try:
-            link = self._client.chat_getPermalink(channel=channel, message_ts=place.thread_ts or ts)
-            permalink = link.get("permalink")
-        except (SlackApiError, OSError) as err:
-            logger.warning("chat.getPermalink failed: %s", describe(err))
-            permalink = None
-        text = self.backend.wording("escalation", self.picker.default, summary=summary, user=user,
-                                   permalink=permalink, conversation=place.conversation)
-        posted = self.outbox.post(Place(conversation=f"support:{place.conversation}",
-                                        channel=self._support),
-                                  Message(text=text, blocks=fit(sections(text))))
-        if posted is None:
-            logger.error("%s: escalation summary not posted", place.conversation)
+    def _claim(self, claim: str, place: Place, job: dict[str, Any], text: str | None) -> bool:
+        """Claim the job (its text stored masked: only this process keeps it whole)."""
+        if text is not None:
+            job["text"] = self.backend.mask(text)
+        job["place"] = dataclasses.asdict(place)
+        return self.ordering.claim(claim, place.conversation, job,
+                                   None if text is None else {"text": text})
 
     def _notice(self, name: str, lang: str, **fields: Any) -> Message:
         text = self.backend.wording(name, lang, **fields)
         return Message(text=text, blocks=fit(sections(text)))
+
+    def close(self) -> None:
+        """After the workers finished: stop ordering, hand this instance's jobs over."""
+        self.ordering.close()

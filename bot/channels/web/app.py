@@ -2,7 +2,8 @@
 
 Routes: ``GET /`` the conversation page; ``POST /turn`` a message or a button, answered with
 303 See Other back to the page (so a reload or the back button never sends a turn again);
-``GET /static/keyhelp.js|css`` keyhelp's own script and stylesheet; ``GET /healthz``.
+``GET /static/keyhelp.js|css`` keyhelp's own script and stylesheet; ``GET /healthz`` (503
+while the database does not answer; the rules file's digest).
 Every response carries the security headers (bot.channels.web.headers). Refusals, in the order
 they are checked: 429 over the per-client rate, 413 over the size cap, 403 without this
 session's CSRF token; 422 re-shows the form (key masked) when a message is empty or too long.
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
+from bot.channels.health import Health
 from bot.channels.web.headers import PRIVATE, secure
 from bot.channels.web.language import from_browser
 from bot.channels.web.pages import MAX_MESSAGE_CHARS, Pages
@@ -66,8 +68,11 @@ class WebApp:
 
     def _route(self, request: Request) -> Response:
         path, method = request.path, request.method
-        if path == "/healthz" and method in ("GET", "HEAD"):
-            return Response("ok", content_type="text/plain; charset=utf-8")
+        if path == "/healthz" and method in ("GET", "HEAD"):  # bot/channels/health.py
+            health = Health(database=self.conversations.store.healthy(),
+                            rules=self.conversations.assistant.brain.digest)
+            return Response(health.body(), health.status, content_type="application/json",
+                            headers=[PRIVATE])
         if path == "/favicon.ico":  # browsers ask for it unprompted; there is none
             return Response(status=204)
         if path.startswith("/static/") and method in ("GET", "HEAD"):

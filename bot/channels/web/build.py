@@ -8,7 +8,7 @@ from bot.channels.web.limits import RateLimiter
 from bot.channels.web.pages import Pages
 from bot.channels.web.session import Sessions
 from bot.channels.web.settings import WebSettings
-from bot.channels.web.store import WebStore
+from bot.channels.web.store import open_web_store
 from bot.channels.web.turns import WebConversations
 from bot.dialogue.assistant import Assistant
 from bot.render.renderer import Renderer, default_renderer
@@ -21,7 +21,7 @@ def build_app(settings: WebSettings, *, renderer: Renderer | None = None,
     keyhelp = settings.keyhelp
     # a long-running server: the first Japanese typo should not wait for the kana dictionary
     assistant = Assistant.from_settings(keyhelp, warm=True)
-    store = WebStore(path=settings.db_path, idle_seconds=keyhelp.idle_seconds)
+    store = open_web_store(keyhelp, settings.db_path)
     webhook = None
     if settings.webhook_url and settings.webhook_secret:
         webhook = Webhook(url=settings.webhook_url, secret=settings.webhook_secret,

@@ -18,7 +18,7 @@ from bot.dialogue.steps import RESTART_CHOICE
 
 if TYPE_CHECKING:
     from bot.channels.web.pages import Pages
-    from bot.channels.web.store import WebStore
+    from bot.channels.web.store import SqlWebStore
     from bot.dialogue.assistant import Assistant
     from bot.render.renderer import Renderer
 
@@ -30,7 +30,7 @@ class WebConversations:
     """Turns in, page entries out; the only part of the web adapter that calls the Assistant."""
 
     def __init__(self, *, assistant: Assistant, renderer: Renderer, pages: Pages,
-                 store: WebStore, default_lang: str | None = None,
+                 store: SqlWebStore, default_lang: str | None = None,
                  webhook: Webhook | None = None, slack: SlackChannel | None = None) -> None:
         self.assistant = assistant
         self.renderer = renderer

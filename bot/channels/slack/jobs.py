@@ -1,0 +1,201 @@
+"""One claimed job carried through: its turn taken once, then its messages posted in order.
+
+A job (bot/channels/slack/ordering.py) goes through three stored stages, so that an
+instance taking over a dead one's job neither loses a reply nor takes the turn twice:
+
+1. *begun*: the conversation's stored version before the turn is noted;
+2. *taken*: the turn's messages, rendered, are stored (the "outbox") before any is posted;
+3. *posting*: after each message Slack took, its (channel, ts) is stored, then what follows
+   it (the escalation summary, the record of an unasked answer); the last write finishes it.
+
+Taking over a job resumes at its stage: no outbox yet and the version unchanged — the turn
+is taken (from the stored text, masked); no outbox but the version moved on — the turn was
+stored but its messages were lost with the instance, so where the conversation stands is
+shown instead; an outbox — the messages not yet noted as posted are posted. The one message
+that can reach Slack twice is the one in flight when an instance died (``chat.postMessage``
+has no idempotency key): posted, but not yet noted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.channels.slack.backend import Backend, SlackReply
+from bot.channels.slack.blocks import Message, actions, context, fit, sections
+from bot.channels.slack.delivery import Outbox, describe
+from bot.channels.slack.language import LanguagePicker
+from bot.channels.slack.places import Place
+from bot.channels.slack.respond import ResponseUrls
+from bot.channels.slack.state import AdapterState, PendingJob
+from bot.render.renderer import Mrkdwn
+
+logger = logging.getLogger("keyhelp.slack.jobs")
+
+
+class TurnJobs:
+    """Runs jobs of three kinds: ``message``, ``watched`` (answered only if confident) and
+    ``click`` (a button: the question it settles shows the answer, then the turn)."""
+
+    def __init__(self, *, backend: Backend, client: WebClient, state: AdapterState,
+                 picker: LanguagePicker, outbox: Outbox, responses: ResponseUrls,
+                 support_channel: str | None) -> None:
+        self.backend = backend
+        self._client = client
+        self._state = state
+        self._picker = picker
+        self._outbox = outbox
+        self._responses = responses
+        self._support = support_channel
+
+    def run(self, job: PendingJob, local: dict[str, Any] | None) -> bool:
+        """Carry the job as far as it goes: True once finished (or another instance took it);
+        False when Slack did not take a message (it and the rest are tried again later)."""
+        data = job.job
+        place = Place(**data["place"])
+        text = (local or {}).get("text", data.get("text"))  # this instance's: unmasked
+        outbox = job.outbox
+        if outbox is None:
+            outbox = self._take_turn(job, place, text)
+            if outbox is None:
+                return True
+        return self._post(job, place, outbox, text)
+
+    # ---- stages 1 and 2
+    def _take_turn(self, job: PendingJob, place: Place, text: str | None
+                   ) -> list[dict[str, Any]] | None:
+        data, kind, user = job.job, job.job["kind"], job.job.get("user")
+        if kind == "watched" and not self.backend.confident(text or ""):
+            self._state.advance(job.claim, [], done=True)
+            return None
+        if kind == "click":
+            self._settle_question(place, data)
+        version = self.backend.version(place.conversation)
+        if job.base is None:
+            if not self._state.begin(job.claim, version):
+                return None  # taken over meanwhile
+        elif version != job.base:  # stored by the dead instance, its messages lost with it
+            logger.warning("%s: job %d's turn was stored but not its replies; showing where "
+                           "the conversation stands", place.conversation, job.seq)
+            return self._record(job, place, self.backend.handle(place.conversation))
+        if kind == "watched":
+            self._state.follow_thread(place.conversation)
+        if kind == "click":
+            replies = self.backend.handle(place.conversation, action=data["value"])
+        else:
+            lang = self._picker.pick(user, text)
+            # The orchestrator would follow the text's own script; when Slack's rule picks
+            # another language (a remembered choice, or the locale for script-less text), it
+            # must stick.
+            explicit = lang != self.backend.text_lang(text or "")
+            replies = self.backend.handle(place.conversation, text=text, lang=lang,
+                                          lang_explicit=explicit)
+        return self._record(job, place, replies)
+
+    def _record(self, job: PendingJob, place: Place, replies: list[SlackReply]
+                ) -> list[dict[str, Any]] | None:
+        """Store the turn's messages (None: the job is no longer ours)."""
+        outbox = [self._outgoing(place, reply) for reply in replies]
+        if job.job["kind"] == "watched" and outbox:  # recorded once posted: its 👍/👎 count
+            outbox[0]["unasked"] = True
+        return outbox if self._state.record(job.claim, outbox) else None
+
+    def _settle_question(self, place: Place, data: dict[str, Any]) -> None:
+        """A language button's choice is remembered; an answered question shows the answer
+        in place of its buttons (redone harmlessly when a job is taken over)."""
+        chosen_lang = self.backend.language_choice(data["value"])
+        if chosen_lang:
+            self._picker.choose(data["user"], chosen_lang)
+        if not (self.backend.answers_question(data["value"]) and data.get("message_ts")):
+            return
+        answered = self._answered(data.get("message") or {}, data.get("label") or "")
+        if place.private_to:  # Slack refuses chat.update on an ephemeral message
+            self._responses.send(data.get("response_url"), answered, replace=True)
+        else:
+            self._outbox.update(channel=place.channel, ts=data["message_ts"], message=answered)
+
+    # ---- stage 3
+    def _post(self, job: PendingJob, place: Place, outbox: list[dict[str, Any]],
+              text: str | None) -> bool:
+        progress = [list(step) for step in job.progress]
+        last = len(outbox) - 1
+        for i, entry in enumerate(outbox):
+            if i < len(progress) and progress[i][2]:
+                continue  # posted and followed up before the takeover
+            if i == len(progress):
+                message = entry["message"]
+                posted = self._outbox.post(Place(**entry["place"]), Message(
+                    text=message["text"], blocks=tuple(message["blocks"])))
+                if posted is None:
+                    logger.error("%s: %d message(s) kept for the next turn",
+                                 place.conversation, len(outbox) - i)
+                    return False
+                follow = bool(entry.get("escalation") or entry.get("unasked"))
+                progress.append([*posted, not follow])
+                if not self._state.advance(job.claim, progress, done=i == last and not follow):
+                    return True
+                if not follow:
+                    continue
+            self._follow_up(place, entry, job.job.get("user"), text, *progress[i][:2])
+            progress[i][2] = True
+            if not self._state.advance(job.claim, progress, done=i == last):
+                return True
+        if not outbox:
+            self._state.advance(job.claim, [], done=True)
+        return True
+
+    def _follow_up(self, place: Place, entry: dict[str, Any], user: str | None,
+                   text: str | None, channel: str, ts: str) -> None:
+        try:
+            if entry.get("unasked") and text is not None:
+                self.backend.unasked(f"{channel}/{ts}", text)
+            if entry.get("escalation"):  # rendered mrkdwn, stored as text: not escaped again
+                self._escalate(place, summary=Mrkdwn(entry["escalation"]), user=user,
+                               channel=channel, ts=ts)
+        except Exception:  # the user's conversation must go on even so
+            logger.exception("%s: follow-up of a posted message failed", place.conversation)
+
+    # ---- what the messages say
+    def _outgoing(self, place: Place, reply: SlackReply) -> dict[str, Any]:
+        blocks = sections(reply.body)
+        if reply.escalation is not None:
+            handoff = self.backend.wording("handoff", reply.lang, support_channel=self._support)
+            blocks.append(context(handoff))
+            if not self._support:  # no support channel: the user forwards the summary
+                blocks += sections(reply.escalation)
+        blocks += actions(reply.choices, block_id=place.block_id)
+        return {"place": dataclasses.asdict(place),
+                "message": {"text": reply.fallback, "blocks": list(fit(blocks))},
+                "escalation": reply.escalation}
+
+    def _answered(self, message: dict[str, Any], label: str) -> Message:
+        """The question as it was, its buttons replaced by the chosen answer."""
+        kept = [b for b in message.get("blocks") or [] if b.get("type") in ("section", "context")]
+        chosen = self.backend.wording("chosen", None, label=label)
+        return Message(text=message.get("text") or label, blocks=fit([*kept, context(chosen)]))
+
+    def _escalate(self, place: Place, *, summary: str, user: str | None, channel: str,
+                  ts: str) -> None:
+        """Post the escalation summary with a link to the conversation in the support channel."""
+        if not self._support:
+            logger.warning("%s escalated but KEYHELP_SUPPORT_CHANNEL is not set",
+                           place.conversation)
+            return
+        try:
+            link = self._client.chat_getPermalink(channel=channel, message_ts=place.thread_ts or ts)
+            permalink = link.get("permalink")
+        except (SlackApiError, OSError) as err:
+            logger.warning("chat.getPermalink failed: %s", describe(err))
+            permalink = None
+        text = self.backend.wording("escalation", self._picker.default, summary=summary,
+                                    user=user, permalink=permalink,
+                                    conversation=place.conversation)
+        posted = self._outbox.post(Place(conversation=f"support:{place.conversation}",
+                                         channel=self._support),
+                                   Message(text=text, blocks=fit(sections(text))))
+        if posted is None:
+            logger.error("%s: escalation summary not posted", place.conversation)
