@@ -45,7 +45,7 @@ class Database:
     """A connection pool plus the retry rule every store uses."""
 
     def __init__(self, url: str, *, max_size: int = 16, attempts: int = 5,
-                 backoff: float = 0.2, open_timeout: float = 10.0,
+                 backoff: float = 0.2, open_timeout: float = 10.0, wait: float = 3.0,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         from psycopg_pool import ConnectionPool
 
@@ -55,6 +55,7 @@ class Database:
         self.url = url
         self.attempts = attempts
         self.backoff = backoff
+        self.wait = wait  # for a connection from the pool, per attempt
         self.sleep = sleep
         self.healthy = True
         self._lock = threading.Lock()
@@ -75,11 +76,11 @@ class Database:
         delay = self.backoff
         for attempt in range(1, self.attempts + 1):
             try:
-                with self.pool.connection(timeout=10) as conn:
+                with self.pool.connection(timeout=self.wait) as conn:
                     result = work(conn)
                 self._set_healthy(True)
                 return result
-            except (psycopg.OperationalError, psycopg.InterfaceError) as err:
+            except (psycopg.OperationalError, psycopg.InterfaceError) as err:  # PoolTimeout too
                 self._set_healthy(False)
                 if attempt == self.attempts:
                     raise DatabaseUnavailable(f"lost the database {redact(self.url)} "
@@ -93,7 +94,10 @@ class Database:
     def _set_healthy(self, healthy: bool) -> None:
         with self._lock:
             if healthy and not self.healthy:
-                logger.warning("database reachable again")
+                logger.warning("database %s reachable again", redact(self.url))
+            elif self.healthy and not healthy:
+                logger.warning("database %s unreachable (%s): /healthz answers 503 until it "
+                               "is back", redact(self.url), URL_ENV)
             self.healthy = healthy
 
     def check(self) -> bool:

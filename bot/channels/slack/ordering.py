@@ -26,6 +26,7 @@ from typing import Any
 
 from bot.channels.slack.state import AdapterState, PendingJob
 from bot.channels.slack.workers import KeyedWorkers
+from bot.config import DatabaseUnavailable
 
 logger = logging.getLogger("keyhelp.slack.ordering")
 # run(job, local) -> True once the job is finished (or no longer ours); False when Slack did
@@ -146,7 +147,9 @@ class Sequencer:
                     self.state.prune()
                 self._wake_waiting()
                 self._wake_retries(now)
-            except Exception:  # a lost database: the next tick tries again
+            except DatabaseUnavailable as err:  # logged as it was retried; tried next tick
+                logger.warning("ordering paused: %s", err)
+            except Exception:
                 logger.exception("ordering tick failed")
             with self._lock:
                 due = min([next_renew, *(d for d, _ in self._retry.values())])
