@@ -101,7 +101,7 @@ def test_the_first_unfinished_job_comes_first_until_it_is_finished(instance):
     first = b.pending("dm:U1")
     assert first is not None and (first.claim, first.seq, first.owner) == ("Ev1", 1, a.owner)
     assert first.job["text"] == "one" and first.outbox is None and first.base is None
-    assert a.begin("Ev1", 7)
+    assert a.begin("Ev1", 7, '{"id": "dm:U1"}')
     assert a.record("Ev1", [{"message": {"text": "hi", "blocks": []}}])
     assert a.advance("Ev1", [["D1", "1.0", True]], done=True)
     second = a.pending("dm:U1")
@@ -112,13 +112,14 @@ def test_the_first_unfinished_job_comes_first_until_it_is_finished(instance):
 def test_what_a_job_got_to_is_read_back_by_another_instance(instance):
     a, b = instance(), instance()
     a.claim_job("Ev1", "dm:U1", job("キーが通らない"))
-    a.begin("Ev1", 3)
+    a.begin("Ev1", 3, '{"id": "dm:U1", "lang": "ja"}')
     outbox = [{"message": {"text": "質問", "blocks": [{"type": "section"}]}, "escalation": None}]
     a.record("Ev1", outbox)
     a.advance("Ev1", [["D1", "1.5", False]])
     seen = b.pending("dm:U1")
     assert seen is not None
     assert (seen.base, seen.outbox, seen.progress) == (3, outbox, [["D1", "1.5", False]])
+    assert seen.before == '{"id": "dm:U1", "lang": "ja"}'
     assert seen.job["text"] == "キーが通らない"
 
 
@@ -136,13 +137,14 @@ def test_a_dead_instances_job_is_taken_over_once_and_the_dead_one_can_write_noth
         instance, clock):
     dead, b, c = instance(), instance(), instance()
     dead.claim_job("Ev1", "dm:U1", job())
-    dead.begin("Ev1", 0)
+    dead.begin("Ev1", 0, None)
     clock.now += LEASE + 1
     assert [j.claim for j in b.stalled()] == ["Ev1"]
     assert b.take_over("Ev1")
     assert not c.take_over("Ev1")  # b renewed the lease as it took the job
     taken = c.pending("dm:U1")
     assert taken is not None and taken.owner == b.owner and taken.base == 0
+    assert taken.before is None
     assert not dead.record("Ev1", [])
     assert not dead.advance("Ev1", [], done=True)
     assert b.record("Ev1", []) and b.advance("Ev1", [], done=True)

@@ -47,11 +47,19 @@ class Backend(Protocol):
     def confident(self, text: str) -> bool: ...
 
     def mask(self, text: str) -> str:
-        """``text`` with every product key masked (also the rest of one split over two
-        messages): the only form of a user's text the adapter stores."""
+        """``text`` without its product keys (also the rest of one split over two messages):
+        the only form of a user's text the adapter stores."""
 
-    def version(self, conversation: str) -> int:
-        """The conversation's stored version (0: none): moves on with every stored turn."""
+    def snapshot(self, conversation: str) -> tuple[int, str | None]:
+        """The conversation's stored version (moves on with every stored turn) and state as
+        JSON; ``(0, None)`` when none is stored."""
+
+    def replay(self, snapshot: str | None, conversation: str, *, text: str | None = None,
+               action: str | None = None, lang: str | None = None,
+               lang_explicit: bool = False) -> list[SlackReply]:
+        """The replies ``handle`` gave (or would give) taking the turn on the conversation as
+        it was (``snapshot``), without storing anything: for a turn that was stored by an
+        instance that died before its replies were."""
 
     def rules_digest(self) -> str:
         """sha256 of the rules file in force (checked for an edit first): ``/healthz``."""

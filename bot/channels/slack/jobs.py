@@ -3,15 +3,16 @@
 A job (bot/channels/slack/ordering.py) goes through three stored stages, so that an
 instance taking over a dead one's job neither loses a reply nor takes the turn twice:
 
-1. *begun*: the conversation's stored version before the turn is noted;
+1. *begun*: the conversation's stored version and state before the turn are noted;
 2. *taken*: the turn's messages, rendered, are stored (the "outbox") before any is posted;
 3. *posting*: after each message Slack took, its (channel, ts) is stored, then what follows
    it (the escalation summary, the record of an unasked answer); the last write finishes it.
 
 Taking over a job resumes at its stage: no outbox yet and the version unchanged — the turn
-is taken (from the stored text, masked); no outbox but the version moved on — the turn was
-stored but its messages were lost with the instance, so where the conversation stands is
-shown instead; an outbox — the messages not yet noted as posted are posted. The one message
+is taken (from the stored text, keys left out); no outbox but the version moved on — the turn
+was stored but its messages were lost with the instance, so the same turn is taken again on
+the noted state, without storing it, which gives the same messages; an outbox — the messages
+not yet noted as posted are posted. The one message
 that can reach Slack twice is the one in flight when an instance died (``chat.postMessage``
 has no idempotency key): posted, but not yet noted.
 """
@@ -68,33 +69,37 @@ class TurnJobs:
     # ---- stages 1 and 2
     def _take_turn(self, job: PendingJob, place: Place, text: str | None
                    ) -> list[dict[str, Any]] | None:
-        data, kind, user = job.job, job.job["kind"], job.job.get("user")
+        data, kind = job.job, job.job["kind"]
         if kind == "watched" and not self.backend.confident(text or ""):
             self._state.advance(job.claim, [], done=True)
             return None
         if kind == "click":
             self._settle_question(place, data)
-        version = self.backend.version(place.conversation)
-        if job.base is None:
-            if not self._state.begin(job.claim, version):
-                return None  # taken over meanwhile
-        elif version != job.base:  # stored by the dead instance, its messages lost with it
-            logger.warning("%s: job %d's turn was stored but not its replies; showing where "
-                           "the conversation stands", place.conversation, job.seq)
-            return self._record(job, place, self.backend.handle(place.conversation))
+        version, before = self.backend.snapshot(place.conversation)
+        if job.base is not None and version != job.base:
+            # stored by the instance that died before storing its replies: the same turn,
+            # taken again on the state it was taken on, gives them (nothing is stored again)
+            logger.warning("%s: job %d's turn was stored but not its replies; taking it again "
+                           "on the state before it", place.conversation, job.seq)
+            replies = self.backend.replay(job.before, place.conversation,
+                                          **self._inputs(data, text))
+            return self._record(job, place, replies)
+        if job.base is None and not self._state.begin(job.claim, version, before):
+            return None  # taken over meanwhile
         if kind == "watched":
             self._state.follow_thread(place.conversation)
-        if kind == "click":
-            replies = self.backend.handle(place.conversation, action=data["value"])
-        else:
-            lang = self._picker.pick(user, text)
-            # The orchestrator would follow the text's own script; when Slack's rule picks
-            # another language (a remembered choice, or the locale for script-less text), it
-            # must stick.
-            explicit = lang != self.backend.text_lang(text or "")
-            replies = self.backend.handle(place.conversation, text=text, lang=lang,
-                                          lang_explicit=explicit)
+        replies = self.backend.handle(place.conversation, **self._inputs(data, text))
         return self._record(job, place, replies)
+
+    def _inputs(self, data: dict[str, Any], text: str | None) -> dict[str, Any]:
+        """What the turn is given: a button's value, or a message in the reply language."""
+        if data["kind"] == "click":
+            return {"action": data["value"]}
+        lang = self._picker.pick(data.get("user"), text)
+        # The orchestrator would follow the text's own script; when Slack's rule picks another
+        # language (a remembered choice, or the locale for script-less text), it must stick.
+        return {"text": text, "lang": lang,
+                "lang_explicit": lang != self.backend.text_lang(text or "")}
 
     def _record(self, job: PendingJob, place: Place, replies: list[SlackReply]
                 ) -> list[dict[str, Any]] | None:

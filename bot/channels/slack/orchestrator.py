@@ -15,11 +15,13 @@ from typing import Any
 from bot.channels.slack.backend import AgentDraft, SlackReply
 from bot.channels.slack.wording import Wording
 from bot.dialogue.assistant import Assistant
+from bot.dialogue.conversation import Conversation
 from bot.dialogue.replies import WHY, Escalate, Reply
 from bot.render.renderer import Mrkdwn, Rendered, Renderer, default_renderer, escape_mrkdwn
 from bot.understand.normalise import mask_keys
 
 LANG_ACTION = re.compile(r"^lang:([A-Za-z-]+)$")
+MASKED_KEY = re.compile(r"\bX{2,}[-X0-9A-Z]*")  # what bot.understand.keys.mask writes
 
 
 class OrchestratorBackend:
@@ -65,14 +67,30 @@ class OrchestratorBackend:
         return self.assistant.brain.recogniser.classify(text).action == "answer"
 
     def mask(self, text: str) -> str:
-        """Keys masked, and a leading run that may be the rest of one begun in the previous
-        message (which is not looked up: masking too much here only costs a takeover)."""
-        return mask_keys(text, self.assistant.brain.knowledge.key_format, unfinished=1).masked
+        """Keys left out altogether (masked, then the masks dropped: a turn taken from this
+        form after a takeover asks for the key rather than checking its mask), also a
+        leading run that may be the rest of one begun in the previous message (not looked
+        up: leaving out too much here only costs a takeover)."""
+        masked = mask_keys(text, self.assistant.brain.knowledge.key_format, unfinished=1).masked
+        return masked if masked == text else MASKED_KEY.sub("", masked)
 
-    def version(self, conversation: str) -> int:
+    def snapshot(self, conversation: str) -> tuple[int, str | None]:
         store = self.assistant.store
         stored = store.load(conversation) if store is not None else None
-        return 0 if stored is None else stored.version
+        return (0, None) if stored is None else (stored.version, stored.to_json())
+
+    def replay(self, snapshot: str | None, conversation: str, *, text: str | None = None,
+               action: str | None = None, lang: str | None = None,
+               lang_explicit: bool = False) -> list[SlackReply]:
+        """The same rules, settings and clock, on a store holding only ``snapshot`` whose
+        saves go nowhere, and no observer (the turn was recorded when it was stored)."""
+        live = self.assistant
+        past = Assistant(watcher=live.watcher, store=_Replay(snapshot),
+                         default_lang=live.default_lang, clock=live.clock,
+                         history_lines=live.history_lines)
+        replies = past.handle(conversation, text=text, action=action, lang=lang,
+                              lang_explicit=lang_explicit)
+        return [self._slack_reply(reply) for reply in replies]
 
     def rules_digest(self) -> str:
         return self.assistant.brain.digest
@@ -172,6 +190,36 @@ class OrchestratorBackend:
             return rendered.text
         links = self._wording("links", None, links=missing)
         return f"{rendered.text}\n\n{links}" if rendered.text else links
+
+
+class _Replay:
+    """A conversation store holding one conversation as it was; saves are dropped."""
+
+    def __init__(self, snapshot: str | None) -> None:
+        self._snapshot = snapshot
+
+    def load(self, conversation_id: str) -> Conversation | None:
+        if self._snapshot is None:
+            return None
+        conversation = Conversation.from_json(self._snapshot)
+        conversation.version = 1
+        return conversation
+
+    def save(self, conversation: Conversation) -> bool:
+        return True
+
+    def history(self, conversation_id: str) -> list[tuple[str, str]]:
+        conversation = self.load(conversation_id)
+        return [] if conversation is None else [(r, t) for r, t in conversation.history]
+
+    def purge_expired(self) -> int:
+        return 0
+
+    def count(self) -> int:
+        return 0 if self._snapshot is None else 1
+
+    def close(self) -> None:
+        """Nothing to release."""
 
 
 __all__ = ["Mrkdwn", "OrchestratorBackend"]

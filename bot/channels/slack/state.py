@@ -31,6 +31,7 @@ class PendingJob(NamedTuple):
     lease_until: float  # after this, another instance may take it over
     job: dict[str, Any]  # what to do; user text masked
     base: int | None  # the conversation's stored version before its turn (None: not begun)
+    before: str | None  # the conversation's state then, as stored (None: there was none)
     outbox: list[dict[str, Any]] | None  # the turn's messages (None: turn not taken yet)
     progress: list[list[Any]]  # per message posted: [channel, ts, follow-ups done]
 
@@ -56,8 +57,9 @@ class AdapterState(Protocol):
     def take_over(self, claim: str) -> bool:
         """Make this instance the job's owner if its lease ran out (or it is ours already)."""
 
-    def begin(self, claim: str, base: int) -> bool:
-        """Note the conversation's version before the turn; False if the job is not ours."""
+    def begin(self, claim: str, base: int, before: str | None) -> bool:
+        """Note the conversation's version and state (JSON, as the conversation store keeps
+        it) before the turn; False if the job is not ours."""
 
     def record(self, claim: str, outbox: list[dict[str, Any]]) -> bool:
         """Keep the turn's messages, before any is posted; False if the job is not ours."""
