@@ -21,6 +21,9 @@ def test_defaults_and_lists():
     assert settings.api_url == DEFAULT_API_URL
     assert settings.watched_channels == {"C0AAA", "G0BBB"}
     assert settings.support_channel == "C0SUP" and settings.app_token is None
+    assert settings.lease_seconds == 15.0
+    assert SlackSettings.from_env(GOOD | {"KEYHELP_LEASE_SECONDS": "2.5"},
+                                  mode="http").lease_seconds == 2.5
 
 
 def test_api_url_gets_a_trailing_slash():
@@ -42,6 +45,9 @@ def test_api_url_gets_a_trailing_slash():
     ({"KEYHELP_WATCH_CHANNELS": "C0AAA,general"}, "http", "KEYHELP_WATCH_CHANNELS is malformed"),
     ({"KEYHELP_LANG": "Japanese!"}, "http", "KEYHELP_LANG is malformed"),
     ({"KEYHELP_IDLE_HOURS": "soon"}, "http", "KEYHELP_IDLE_HOURS"),
+    ({"KEYHELP_LEASE_SECONDS": "nan"}, "http", "KEYHELP_LEASE_SECONDS is malformed"),
+    ({"KEYHELP_LEASE_SECONDS": "0.1"}, "http", "KEYHELP_LEASE_SECONDS is malformed"),
+    ({"KEYHELP_DATABASE_URL": "sqlite:///k.db"}, "http", "KEYHELP_DATABASE_URL must be"),
 ])
 def test_problems_name_the_variable(change, mode, message):
     with pytest.raises(SettingsError, match=message):

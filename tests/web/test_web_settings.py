@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -74,7 +75,7 @@ def test_keyhelp_web_serve_runs_until_sigterm(tmp_path):
         assert line.startswith("keyhelp: web page on http://127.0.0.1:"), line
         url = line.split(" on ", 1)[1].strip()
         with urllib.request.urlopen(url + "healthz", timeout=10) as response:
-            assert response.read() == b"ok"
+            assert json.loads(response.read())["status"] == "ok"
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=20) == 0
         assert "keyhelp: stopped" in process.stderr.read()

@@ -46,8 +46,9 @@ class CheckedSocketModeHandler(SocketModeHandler):
 class SocketRunner:
     """Connects with the app-level token (``apps.connections.open``) and serves envelopes.
 
-    Envelopes are handled concurrently by the SDK's pool; the event_id dedupe is an atomic
-    SQLite insert, so a redelivered envelope racing its original is still answered once.
+    Envelopes are handled concurrently by the SDK's pool; an event is claimed with one
+    atomic insert in the shared state (bot/channels/slack/ordering.py), so a redelivered
+    envelope racing its original is still answered once, on this instance or another.
     """
 
     def __init__(self, *, bot: SlackBot, app_token: str, concurrency: int = 10) -> None:
