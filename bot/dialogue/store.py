@@ -81,6 +81,14 @@ class SqlConversations:
         conversation.version = version
         return conversation
 
+    def stored(self, conversation_id: str) -> tuple[int, str] | None:
+        """The stored version and state (JSON, unparsed) of a conversation ``load`` would give;
+        what an adapter notes before a turn (bot/channels/slack/jobs.py)."""
+        rows = self.sql.rows(
+            "SELECT version, data FROM conversations WHERE id = ? AND updated >= ?",
+            (conversation_id, self._expired_before()))
+        return (rows[0][0], rows[0][1]) if rows else None
+
     def save(self, conversation: Conversation) -> bool:
         """Store it if nobody saved since it was loaded (compare-and-swap on the version)."""
         data = conversation.to_json()

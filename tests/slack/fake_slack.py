@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
+import sys
 import threading
 import time
 from collections import defaultdict, deque
@@ -40,6 +41,14 @@ class Call:
 
     def get(self, name: str, default: Any = None) -> Any:
         return self.args.get(name, default)
+
+
+class _Server(ThreadingHTTPServer):
+    """A client that went away before its answer (an instance killed) is not the fake's error."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class FakeSlack:
@@ -103,7 +112,7 @@ class FakeSlack:
         return f"http://127.0.0.1:{self._port}/response/{name}"
 
     def start(self) -> FakeSlack:
-        self._server = ThreadingHTTPServer(("127.0.0.1", self._port), self._handler)
+        self._server = _Server(("127.0.0.1", self._port), self._handler)
         self._server.daemon_threads = True
         self._port = self._server.server_address[1]
         threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()

@@ -100,9 +100,8 @@ def test_the_first_unfinished_job_comes_first_until_it_is_finished(instance):
     b.claim_job("Ev2", "dm:U1", job("two"))
     first = b.pending("dm:U1")
     assert first is not None and (first.claim, first.seq, first.owner) == ("Ev1", 1, a.owner)
-    assert first.job["text"] == "one" and first.outbox is None and first.base is None
+    assert first.job["text"] == "one" and first.base is None and first.progress == []
     assert a.begin("Ev1", 7, '{"id": "dm:U1"}')
-    assert a.record("Ev1", [{"message": {"text": "hi", "blocks": []}}])
     assert a.advance("Ev1", [["D1", "1.0", True]], done=True)
     second = a.pending("dm:U1")
     assert second is not None and second.claim == "Ev2" and second.owner == b.owner
@@ -113,12 +112,10 @@ def test_what_a_job_got_to_is_read_back_by_another_instance(instance):
     a, b = instance(), instance()
     a.claim_job("Ev1", "dm:U1", job("キーが通らない"))
     a.begin("Ev1", 3, '{"id": "dm:U1", "lang": "ja"}')
-    outbox = [{"message": {"text": "質問", "blocks": [{"type": "section"}]}, "escalation": None}]
-    a.record("Ev1", outbox)
     a.advance("Ev1", [["D1", "1.5", False]])
     seen = b.pending("dm:U1")
     assert seen is not None
-    assert (seen.base, seen.outbox, seen.progress) == (3, outbox, [["D1", "1.5", False]])
+    assert (seen.base, seen.progress) == (3, [["D1", "1.5", False]])
     assert seen.before == '{"id": "dm:U1", "lang": "ja"}'
     assert seen.job["text"] == "キーが通らない"
 
@@ -145,9 +142,9 @@ def test_a_dead_instances_job_is_taken_over_once_and_the_dead_one_can_write_noth
     taken = c.pending("dm:U1")
     assert taken is not None and taken.owner == b.owner and taken.base == 0
     assert taken.before is None
-    assert not dead.record("Ev1", [])
+    assert not dead.begin("Ev1", 1, None)
     assert not dead.advance("Ev1", [], done=True)
-    assert b.record("Ev1", []) and b.advance("Ev1", [], done=True)
+    assert b.advance("Ev1", [], done=True)
     assert c.pending("dm:U1") is None
 
 

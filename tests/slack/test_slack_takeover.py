@@ -10,7 +10,9 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from conftest import SUPPORT
 from slack_chat import ASK_EN, FULL_KEY, KEY_INVALID_EN, WHY_EN, says
+from slack_checks import text_of
 from slack_requests import dm_message
 
 from bot.channels.slack.places import Place
@@ -54,23 +56,23 @@ def test_a_message_claimed_by_a_dead_instance_is_answered_from_its_stored_form(b
     assert says(why, WHY_EN)
 
 
-def test_stored_replies_are_posted_without_taking_the_turn_again(bot, dead):
+def test_what_was_posted_before_the_instance_died_is_not_posted_again(bot, dead):
     backend = bot.bot.conversations.backend
-    dead.claim_job("EvDEAD", PLACE.conversation, job("key invalid"))
-    dead.begin("EvDEAD", *backend.snapshot(PLACE.conversation))
-    replies = backend.handle(PLACE.conversation, text="key invalid")  # the dead one's turn
-    version, _ = backend.snapshot(PLACE.conversation)
-    outbox = [bot.bot.conversations.jobs._outgoing(PLACE, reply) for reply in replies]
-    first = {**outbox[0], "message": {"text": "first", "blocks": []}}
-    second = {**outbox[0], "message": {"text": "second", "blocks": []}}
-    dead.record("EvDEAD", [first, second])
-    dead.advance("EvDEAD", [["D0DIRECT", "1.0", True]])  # "first" reached Slack before it died
-    dead.release()
-    [post] = bot.fake.wait_calls("chat.postMessage", 1)
-    assert post["text"] == "second"
+    bot.send.event(dm_message("hello", user="UENGLISH"))  # not recognised, once
+    bot.fake.wait_calls("chat.postMessage", 1)
     bot.idle()
-    assert backend.snapshot(PLACE.conversation)[0] == version  # the turn was not taken again
-    assert len(bot.fake.calls_to("chat.postMessage")) == 1
+    dead.claim_job("EvDEAD", PLACE.conversation, job("hello again"))  # twice: escalated
+    dead.begin("EvDEAD", *backend.snapshot(PLACE.conversation))
+    backend.handle(PLACE.conversation, text="hello again", lang="en")  # the dead one's turn
+    version, _ = backend.snapshot(PLACE.conversation)
+    # it posted the reply to the user, then died before the summary to the support channel
+    dead.advance("EvDEAD", [["D0DIRECT", "1700000000.000900", False]])
+    dead.release()
+    [summary] = bot.fake.wait_calls("chat.postMessage", 2)[1:]
+    assert summary["channel"] == SUPPORT and "hello again" in text_of(summary.args)
+    bot.idle()
+    assert len(bot.fake.calls_to("chat.postMessage")) == 2  # the user's reply: not again
+    assert backend.snapshot(PLACE.conversation)[0] == version  # nor the turn
 
 
 def test_a_turn_stored_without_its_replies_gets_them_from_the_state_before_it(bot, dead,

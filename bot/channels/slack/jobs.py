@@ -1,18 +1,17 @@
 """One claimed job carried through: its turn taken once, then its messages posted in order.
 
-A job (bot/channels/slack/ordering.py) goes through three stored stages, so that an
-instance taking over a dead one's job neither loses a reply nor takes the turn twice:
+A job (bot/channels/slack/ordering.py) goes through two stored stages, so that an instance
+taking over a dead one's job neither loses a reply nor takes the turn twice:
 
-1. *begun*: the conversation's stored version and state before the turn are noted;
-2. *taken*: the turn's messages, rendered, are stored (the "outbox") before any is posted;
-3. *posting*: after each message Slack took, its (channel, ts) is stored, then what follows
+1. *begun*: the conversation's stored version and state before the turn are noted, then the
+   turn is taken (and stored by the conversation store);
+2. *posting*: after each message Slack took, its (channel, ts) is noted, then what follows
    it (the escalation summary, the record of an unasked answer); the last write finishes it.
 
-Taking over a job resumes at its stage: no outbox yet and the version unchanged — the turn
-is taken (from the stored text, keys left out); no outbox but the version moved on — the turn
-was stored but its messages were lost with the instance, so the same turn is taken again on
-the noted state, without storing it, which gives the same messages; an outbox — the messages
-not yet noted as posted are posted. The one message
+Taking over a job resumes at its stage: the conversation's version unchanged — the turn was
+not stored, and is taken (from the stored text, keys left out); moved on — the turn was
+stored, so it is taken again on the noted state, without storing it, which gives the same
+messages; then the messages not yet noted as posted are posted. The one message
 that can reach Slack twice is the one in flight when an instance died (``chat.postMessage``
 has no idempotency key): posted, but not yet noted.
 """
@@ -59,37 +58,38 @@ class TurnJobs:
         data = job.job
         place = Place(**data["place"])
         text = (local or {}).get("text", data.get("text"))  # this instance's: unmasked
-        outbox = job.outbox
-        if outbox is None:
-            outbox = self._take_turn(job, place, text)
-            if outbox is None:
-                return True
+        replies = self._turn(job, place, text)
+        if replies is None:
+            return True
+        outbox = [self._outgoing(place, reply) for reply in replies]
+        if data["kind"] == "watched" and outbox:  # recorded once posted: its 👍/👎 count
+            outbox[0]["unasked"] = True
         return self._post(job, place, outbox, text)
 
     # ---- stages 1 and 2
-    def _take_turn(self, job: PendingJob, place: Place, text: str | None
-                   ) -> list[dict[str, Any]] | None:
+    def _turn(self, job: PendingJob, place: Place, text: str | None
+              ) -> list[SlackReply] | None:
+        """The turn's replies: taken now, or (its turn stored by an instance that died)
+        taken again on the state before it; None when there is nothing (more) to do."""
         data, kind = job.job, job.job["kind"]
-        if kind == "watched" and not self.backend.confident(text or ""):
+        if job.base is None and kind == "watched" and not self.backend.confident(text or ""):
             self._state.advance(job.claim, [], done=True)
             return None
-        if kind == "click":
-            self._settle_question(place, data)
         version, before = self.backend.snapshot(place.conversation)
         if job.base is not None and version != job.base:
-            # stored by the instance that died before storing its replies: the same turn,
-            # taken again on the state it was taken on, gives them (nothing is stored again)
-            logger.warning("%s: job %d's turn was stored but not its replies; taking it again "
-                           "on the state before it", place.conversation, job.seq)
-            replies = self.backend.replay(job.before, place.conversation,
-                                          **self._inputs(data, text))
-            return self._record(job, place, replies)
+            # stored by the instance that died: the same turn, taken again on the state it
+            # was taken on, gives the same replies (and nothing is stored again)
+            logger.warning("%s: job %d's turn was stored by the instance that died; taking "
+                           "it again on the state before it", place.conversation, job.seq)
+            return self.backend.replay(job.before, place.conversation,
+                                       **self._inputs(data, text))
         if job.base is None and not self._state.begin(job.claim, version, before):
             return None  # taken over meanwhile
+        if kind == "click":
+            self._settle_question(place, data)
         if kind == "watched":
             self._state.follow_thread(place.conversation)
-        replies = self.backend.handle(place.conversation, **self._inputs(data, text))
-        return self._record(job, place, replies)
+        return self.backend.handle(place.conversation, **self._inputs(data, text))
 
     def _inputs(self, data: dict[str, Any], text: str | None) -> dict[str, Any]:
         """What the turn is given: a button's value, or a message in the reply language."""
@@ -100,14 +100,6 @@ class TurnJobs:
         # language (a remembered choice, or the locale for script-less text), it must stick.
         return {"text": text, "lang": lang,
                 "lang_explicit": lang != self.backend.text_lang(text or "")}
-
-    def _record(self, job: PendingJob, place: Place, replies: list[SlackReply]
-                ) -> list[dict[str, Any]] | None:
-        """Store the turn's messages (None: the job is no longer ours)."""
-        outbox = [self._outgoing(place, reply) for reply in replies]
-        if job.job["kind"] == "watched" and outbox:  # recorded once posted: its 👍/👎 count
-            outbox[0]["unasked"] = True
-        return outbox if self._state.record(job.claim, outbox) else None
 
     def _settle_question(self, place: Place, data: dict[str, Any]) -> None:
         """A language button's choice is remembered; an answered question shows the answer

@@ -17,6 +17,7 @@ from bot.channels.slack.wording import Wording
 from bot.dialogue.assistant import Assistant
 from bot.dialogue.conversation import Conversation
 from bot.dialogue.replies import WHY, Escalate, Reply
+from bot.dialogue.store import SqlConversations
 from bot.render.renderer import Mrkdwn, Rendered, Renderer, default_renderer, escape_mrkdwn
 from bot.understand.normalise import mask_keys
 
@@ -76,8 +77,10 @@ class OrchestratorBackend:
 
     def snapshot(self, conversation: str) -> tuple[int, str | None]:
         store = self.assistant.store
-        stored = store.load(conversation) if store is not None else None
-        return (0, None) if stored is None else (stored.version, stored.to_json())
+        if isinstance(store, SqlConversations):  # as stored: nothing parsed, nothing written
+            return store.stored(conversation) or (0, None)
+        loaded = store.load(conversation) if store is not None else None
+        return (0, None) if loaded is None else (loaded.version, loaded.to_json())
 
     def replay(self, snapshot: str | None, conversation: str, *, text: str | None = None,
                action: str | None = None, lang: str | None = None,

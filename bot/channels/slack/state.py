@@ -4,9 +4,10 @@ Everything several instances behind one load balancer must agree on goes through
 
 - *jobs*: each piece of work Slack hands over (a message, a click) is claimed once, under a
   key that a retry or a second click repeats (the event id, the clicked question), with a
-  per-conversation sequence number, a lease and, once taken, the turn's replies and how far
-  their posting got. The instance that claimed a job renews its lease while it lives; when
-  it dies, another one takes the job over after the lease ran out and finishes it;
+  per-conversation sequence number, a lease and, once begun, the conversation's state before
+  its turn and how far the posting of its replies got. The instance that claimed a job
+  renews its lease while it lives; when it dies, another one takes the job over after the
+  lease ran out and finishes it;
 - deliveries of other events already seen, language choices, followed threads, drafts.
 
 ``bot/channels/slack/store.py`` implements it once, in SQL both databases speak, on a SQLite
@@ -32,7 +33,6 @@ class PendingJob(NamedTuple):
     job: dict[str, Any]  # what to do; user text masked
     base: int | None  # the conversation's stored version before its turn (None: not begun)
     before: str | None  # the conversation's state then, as stored (None: there was none)
-    outbox: list[dict[str, Any]] | None  # the turn's messages (None: turn not taken yet)
     progress: list[list[Any]]  # per message posted: [channel, ts, follow-ups done]
 
 
@@ -60,9 +60,6 @@ class AdapterState(Protocol):
     def begin(self, claim: str, base: int, before: str | None) -> bool:
         """Note the conversation's version and state (JSON, as the conversation store keeps
         it) before the turn; False if the job is not ours."""
-
-    def record(self, claim: str, outbox: list[dict[str, Any]]) -> bool:
-        """Keep the turn's messages, before any is posted; False if the job is not ours."""
 
     def advance(self, claim: str, progress: list[list[Any]], *, done: bool = False) -> bool:
         """Keep how far posting got (and whether the job is finished); False if not ours."""

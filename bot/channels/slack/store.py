@@ -41,7 +41,7 @@ CREATE TABLE IF NOT EXISTS slack_drafts (
 CREATE TABLE IF NOT EXISTS slack_jobs (
     claim TEXT PRIMARY KEY, conversation TEXT NOT NULL, seq BIGINT NOT NULL,
     job TEXT NOT NULL, owner TEXT NOT NULL, lease_until DOUBLE PRECISION NOT NULL,
-    base INTEGER, before TEXT, outbox TEXT, progress TEXT NOT NULL, done INTEGER NOT NULL,
+    base INTEGER, before TEXT, progress TEXT NOT NULL, done INTEGER NOT NULL,
     created DOUBLE PRECISION NOT NULL
 );
 CREATE INDEX IF NOT EXISTS slack_jobs_order ON slack_jobs (conversation, seq) WHERE done = 0;
@@ -57,8 +57,7 @@ POSTGRES_STEPS = (SCHEMA,)
 KEEP_SECONDS = 2 * 24 * 3600
 DRAFT_KEEP_SECONDS = 7 * 24 * 3600
 DEFAULT_LEASE_SECONDS = 15.0
-_JOB_COLUMNS = ("claim, conversation, seq, owner, lease_until, job, base, before, outbox, "
-                "progress")
+_JOB_COLUMNS = "claim, conversation, seq, owner, lease_until, job, base, before, progress"
 # the conversation's row is locked until the commit: claims in one conversation are numbered
 # in the order they commit, so no job can appear behind one with a higher number
 _NEXT_SEQ = ("INSERT INTO slack_sequences (conversation, last, updated) VALUES (?, 1, ?) "
@@ -74,10 +73,9 @@ def instance_id() -> str:
 
 
 def _pending(row: tuple) -> PendingJob:
-    claim, conversation, seq, owner, lease_until, job, base, before, outbox, progress = row
+    claim, conversation, seq, owner, lease_until, job, base, before, progress = row
     return PendingJob(claim=claim, conversation=conversation, seq=seq, owner=owner,
                       lease_until=lease_until, job=json.loads(job), base=base, before=before,
-                      outbox=None if outbox is None else json.loads(outbox),
                       progress=json.loads(progress))
 
 
@@ -102,7 +100,7 @@ class SqlSlackState:
             seq = tx.rows(_NEXT_SEQ, (conversation, now))[0][0]
             rows = tx.rows(
                 f"INSERT INTO slack_jobs ({_JOB_COLUMNS}, done, created) "
-                "VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, NULL, '[]', 0, ?) "
+                "VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, '[]', 0, ?) "
                 "ON CONFLICT (claim) DO NOTHING RETURNING seq",
                 (claim, conversation, seq, self.owner, now + self.lease_seconds, data, now))
             return rows[0][0] if rows else None
@@ -135,10 +133,6 @@ class SqlSlackState:
 
     def begin(self, claim: str, base: int, before: str | None) -> bool:
         return self._ours("base = ?, before = ?", (base, before), claim)
-
-    def record(self, claim: str, outbox: list[dict[str, Any]]) -> bool:
-        data = json.dumps(outbox, ensure_ascii=False, separators=(",", ":"))
-        return self._ours("outbox = ?, progress = '[]'", (data,), claim)
 
     def advance(self, claim: str, progress: list[list[Any]], *, done: bool = False) -> bool:
         return self._ours("progress = ?, done = ?", (json.dumps(progress), int(done)), claim)
