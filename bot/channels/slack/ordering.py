@@ -92,28 +92,33 @@ class Sequencer:
     def _drain(self, conversation: str) -> None:
         with self._lock:
             self._scheduled.discard(conversation)
+        try:
+            finished = self._drain_jobs(conversation)
+        except Exception:  # a bug or a lost database: tried again later, in order
+            logger.exception("%s: running its jobs failed", conversation)
+            finished = False
+        if not finished:
+            self._later(conversation)
+
+    def _drain_jobs(self, conversation: str) -> bool:
+        """Run the conversation's jobs while they are this instance's to run; False when one
+        is to be tried again later (Slack did not take a message)."""
         while True:
             job = self.state.pending(conversation)
             if job is None:
-                return
+                return True
             if job.owner != self.state.owner:
                 if job.lease_until > self.state.clock():
                     self._park(conversation, job.claim)  # a live instance is on it
-                    return
+                    return True
                 if not self.state.take_over(job.claim):
                     continue  # another instance was quicker: look again
                 logger.warning("%s: took over job %d from %s (its lease ran out)",
                                conversation, job.seq, job.owner)
             with self._lock:
                 local = self._local.get(job.claim)
-            try:
-                finished = self._run(job, local)
-            except Exception:  # a bug or a lost database: tried again later, in order
-                logger.exception("%s: job %d failed", conversation, job.seq)
-                finished = False
-            if not finished:
-                self._later(conversation)
-                return
+            if not self._run(job, local):
+                return False
             with self._lock:
                 self._local.pop(job.claim, None)
                 self._retry.pop(conversation, None)
