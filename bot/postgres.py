@@ -47,7 +47,11 @@ class Database:
     def __init__(self, url: str, *, max_size: int = 16, attempts: int = 5,
                  backoff: float = 0.2, open_timeout: float = 10.0, wait: float = 3.0,
                  sleep: Callable[[float], None] = time.sleep) -> None:
-        from psycopg_pool import ConnectionPool
+        try:
+            from psycopg_pool import ConnectionPool
+        except ImportError:
+            raise DatabaseUnavailable(f"{URL_ENV} is set, but PostgreSQL support is not "
+                                      "installed: pip install 'keyhelp[postgres]'") from None
 
         # its warnings repeat for every attempt what ``run`` logs once per retry, and would
         # reach the terminal of a command that configured no logging
