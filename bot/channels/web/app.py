@@ -24,6 +24,7 @@ from bot.channels.web.pages import MAX_MESSAGE_CHARS, Pages
 from bot.channels.web.session import COOKIE, Sessions
 
 if TYPE_CHECKING:
+    from bot.channels.web.admin import AdminReport
     from bot.channels.web.limits import RateLimiter
     from bot.channels.web.turns import WebConversations
 
@@ -38,8 +39,10 @@ class WebApp:
     """Routes requests; never lets an exception out as a traceback."""
 
     def __init__(self, *, conversations: WebConversations, pages: Pages, sessions: Sessions,
-                 limiter: RateLimiter, max_bytes: int, static_dir: Path) -> None:
+                 limiter: RateLimiter, max_bytes: int, static_dir: Path,
+                 admin: AdminReport | None = None) -> None:
         self.conversations = conversations
+        self.admin = admin
         self.pages = pages
         self.sessions = sessions
         self.limiter = limiter
@@ -68,6 +71,8 @@ class WebApp:
         path, method = request.path, request.method
         if path == "/healthz" and method in ("GET", "HEAD"):
             return Response("ok", content_type="text/plain; charset=utf-8")
+        if path == "/admin" and method in ("GET", "HEAD"):
+            return self.admin.respond(request) if self.admin else self._problem(request, 404)
         if path == "/favicon.ico":  # browsers ask for it unprompted; there is none
             return Response(status=204)
         if path.startswith("/static/") and method in ("GET", "HEAD"):
