@@ -4,7 +4,8 @@
 ``KEYHELP_RULES`` (rules file), ``KEYHELP_IDLE_HOURS`` (expiry of idle conversations: a
 positive number of hours, default 24), ``KEYHELP_LANG`` (reply language before anything else
 is known: a locale of the rules file; default: its ``default_locale``), ``KEYHELP_CACHE_DIR``
-(start-up cache, default ``~/.cache/keyhelp``; ``off`` disables it).
+(start-up cache, default ``~/.cache/keyhelp``; ``off`` disables it), ``KEYHELP_RETENTION_DAYS``
+(how long the analytics keep a record: a positive number of days, default 90).
 
 One rule for every value: an invalid one raises ``SettingError`` whose message is one line
 naming the variable (or option), which the commands print as ``Error: …`` and exit 1. An
@@ -23,7 +24,9 @@ DB_ENV = "KEYHELP_DB"
 IDLE_ENV = "KEYHELP_IDLE_HOURS"
 LANG_ENV = "KEYHELP_LANG"
 CACHE_ENV = "KEYHELP_CACHE_DIR"
+RETENTION_ENV = "KEYHELP_RETENTION_DAYS"
 DEFAULT_IDLE_HOURS = 24.0
+DEFAULT_RETENTION_DAYS = 90.0
 HISTORY_LINES = 20  # transcript lines kept per conversation (for the escalation summary)
 
 
@@ -39,6 +42,7 @@ class Settings(NamedTuple):
     idle_seconds: float = DEFAULT_IDLE_HOURS * 3600
     default_lang: str | None = None  # checked against the rules file's locales: check_locale
     history_lines: int = HISTORY_LINES
+    retention_seconds: float = DEFAULT_RETENTION_DAYS * 86400
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *,
@@ -51,8 +55,12 @@ class Settings(NamedTuple):
                                         "conversations.db")
         chosen = rules or _value(env, "KEYHELP_RULES")
         return cls(db_path=Path(db), rules_path=rules_path(chosen),
-                   idle_seconds=_idle_seconds(_value(env, IDLE_ENV)),
-                   default_lang=_value(env, LANG_ENV))
+                   idle_seconds=_positive(_value(env, IDLE_ENV), IDLE_ENV, DEFAULT_IDLE_HOURS,
+                                          unit="hours", seconds=3600),
+                   default_lang=_value(env, LANG_ENV),
+                   retention_seconds=_positive(_value(env, RETENTION_ENV), RETENTION_ENV,
+                                               DEFAULT_RETENTION_DAYS, unit="days",
+                                               seconds=86400))
 
 
 def _value(env: Mapping[str, str], name: str) -> str | None:
@@ -60,18 +68,19 @@ def _value(env: Mapping[str, str], name: str) -> str | None:
     return env.get(name, "").strip() or None
 
 
-def _idle_seconds(value: str | None) -> float:
-    """``KEYHELP_IDLE_HOURS`` in seconds: a positive, finite number of hours."""
+def _positive(value: str | None, name: str, default: float, *, unit: str,
+              seconds: int) -> float:
+    """A positive, finite number of ``unit`` (hours, days) in seconds; ``default`` if unset."""
     if value is None:
-        return DEFAULT_IDLE_HOURS * 3600
+        return default * seconds
     try:
-        seconds = float(value) * 3600
+        total = float(value) * seconds
     except ValueError:
-        seconds = math.nan
-    if not (math.isfinite(seconds) and seconds > 0):
-        raise SettingError(f"{IDLE_ENV} must be a positive number of hours (e.g. 24), "
-                           f"got {value!r}")
-    return seconds
+        total = math.nan
+    if not (math.isfinite(total) and total > 0):
+        raise SettingError(f"{name} must be a positive number of {unit} "
+                           f"(e.g. {default:g}), got {value!r}")
+    return total
 
 
 def check_locale(value: str, locales: Iterable[str], *, name: str) -> str:

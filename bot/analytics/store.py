@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from bot.analytics.cases import Case, Recorder
 
 if TYPE_CHECKING:
+    from bot.config import Settings
     from bot.postgres import Database
 
 _TABLES = """
@@ -150,7 +151,7 @@ class SqliteAnalytics(SqlAnalytics):
 
         self.path = Path(path)
         self._lock = threading.Lock()
-        self._db = open_database(path, _TABLES.format(serial="INTEGER"))
+        self._db = open_database(path, _TABLES.format(serial="INTEGER"), writable=True)
 
     def _run(self, sql: str, params: Sequence[Any] = (), *, fetch: bool = False) -> Any:
         with self._lock:
@@ -186,9 +187,11 @@ class PostgresAnalytics(SqlAnalytics):
         """The pool belongs to whoever opened the database."""
 
 
-def recorder_for(db_path: Path | str, *, channel: str, clock: Callable[[], float]) -> Recorder:
-    """The production recorder: analytics tables in the conversation database's file."""
-    return Recorder(store=SqliteAnalytics(path=db_path), channel=channel, clock=clock)
+def recorder_for(settings: Settings, *, channel: str, clock: Callable[[], float]) -> Recorder:
+    """The production recorder: analytics tables in the conversation database's file, rows
+    kept ``KEYHELP_RETENTION_DAYS``."""
+    return Recorder(store=SqliteAnalytics(path=settings.db_path), channel=channel, clock=clock,
+                    retention_seconds=settings.retention_seconds)
 
 
 def _case(row: Sequence[Any]) -> Case:

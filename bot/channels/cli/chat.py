@@ -47,7 +47,7 @@ def _assistant(rules: str | None, *, with_store: bool, lang: str | None = None) 
         if with_store:  # a one-shot diagnose keeps no conversation and records nothing
             from bot.analytics.store import recorder_for
 
-            observer = recorder_for(settings.db_path, channel="cli", clock=time.time)
+            observer = recorder_for(settings, channel="cli", clock=time.time)
         assistant = Assistant.from_settings(settings, with_store=with_store, observer=observer)
         if lang is not None:
             try:

@@ -57,6 +57,7 @@ def stats(argv: list[str]) -> int:
     except OSError as err:
         raise CliError(f"cannot use {settings.db_path} (KEYHELP_DB): {err.strerror}") from err
     try:
+        store.purge(older_than=now - settings.retention_seconds)  # KEYHELP_RETENTION_DAYS
         if args.unrecognised:
             _export_misses(store, since)
             return 0

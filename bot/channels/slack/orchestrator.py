@@ -43,7 +43,7 @@ class OrchestratorBackend:
         # a long-running server: the first Japanese typo should not wait for the kana dictionary
         from bot.analytics.store import recorder_for
 
-        recorder = recorder_for(settings.keyhelp.db_path, channel="slack", clock=time.time)
+        recorder = recorder_for(settings.keyhelp, channel="slack", clock=time.time)
         assistant = Assistant.from_settings(settings.keyhelp, warm=True, observer=recorder)
         return cls(assistant=assistant, renderer=default_renderer(),
                    default_lang=settings.keyhelp.default_lang)

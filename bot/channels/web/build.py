@@ -25,7 +25,7 @@ def build_app(settings: WebSettings, *, renderer: Renderer | None = None,
     renderer = renderer or default_renderer()
     keyhelp = settings.keyhelp
     # a long-running server: the first Japanese typo should not wait for the kana dictionary
-    recorder = recorder_for(keyhelp.db_path, channel="web", clock=time.time)
+    recorder = recorder_for(keyhelp, channel="web", clock=time.time)
     assistant = Assistant.from_settings(keyhelp, warm=True, observer=recorder)
     admin = None
     if settings.admin_token:
