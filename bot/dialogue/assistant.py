@@ -70,7 +70,8 @@ class Assistant:
                       with_store: bool = True, warm: bool = False) -> Assistant:
         """The production wiring: rules from ``settings.rules_path``, SQLite at ``db_path``.
 
-        ``warm``: load the recogniser's lazy parts in the background (servers, not one-shots).
+        ``warm``: load the recogniser's lazy parts, and validate a changed rules file, in the
+        background (servers, not one-shots).
         """
         from bot.dialogue.reload import RulesWatcher
 
@@ -79,7 +80,9 @@ class Assistant:
             from bot.dialogue.store import Store
 
             store = Store(path=settings.db_path, idle_seconds=settings.idle_seconds, clock=clock)
-        return cls(watcher=RulesWatcher(path=settings.rules_path, warm=warm), store=store,
+        watcher = RulesWatcher(path=settings.rules_path, warm=warm, background=warm,
+                               max_bytes=settings.rules_max_bytes)
+        return cls(watcher=watcher, store=store,
                    default_lang=settings.default_lang, clock=clock,
                    history_lines=settings.history_lines)
 
