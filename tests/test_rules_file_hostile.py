@@ -244,3 +244,13 @@ def test_a_pipe_is_read_no_further_than_the_limit(tmp_path: Path,
     assert out.splitlines() == [f"{fifo}:1:1: the file is more than 4,096 bytes, over the "
                                 "limit for a rules file (expected at most 4,096 bytes; "
                                 "KEYHELP_RULES_MAX_BYTES sets the limit)"]
+
+
+@pytest.mark.parametrize("nesting", ["[" * 100_000 + "]" * 100_000,
+                                     "\n" + "- " * 5000 + "x\n"])
+def test_deep_nesting_is_a_positioned_problem(tmp_path: Path, nesting: str) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text(SHIPPED + "deep: " + nesting, encoding="utf-8")
+    _knowledge, problems = check_rules(path)
+    [problem] = problems
+    assert problem.message.startswith("YAML syntax error") and problem.line > 1

@@ -120,8 +120,9 @@ class RulesWatcher:
         """
         if self._forced or _stamp(self.path) != self._stamp:
             if self.background:
-                self._start(threading.Thread(target=self._check, name="keyhelp-rules-check",
-                                             daemon=True))
+                if self._checking is None:  # else a turn after the check under way starts one
+                    self._start(threading.Thread(target=self._check, daemon=True,
+                                                 name="keyhelp-rules-check"))
             elif self._start(threading.current_thread()):
                 self._check()
         return self._brain
