@@ -5,7 +5,9 @@
 positive number of hours, default 24), ``KEYHELP_LANG`` (reply language before anything else
 is known: a locale of the rules file; default: its ``default_locale``), ``KEYHELP_CACHE_DIR``
 (start-up cache, default ``~/.cache/keyhelp``; ``off`` disables it), ``KEYHELP_RETENTION_DAYS``
-(how long the analytics keep a record: a positive number of days, default 90).
+(how long the analytics keep a record: a positive number of days, default 90),
+``KEYHELP_RULES_MAX_BYTES`` (larger rules files are refused before they are parsed; default
+4 MiB).
 
 One rule for every value: an invalid one raises ``SettingError`` whose message is one line
 naming the variable (or option), which the commands print as ``Error: …`` and exit 1. An
@@ -25,6 +27,10 @@ IDLE_ENV = "KEYHELP_IDLE_HOURS"
 LANG_ENV = "KEYHELP_LANG"
 CACHE_ENV = "KEYHELP_CACHE_DIR"
 RETENTION_ENV = "KEYHELP_RETENTION_DAYS"
+RULES_MAX_ENV = "KEYHELP_RULES_MAX_BYTES"
+# the shipped file is ~45 KB; a hundred times that is still a plausible hand-written file,
+# while parsing stays well under a few seconds and a few hundred MB
+DEFAULT_RULES_MAX_BYTES = 4 * 1024 * 1024
 DEFAULT_IDLE_HOURS = 24.0
 DEFAULT_RETENTION_DAYS = 90.0
 HISTORY_LINES = 20  # transcript lines kept per conversation (for the escalation summary)
@@ -43,24 +49,25 @@ class Settings(NamedTuple):
     default_lang: str | None = None  # checked against the rules file's locales: check_locale
     history_lines: int = HISTORY_LINES
     retention_seconds: float = DEFAULT_RETENTION_DAYS * 86400
+    rules_max_bytes: int = DEFAULT_RULES_MAX_BYTES
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *,
                  rules: str | os.PathLike[str] | None = None) -> Settings:
         """Read ``KEYHELP_*``; ``rules`` (e.g. ``--rules``) wins over ``KEYHELP_RULES``."""
-        from bot.paths import rules_path
+        from bot.paths import resolve_rules
 
         env = os.environ if env is None else env
         db = _value(env, DB_ENV) or str(Path.home() / ".local" / "state" / "keyhelp" /
                                         "conversations.db")
-        chosen = rules or _value(env, "KEYHELP_RULES")
-        return cls(db_path=Path(db), rules_path=rules_path(chosen),
+        return cls(db_path=Path(db), rules_path=resolve_rules(rules, env).path,
                    idle_seconds=_positive(_value(env, IDLE_ENV), IDLE_ENV, DEFAULT_IDLE_HOURS,
                                           unit="hours", seconds=3600),
                    default_lang=_value(env, LANG_ENV),
                    retention_seconds=_positive(_value(env, RETENTION_ENV), RETENTION_ENV,
                                                DEFAULT_RETENTION_DAYS, unit="days",
-                                               seconds=86400))
+                                               seconds=86400),
+                   rules_max_bytes=rules_max_bytes(env))
 
 
 def _value(env: Mapping[str, str], name: str) -> str | None:
@@ -91,6 +98,19 @@ def check_locale(value: str, locales: Iterable[str], *, name: str) -> str:
         raise SettingError(f"{name}: {value!r} is not a locale of the rules file; one of: "
                            + ", ".join(locales))
     return value
+
+
+def rules_max_bytes(env: Mapping[str, str] | None = None) -> int:
+    """``KEYHELP_RULES_MAX_BYTES``: a whole number of bytes above zero (SettingError if not)."""
+    env = os.environ if env is None else env
+    value = _value(env, RULES_MAX_ENV)
+    if value is None:
+        return DEFAULT_RULES_MAX_BYTES
+    # ASCII digits only: int() would also take "1_000" and other scripts' digits
+    if not (value.isascii() and value.isdigit()) or int(value) == 0:
+        raise SettingError(f"{RULES_MAX_ENV} must be a whole number of bytes above zero "
+                           f"(default {DEFAULT_RULES_MAX_BYTES}), got {env.get(RULES_MAX_ENV)!r}")
+    return int(value)
 
 
 def cache_dir(env: Mapping[str, str] | None = None) -> Path | None:

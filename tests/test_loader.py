@@ -252,7 +252,9 @@ def test_missing_file_and_bad_encoding_are_problems(tmp_path):
     assert "file not found" in check_rules(tmp_path / "nope.yaml")[1][0].message
     bad = tmp_path / "bad.yaml"
     bad.write_bytes(b"version: 1\n\xff\xfe")
-    assert "cannot read file" in check_rules(bad)[1][0].message
+    [problem] = check_rules(bad)[1]
+    assert (problem.line, problem.column) == (2, 1)
+    assert problem.message == "bytes 0xFF 0xFE are not UTF-8"
 
 
 def test_missing_solved_outcome_is_reported(tiny_rules):

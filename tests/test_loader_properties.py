@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 
 from bot.dialogue.engine import Engine
 from bot.knowledge.loader import check_rules
-from bot.paths import rules_path
+from bot.paths import shipped_rules_path
 from bot.understand.recognise import Recogniser
 from tests.conftest import TINY_RULES
 
-SHIPPED = rules_path().read_text(encoding="utf-8")
+SHIPPED = shipped_rules_path().read_text(encoding="utf-8")
 TINY = TINY_RULES.read_text(encoding="utf-8")
 # characters that change YAML structure most, plus a few that change nothing
 INSERTS = st.sampled_from([":", "-", "- ", "[", "]", "{", "}", '"', "'", "\n", "  ", "\t", "#",

@@ -99,13 +99,15 @@ class Assistant:
                       observer: TurnObserver | None = None) -> Assistant:
         """The production wiring: rules from ``settings.rules_path``, the store it names.
 
-        ``warm``: load the recogniser's lazy parts in the background (servers, not one-shots).
+        ``warm``: load the recogniser's lazy parts, and validate a changed rules file, in the
+        background (servers, not one-shots).
         A ``KEYHELP_LANG`` that is not a locale of the rules file raises ``SettingError``.
         """
         from bot.config import LANG_ENV, check_locale
         from bot.dialogue.reload import RulesWatcher
 
-        watcher = RulesWatcher(path=settings.rules_path, warm=warm)
+        watcher = RulesWatcher(path=settings.rules_path, warm=warm, background=warm,
+                               max_bytes=settings.rules_max_bytes)
         if settings.default_lang is not None:
             check_locale(settings.default_lang, watcher.current().knowledge.locale_ids,
                          name=LANG_ENV)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.config import DEFAULT_RULES_MAX_BYTES
 from bot.knowledge import checks as rules_checks
 from bot.knowledge.intents import read_intents
 from bot.knowledge.model import (
@@ -26,29 +27,50 @@ from bot.knowledge.model import (
 )
 from bot.knowledge.problems import Problem, RulesError
 from bot.knowledge.reader import LOCALE_PATTERN, Ref, RulesReader
+from bot.knowledge.source import decode, read_limited
 from bot.knowledge.yaml_nodes import compose, pos
 
 SUPPORTED_VERSION = 1
 
 
-def load_knowledge(path: Path | str) -> Knowledge:
+def load_knowledge(path: Path | str, *, max_bytes: int = DEFAULT_RULES_MAX_BYTES) -> Knowledge:
     """Load and validate a rules file; raise ``RulesError`` listing every problem."""
     path = Path(path)
-    knowledge, problems = check_rules(path)
+    knowledge, problems = check_rules(path, max_bytes=max_bytes)
     if problems or knowledge is None:
         raise RulesError(path, problems)
     return knowledge
 
 
-def check_rules(path: Path) -> tuple[Knowledge | None, list[Problem]]:
+def knowledge_from(content: bytes, path: Path) -> Knowledge:
+    """``load_knowledge`` for bytes already read from ``path`` (so they are read only once)."""
+    knowledge, problems = check_content(content, path)
+    if problems or knowledge is None:
+        raise RulesError(path, problems)
+    return knowledge
+
+
+def check_rules(path: Path, *,
+                max_bytes: int = DEFAULT_RULES_MAX_BYTES) -> tuple[Knowledge | None, list[Problem]]:
     """Everything wrong with a rules file, and the knowledge when nothing is."""
     file = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        content = read_limited(path, max_bytes)
+    except RulesError as err:  # too big to read
+        return None, err.problems
     except FileNotFoundError:
         return None, [Problem(file, 1, 1, "file not found", "a readable rules file")]
-    except (OSError, UnicodeDecodeError) as err:
-        return None, [Problem(file, 1, 1, f"cannot read file: {err}", "a UTF-8 text file")]
+    except OSError as err:
+        return None, [Problem(file, 1, 1, f"cannot read file: {err}", "a readable rules file")]
+    return check_content(content, path)
+
+
+def check_content(content: bytes, path: Path) -> tuple[Knowledge | None, list[Problem]]:
+    """``check_rules`` for the bytes of ``path``, already read."""
+    file = str(path)
+    text, problems = decode(content, file)
+    if text is None:
+        return None, problems
     root, problems = compose(text, file)
     if problems:
         return None, problems

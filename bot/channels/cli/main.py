@@ -65,7 +65,9 @@ def file_path(value: str) -> str:
 def add_rules_option(parser: argparse.ArgumentParser) -> None:
     """``--rules FILE``, the same for every command that reads the rules."""
     parser.add_argument("--rules", metavar="FILE", type=file_path,
-                        help="Rules file (default: $KEYHELP_RULES, else the shipped one).")
+                        help="Rules file (default: $KEYHELP_RULES, else the user file "
+                             "~/.config/keyhelp/rules.yaml if there is one, else the shipped "
+                             "rules; `keyhelp rules path` says which).")
 
 
 def _parser() -> argparse.ArgumentParser:
