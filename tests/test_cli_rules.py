@@ -71,7 +71,7 @@ def test_show_prints_messages_and_flow_in_japanese(run):
     result = run("rules", "show", "key-invalid", "--lang", "ja")
     assert result.exit_code == 0, result.stderr
     assert "このプロダクト キーは有効ではありません。もう一度入力してください。" in result.stdout
-    assert "疑わしい文字が見つかった（key-suspicious のとき）" in result.stdout
+    assert "チェックで問題が見つかった（key-suspicious のとき）" in result.stdout
     assert "= contact-reseller（担当者に引き継ぐ）：" in result.stdout
     assert "- 解決しない場合：" in result.stdout
 
