@@ -1,0 +1,187 @@
+"""Phrases a message denies ("the key isn't expired", 期限切れじゃない, "no 'already used' error").
+
+A denied phrase is evidence against its intent, not for it. Each locale's ``words`` in the
+rules file says how it denies (``negation``): words that deny what follows them ("not", "no")
+or what precedes them (じゃない, ではない), how many words (characters, in a script without
+spaces) may stand between, and which words end a denial's reach ("I don't know why it says
+expired" denies nothing). A denying word inside a phrase found in the message is part of that
+phrase ("isn't valid", 有効ではない): it denies nothing. Nothing here knows any intent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import NamedTuple
+
+from bot.knowledge.model import Knowledge
+from bot.understand.loose import WordReader, follows
+from bot.understand.phrases import Hit, Phrase, clauses, dense_view, is_dense, spaced_view
+
+Match = Callable[[tuple[str, str]], list[Hit]]  # phrases found in a stretch of text
+LONGEST = 8  # words (16 characters without spaces) of a phrase looked at beyond the reach
+
+
+class Denial(NamedTuple):
+    """A phrase found only where a denying word governs it."""
+
+    phrase: Phrase
+    by: str  # the denying word
+
+
+class _Rule(NamedTuple):
+    reach: int
+    stop: frozenset[str]
+    unless: frozenset[str]  # the word just before it makes it a failure, not a denial
+
+
+def _spans(text: str, needle: str) -> Iterable[tuple[int, int]]:
+    """Every (start, end) of ``needle`` in ``text``."""
+    at = text.find(needle)
+    while at >= 0 and needle:
+        yield at, at + len(needle)
+        at = text.find(needle, at + 1)
+
+
+class Negation:
+    """The rules file's denying words, applied clause by clause."""
+
+    def __init__(self, knowledge: Knowledge, reader: WordReader) -> None:
+        self.reader = reader
+        self.before: dict[str, _Rule] = {}  # word -> its locale's reach and stops
+        self.after_dense: dict[str, _Rule] = {}
+        self.after_words: dict[str, _Rule] = {}
+        for locale in knowledge.locales:
+            negation = locale.words.negation if locale.words else None
+            if negation is None:
+                continue
+            rule = _Rule(negation.reach, negation.stop, negation.except_after)
+            self.before.update(dict.fromkeys(negation.before, rule))
+            for word in negation.after:
+                text = dense_view(spaced_view(word)) if is_dense(word) else word
+                (self.after_dense if is_dense(word) else self.after_words)[text] = rule
+        # written forms that contain a denying word ("isnt" spells out as "is not")
+        self._triggers = set(self.before) | set(self.after_words) | {
+            short for short, full in reader.spelled_out.items()
+            if any(w in self.before or w in self.after_words for w in full)}
+
+    def mentions(self, views: tuple[str, str]) -> bool:
+        """Any denying word in the message at all (most messages have none: nothing to do)."""
+        if any(f" {w} " in views[0] for w in self._triggers):
+            return True
+        return any(a in views[1] for a in self.after_dense)
+
+    def denied(self, folded: str, views: tuple[str, str], hits: list[Hit],
+               match: Match) -> list[Denial]:
+        """The hits found only under a denial. ``match(views)`` finds phrases in a stretch."""
+        if not hits or not self.mentions(views):
+            return []
+        found = {id(h.phrase): h.phrase for h in hits}
+        denied: dict[int, Denial] = {}
+        affirmed: set[int] = set()
+        for clause in clauses(folded):
+            spaced = self.reader.write_out(spaced_view(clause))
+            for phrase, by, governed in self._governed(spaced, dense_view(spaced), hits, match):
+                key = id(phrase)
+                if key not in found:
+                    continue
+                if governed:
+                    denied.setdefault(key, Denial(phrase, by))
+                else:
+                    affirmed.add(key)
+        return [d for key, d in denied.items() if key not in affirmed]
+
+    def _governed(self, spaced: str, dense: str, hits: list[Hit],
+                  match: Match) -> Iterable[tuple[Phrase, str, bool]]:
+        """(phrase, denying word, denied?) for the phrases of one clause near a denial."""
+        words = self._spelled(spaced.split())
+        covered = self._covered_words(words, hits) | self._covered_dense(dense, hits)
+        stretches: list[tuple[str, str, str]] = []  # (stretch text, denying word, side)
+        for i, word in enumerate(words):
+            rule = self.before.get(word)
+            if rule is not None and ("w", i) not in covered and \
+                    not (i and words[i - 1] in rule.unless):
+                end = next((j for j in range(i + 1, len(words)) if words[j] in rule.stop),
+                           len(words))
+                end = min(end, i + 1 + rule.reach + LONGEST)
+                stretches.append((" " + " ".join(words[i + 1:end]) + " ", word,
+                                  f"before:{rule.reach}"))
+            rule = self.after_words.get(word)
+            if rule is not None and ("w", i) not in covered:
+                start = max(0, i - rule.reach - LONGEST)
+                stretches.append((" " + " ".join(words[start:i]) + " ", word,
+                                  f"after:{rule.reach}"))
+        for text, rule in self.after_dense.items():
+            for start, end in _spans(dense, text):
+                if not any(("d", c) in covered for c in range(start, end)):
+                    stretches.append((dense[max(0, start - rule.reach - 2 * LONGEST):start],
+                                      text, f"dense:{rule.reach}"))
+        for stretch, by, side in stretches:
+            kind, reach = side.split(":")
+            view = (stretch, dense_view(stretch)) if kind != "dense" else (stretch, stretch)
+            for hit in match(view):
+                if _near(hit.phrase, view, kind, int(reach)):
+                    yield hit.phrase, by, True
+        if stretches:  # the same phrase found again outside every denial stands
+            for hit in hits:
+                if _outside(hit.phrase, spaced, dense, stretches):
+                    yield hit.phrase, "", False
+
+    def _spelled(self, words: list[str]) -> list[str]:
+        out: list[str] = []
+        for word in words:
+            out.extend(self.reader.spelled_out.get(word, (word,)))
+        return out
+
+    def _covered_words(self, words: list[str], hits: list[Hit]) -> set[tuple[str, int]]:
+        """Word positions inside a phrase found in the clause ("is not valid" keeps its "not"),
+        as written or loosely ("not a valid product key" for the cue "not a valid key")."""
+        covered: set[tuple[str, int]] = set()
+        stems = [self.reader.stem(w) for w in words]
+        for hit in hits:
+            if hit.phrase.dense or hit.phrase.scope is not None:
+                continue
+            wanted = tuple(self.reader.words(hit.phrase.text))
+            if not any(w in self.before or w in self.after_words for w in wanted):
+                continue  # only a phrase with a denying word of its own can cover one
+            for start, stem_ in enumerate(stems):
+                if stem_ == wanted[0]:
+                    used = follows(wanted, stems, start)
+                    if used is not None:
+                        covered.update(("w", k) for k in range(used[0], used[-1] + 1))
+        return covered
+
+    def _covered_dense(self, dense: str, hits: list[Hit]) -> set[tuple[str, int]]:
+        covered: set[tuple[str, int]] = set()
+        for hit in hits:
+            if hit.phrase.dense and hit.phrase.scope is None:
+                for start, end in _spans(dense, hit.phrase.text):
+                    covered.update(("d", c) for c in range(start, end))
+        return covered
+
+
+def _near(phrase: Phrase, view: tuple[str, str], kind: str, reach: int) -> bool:
+    """The phrase starts within ``reach`` of the denial (after it) or ends within it (before)."""
+    if kind == "dense":
+        text = view[1]
+        at = text.rfind(phrase.text) if phrase.dense else -1
+        return at < 0 or len(text) - (at + len(phrase.text)) <= reach
+    spaced = view[0]
+    at = spaced.find(f" {phrase.text} ") if not phrase.dense else -1
+    if at < 0:
+        return True  # found loosely: it is inside the stretch, near enough
+    if kind == "before":
+        return spaced[:at + 1].count(" ") - 1 <= reach
+    return spaced[at + len(phrase.text) + 1:].count(" ") - 1 <= reach
+
+
+def _outside(phrase: Phrase, spaced: str, dense: str,
+             stretches: list[tuple[str, str, str]]) -> bool:
+    """Found as written more often in the clause than inside its denied stretches."""
+    if phrase.dense:
+        total = dense.count(phrase.text)
+        inside = sum(s.count(phrase.text) for s, _, k in stretches if k.startswith("dense"))
+    else:
+        needle = f" {phrase.text} "
+        total = spaced.count(needle)
+        inside = sum(s.count(needle) for s, _, k in stretches if not k.startswith("dense"))
+    return total > inside
