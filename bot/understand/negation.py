@@ -19,6 +19,8 @@ from bot.understand.phrases import Hit, Phrase, clauses, dense_view, is_dense, s
 
 Match = Callable[[tuple[str, str]], list[Hit]]  # phrases found in a stretch of text
 LONGEST = 8  # words (16 characters without spaces) of a phrase looked at beyond the reach
+ALIGN_CUTOFF = 70  # a phrase found with typos is placed in the text at least this well
+TYPO_CUTOFF = 85  # ... and a phrase not found at all must be this close to cover a denial
 
 
 class Denial(NamedTuple):
@@ -26,6 +28,15 @@ class Denial(NamedTuple):
 
     phrase: Phrase
     by: str  # the denying word
+
+
+class _Stretch(NamedTuple):
+    """Text a denying word governs: after it ("before" side), before it, or (dense) up to it."""
+
+    text: str
+    by: str
+    side: str  # "before" | "after" | "dense"
+    reach: int
 
 
 class _Rule(NamedTuple):
@@ -45,7 +56,8 @@ def _spans(text: str, needle: str) -> Iterable[tuple[int, int]]:
 class Negation:
     """The rules file's denying words, applied clause by clause."""
 
-    def __init__(self, knowledge: Knowledge, reader: WordReader) -> None:
+    def __init__(self, knowledge: Knowledge, reader: WordReader,
+                 phrases: Iterable[Phrase] = ()) -> None:
         self.reader = reader
         self.before: dict[str, _Rule] = {}  # word -> its locale's reach and stops
         self.after_dense: dict[str, _Rule] = {}
@@ -59,6 +71,15 @@ class Negation:
             for word in negation.after:
                 text = dense_view(spaced_view(word)) if is_dense(word) else word
                 (self.after_dense if is_dense(word) else self.after_words)[text] = rule
+        # phrases with a denying word of their own, spelled out: a typo ("isnt vaild") must
+        # not turn their "not" into a denial
+        self._own: list[tuple[str, frozenset[str]]] = []
+        for phrase in phrases:
+            if phrase.dense or phrase.scope is not None or not phrase.targets:
+                continue
+            spelled = self._spelled(phrase.text.split())
+            if any(w in self.before for w in spelled):
+                self._own.append((" ".join(spelled), frozenset(spelled)))
         # written forms that contain a denying word ("isnt" spells out as "is not")
         self._triggers = set(self.before) | set(self.after_words) | {
             short for short, full in reader.spelled_out.items()
@@ -93,34 +114,40 @@ class Negation:
     def _governed(self, spaced: str, dense: str, hits: list[Hit],
                   match: Match) -> Iterable[tuple[Phrase, str, bool]]:
         """(phrase, denying word, denied?) for the phrases of one clause near a denial."""
-        words = self._spelled(spaced.split())
+        tokens = spaced.split()
+        # contractions spelled out ("isnt" -> is not), each word with the token it came from
+        flat = [(t, w) for t, token in enumerate(tokens)
+                for w in self.reader.spelled_out.get(token, (token,))]
+        words = [w for _, w in flat]
         covered = self._covered_words(words, hits) | self._covered_dense(dense, hits)
-        stretches: list[tuple[str, str, str]] = []  # (stretch text, denying word, side)
-        for i, word in enumerate(words):
+        stretches: list[_Stretch] = []
+        for i, (t, word) in enumerate(flat):
+            if ("w", i) in covered:
+                continue
             rule = self.before.get(word)
-            if rule is not None and ("w", i) not in covered and \
-                    not (i and words[i - 1] in rule.unless):
-                end = next((j for j in range(i + 1, len(words)) if words[j] in rule.stop),
-                           len(words))
-                end = min(end, i + 1 + rule.reach + LONGEST)
-                stretches.append((" " + " ".join(words[i + 1:end]) + " ", word,
-                                  f"before:{rule.reach}"))
+            if rule is not None and not (i and words[i - 1] in rule.unless):
+                end = next((j for j in range(t + 1, len(tokens)) if tokens[j] in rule.stop),
+                           len(tokens))
+                end = min(end, t + 1 + rule.reach + LONGEST)
+                stretches.append(_Stretch(" " + " ".join(tokens[t + 1:end]) + " ", word,
+                                          "before", rule.reach))
             rule = self.after_words.get(word)
-            if rule is not None and ("w", i) not in covered:
-                start = max(0, i - rule.reach - LONGEST)
-                stretches.append((" " + " ".join(words[start:i]) + " ", word,
-                                  f"after:{rule.reach}"))
+            if rule is not None:
+                begin = max(0, t - rule.reach - LONGEST)
+                stretches.append(_Stretch(" " + " ".join(tokens[begin:t]) + " ", word,
+                                          "after", rule.reach))
         for text, rule in self.after_dense.items():
-            for start, end in _spans(dense, text):
-                if not any(("d", c) in covered for c in range(start, end)):
-                    stretches.append((dense[max(0, start - rule.reach - 2 * LONGEST):start],
-                                      text, f"dense:{rule.reach}"))
-        for stretch, by, side in stretches:
-            kind, reach = side.split(":")
-            view = (stretch, dense_view(stretch)) if kind != "dense" else (stretch, stretch)
+            for begin, end in _spans(dense, text):
+                if not any(("d", c) in covered for c in range(begin, end)):
+                    # the denial itself is kept: a phrase may run into it (エラーが出|ていない)
+                    stretches.append(_Stretch(dense[max(0, begin - rule.reach - 2 * LONGEST):end],
+                                              text, "dense", rule.reach))
+        for stretch in stretches:
+            view = (stretch.text, stretch.text) if stretch.side == "dense" else \
+                (stretch.text, dense_view(stretch.text))
             for hit in match(view):
-                if _near(hit.phrase, view, kind, int(reach)):
-                    yield hit.phrase, by, True
+                if _near(hit.phrase, view, stretch):
+                    yield hit.phrase, stretch.by, True
         if stretches:  # the same phrase found again outside every denial stands
             for hit in hits:
                 if _outside(hit.phrase, spaced, dense, stretches):
@@ -133,8 +160,9 @@ class Negation:
         return out
 
     def _covered_words(self, words: list[str], hits: list[Hit]) -> set[tuple[str, int]]:
-        """Word positions inside a phrase found in the clause ("is not valid" keeps its "not"),
-        as written or loosely ("not a valid product key" for the cue "not a valid key")."""
+        """Word positions inside a phrase found in the clause ("is not valid" keeps its "not"):
+        as written, loosely ("not a valid product key" for the cue "not a valid key"), or
+        with typos ("isnt vaild" for the message's "isn't valid")."""
         covered: set[tuple[str, int]] = set()
         stems = [self.reader.stem(w) for w in words]
         for hit in hits:
@@ -148,40 +176,70 @@ class Negation:
                     used = follows(wanted, stems, start)
                     if used is not None:
                         covered.update(("w", k) for k in range(used[0], used[-1] + 1))
+            if hit.quality < 1.0:
+                spelled = self._spelled(hit.phrase.text.split())
+                covered |= _aligned_words(" ".join(spelled), set(spelled), words, ALIGN_CUTOFF)
+        if any(w in self.before for w in words):
+            for spelled, own in self._own:
+                covered |= _aligned_words(spelled, own, words, TYPO_CUTOFF)
         return covered
 
     def _covered_dense(self, dense: str, hits: list[Hit]) -> set[tuple[str, int]]:
         covered: set[tuple[str, int]] = set()
         for hit in hits:
-            if hit.phrase.dense and hit.phrase.scope is None:
-                for start, end in _spans(dense, hit.phrase.text):
-                    covered.update(("d", c) for c in range(start, end))
+            phrase = hit.phrase
+            if not phrase.dense or phrase.scope is not None:
+                continue
+            spans = list(_spans(dense, phrase.text))
+            if not spans and hit.quality < 1.0 and any(a in phrase.text for a in self.after_dense):
+                spans = [s for s in [_aligned(phrase.text, dense)] if s is not None]
+            for start, end in spans:
+                covered.update(("d", c) for c in range(start, end))
         return covered
 
 
-def _near(phrase: Phrase, view: tuple[str, str], kind: str, reach: int) -> bool:
-    """The phrase starts within ``reach`` of the denial (after it) or ends within it (before)."""
-    if kind == "dense":
+def _aligned_words(phrase: str, own: set[str] | frozenset[str], words: list[str],
+                   cutoff: float) -> set[tuple[str, int]]:
+    """Word positions of the phrase's own words where it is found with typos in ``words``."""
+    text = " ".join(words)
+    span = _aligned(phrase, text, cutoff)
+    if span is None:
+        return set()
+    first, last = text[:span[0]].count(" "), text[:span[1]].count(" ")
+    return {("w", k) for k in range(first, min(last + 1, len(words))) if words[k] in own}
+
+
+def _aligned(phrase: str, text: str, cutoff: float = 0) -> tuple[int, int] | None:
+    """Where a phrase found with typos (or by its reading) stands in the text, if it does."""
+    from rapidfuzz import fuzz  # on first use, like bot.understand.phrases.partial_ratio
+
+    found = fuzz.partial_ratio_alignment(phrase, text, score_cutoff=cutoff or ALIGN_CUTOFF)
+    return (found.dest_start, found.dest_end) if found is not None else None
+
+
+def _near(phrase: Phrase, view: tuple[str, str], stretch: _Stretch) -> bool:
+    """The phrase starts within reach after the denial, or ends within reach before it."""
+    if stretch.side == "dense":
         text = view[1]
         at = text.rfind(phrase.text) if phrase.dense else -1
-        return at < 0 or len(text) - (at + len(phrase.text)) <= reach
+        denial_at = len(text) - len(stretch.by)
+        return at < 0 or denial_at - (at + len(phrase.text)) <= stretch.reach
     spaced = view[0]
     at = spaced.find(f" {phrase.text} ") if not phrase.dense else -1
     if at < 0:
-        return True  # found loosely: it is inside the stretch, near enough
-    if kind == "before":
-        return spaced[:at + 1].count(" ") - 1 <= reach
-    return spaced[at + len(phrase.text) + 1:].count(" ") - 1 <= reach
+        return True  # found loosely or with typos: it is inside the stretch, near enough
+    if stretch.side == "before":
+        return spaced[:at + 1].count(" ") - 1 <= stretch.reach
+    return spaced[at + len(phrase.text) + 1:].count(" ") - 1 <= stretch.reach
 
 
-def _outside(phrase: Phrase, spaced: str, dense: str,
-             stretches: list[tuple[str, str, str]]) -> bool:
+def _outside(phrase: Phrase, spaced: str, dense: str, stretches: list[_Stretch]) -> bool:
     """Found as written more often in the clause than inside its denied stretches."""
     if phrase.dense:
         total = dense.count(phrase.text)
-        inside = sum(s.count(phrase.text) for s, _, k in stretches if k.startswith("dense"))
+        inside = sum(s.text.count(phrase.text) for s in stretches if s.side == "dense")
     else:
         needle = f" {phrase.text} "
         total = spaced.count(needle)
-        inside = sum(s.count(needle) for s, _, k in stretches if not k.startswith("dense"))
+        inside = sum(s.text.count(needle) for s in stretches if s.side != "dense")
     return total > inside

@@ -282,9 +282,9 @@ class PhraseIndex:
                 self._exact_dense.setdefault(p.text[:2], []).append((p.text, p))
             else:
                 self._exact_spaced.setdefault(p.text.split()[0][:3], []).append((f" {p.text}", p))
-        # scope phrases are names and fixed words: found as written, or they mislead
-        # (サブスクリプションの更新 is not サブスクリプションが使えない)
-        typo_prone = [p for p in self.phrases if p.scope is None]
+        # scope phrases are fixed words: found as written, or they mislead (サブスクリプションの
+        # 更新 is not サブスクリプションが使えない); only product names are found with typos
+        typo_prone = [p for p in self.phrases if p.scope in (None, "products")]
         self._fuzzy_spaced = _FuzzySet([p for p in typo_prone if not p.dense
                                         and len(p.text) >= FUZZY_MIN_SPACED], 3, spaced_cutoff)
         self._fuzzy_dense = _FuzzySet([p for p in typo_prone if p.dense

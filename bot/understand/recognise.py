@@ -92,8 +92,20 @@ def _tally(hits: list[Hit], topics: frozenset[str] = frozenset(),
     """Sum each hit's evidence onto the intents it points at (or onto out-of-scope)."""
     per_intent: dict[str, float] = {}
     out_of_scope = 0.0
+    # one ambiguity group is one piece of evidence, however many of its cues are found
+    best_of_group: dict[str, float] = {}
+    for hit in hits:
+        if hit.phrase.group is not None:
+            amount = hit.phrase.weight * hit.quality
+            best_of_group[hit.phrase.group] = max(best_of_group.get(hit.phrase.group, 0.0),
+                                                  amount)
     for hit in hits:
         amount = hit.phrase.weight * hit.quality
+        group = hit.phrase.group
+        if group is not None:
+            if best_of_group.get(group) != amount:
+                continue
+            best_of_group[group] = -1.0  # counted once
         for target in hit.phrase.targets:  # scope phrases have none: they only judge
             if target == OUT_OF_SCOPE:
                 out_of_scope += amount
@@ -128,7 +140,7 @@ class Recogniser:
         self.loose = LooseIndex(self.index.phrases, self.reader)
         self.concepts = Concepts(self.index.phrases, knowledge.intents, self.reader)
         self.readings = Readings(self.index.phrases)
-        self.negation = Negation(knowledge, self.reader)
+        self.negation = Negation(knowledge, self.reader, self.index.phrases)
         self.alternatives = Alternatives(knowledge)
         self._keyed = frozenset(g.id for g in knowledge.ambiguities.values() if g.with_key)
         self._needs_context = bool(knowledge.scope.products or knowledge.scope.context)
@@ -195,9 +207,9 @@ class Recogniser:
         return [h for h in hits if h.phrase.group not in self._keyed]
 
     def _stretch_hits(self, views: tuple[str, str]) -> list[Hit]:
-        """Phrases found exactly or loosely in a stretch of a message (for denials)."""
-        exact = self.index.match_exact(views)
-        return _better(exact, self.loose.match(views, exact))
+        """Phrases found in a stretch of a message (for denials), as in a whole message."""
+        hits = self.index.match_fuzzy(views, self.index.match_exact(views))
+        return _better(hits, self.loose.match(views, hits))
 
     def _judge(self, hits: list[Hit], normalised: Normalised,
                views: tuple[str, str]) -> Recognition:
@@ -221,7 +233,8 @@ class Recogniser:
 
     def _decide(self, hits: list[Hit], normalised: Normalised, views: tuple[str, str],
                 denials: list[Denial]) -> Recognition:
-        quoted = any(h.quality >= self.thresholds.quoted and h.phrase.group is None
+        # an error's message, cue or group ("got an error") found this well: topics count less
+        quoted = any(h.quality >= self.thresholds.quoted and h.phrase.targets
                      and h.phrase.scope is None and OUT_OF_SCOPE not in h.phrase.targets
                      and not self._topics.intersection(h.phrase.targets) for h in hits)
         per_intent, out_of_scope = _tally(hits, self._topics,

@@ -35,18 +35,21 @@ def judge(hits: Iterable[Hit], key_pasted: bool, needs_context: bool = True) -> 
     """The scope verdict from the (undenied) hits of a message; ``needs_context`` false (a
     rules file declaring no products or context words) lets cues alone answer."""
     parts: dict[str, list[Hit]] = {}
-    quoted = False
+    quoted = verbatim = False
     for hit in hits:
         if hit.phrase.scope is not None:
             parts.setdefault(hit.phrase.scope, []).append(hit)
-        elif hit.quality >= QUOTE_QUALITY and ("message" in hit.phrase.sources or (
-                hit.phrase.verbatim and hit.phrase.weight >= (
-                    QUOTE_WEIGHT_DENSE if hit.phrase.dense else QUOTE_WEIGHT))):
-            quoted = True
+        elif hit.quality >= QUOTE_QUALITY:
+            quoted = quoted or "message" in hit.phrase.sources
+            verbatim = verbatim or (hit.phrase.verbatim and hit.phrase.weight >= (
+                QUOTE_WEIGHT_DENSE if hit.phrase.dense else QUOTE_WEIGHT))
     ours = bool(parts.get("products"))
+    # a cue that repeats a message's words shows the context, but only a clause of the
+    # message itself outweighs a neighbouring topic ("make him a billing admin")
     vetoes = ([] if ours else parts.get("other_products", [])) + \
         ([] if quoted else parts.get("other_topics", []))
-    context = not needs_context or quoted or ours or bool(parts.get("context")) or key_pasted
+    context = not needs_context or quoted or verbatim or ours or bool(parts.get("context")) \
+        or key_pasted
     return ScopeVerdict(tuple(vetoes), context, quoted)
 
 
