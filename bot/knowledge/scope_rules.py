@@ -37,7 +37,7 @@ def read_negation(b: RulesReader, node: yaml.Node, what: str) -> Negation | None
         b.report(entries["reach"], f"the reach of {what} is {reach}",
                  f"a number from 0 to {MAX_REACH}")
         reach = None
-    if not before and not after:
+    if "before" not in entries and "after" not in entries:
         b.report(node, f"{what} names no denying words", "a 'before' or an 'after' list")
         return None
     if reach is None:

@@ -13,6 +13,7 @@ import math
 from typing import Any, Literal, NamedTuple
 
 from bot.knowledge.model import Knowledge
+from bot.understand.calibration import calibrated
 from bot.understand.concepts import Concepts
 from bot.understand.evidence import ANSWER, Evidence
 from bot.understand.keys import KeyCheck
@@ -43,8 +44,8 @@ class Thresholds(NamedTuple):
     clarify_minimum: float = 0.6  # less evidence than this for the intents to offer: unknown
     decisive: float = 3.0  # exact evidence this strong and this far ahead skips typo matching
     scope_ratio: float = 0.5  # out-of-scope evidence at least this share of the best: unknown
-    # Calibration: on dev and our held-out sets even the weakest answers and clarifications
-    # were right, so confidence starts at these floors and rises with evidence and margin.
+    # Raw confidence starts at these floors and rises with evidence and margin; an answer's
+    # is then mapped by the rules file's calibration to the share of such answers right.
     answer_floor: float = 0.7
     clarify_floor: float = 0.6
     unknown_ceiling: float = 0.97  # even no evidence at all may be wording we lack
@@ -131,8 +132,11 @@ def _score(evidence: float) -> float:
 class Recogniser:
     """Built once per rules file; ``classify`` is safe to call from many requests."""
 
-    def __init__(self, knowledge: Knowledge, *, thresholds: Thresholds | None = None) -> None:
+    def __init__(self, knowledge: Knowledge, *, thresholds: Thresholds | None = None,
+                 calibrate: bool = True) -> None:
+        """``calibrate`` false: answers keep the raw confidence (what calibration is fit on)."""
         self.knowledge = knowledge
+        self._calibration = knowledge.calibration if calibrate else ()
         self.thresholds = thresholds or Thresholds()
         self.normaliser = Normaliser(knowledge)
         self.index = PhraseIndex(knowledge)
@@ -270,8 +274,8 @@ class Recogniser:
                 (a, w, b) for a, w, b in self.alternatives.joined(hits, views)
                 if near[0] in a.targets + b.targets]
             if not joined:
-                confidence = th.answer_floor + (1 - th.answer_floor) * certainty
-                return result("answer", near[0], top, confidence)
+                raw = th.answer_floor + (1 - th.answer_floor) * certainty
+                return result("answer", near[0], top, calibrated(raw, self._calibration))
             near = list(dict.fromkeys(i for a, _, b in joined for i in a.targets + b.targets))
             near.sort(key=lambda i: (-per_intent.get(i, 0.0), self._order[i]))
             evidence.extend(Evidence(w, "alternatives", "against", (ANSWER,))
