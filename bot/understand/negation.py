@@ -17,7 +17,9 @@ from bot.knowledge.model import Knowledge
 from bot.understand.loose import WordReader, follows
 from bot.understand.phrases import Hit, Phrase, clauses, dense_view, is_dense, spaced_view
 
-Match = Callable[[tuple[str, str]], list[Hit]]  # phrases found in a stretch of text
+# phrases found in a stretch of text, given the message's own hits (typo matches are
+# looked for only among those)
+Match = Callable[[tuple[str, str], list[Hit]], list[Hit]]
 LONGEST = 8  # words (16 characters without spaces) of a phrase looked at beyond the reach
 ALIGN_CUTOFF = 70  # a phrase found with typos is placed in the text at least this well
 TYPO_CUTOFF = 85  # ... and a phrase not found at all must be this close to cover a denial
@@ -71,15 +73,21 @@ class Negation:
             for word in negation.after:
                 text = dense_view(spaced_view(word)) if is_dense(word) else word
                 (self.after_dense if is_dense(word) else self.after_words)[text] = rule
-        # phrases with a denying word of their own, spelled out: a typo ("isnt vaild") must
-        # not turn their "not" into a denial
-        self._own: list[tuple[str, frozenset[str]]] = []
+        # phrases with a denying word of their own, by id: their stems (to find them loosely)
+        # and, by denying word, their spelled-out text (a typo "isnt vaild" must not turn
+        # the message's own "not" into a denial)
+        self._stems: dict[int, tuple[str, ...]] = {}
+        self._own: dict[str, list[tuple[str, frozenset[str]]]] = {}
         for phrase in phrases:
             if phrase.dense or phrase.scope is not None or not phrase.targets:
                 continue
             spelled = self._spelled(phrase.text.split())
-            if any(w in self.before for w in spelled):
-                self._own.append((" ".join(spelled), frozenset(spelled)))
+            denying = [w for w in spelled if w in self.before or w in self.after_words]
+            if denying:
+                self._stems[id(phrase)] = tuple(reader.words(phrase.text))
+                for word in set(denying):
+                    self._own.setdefault(word, []).append((" ".join(spelled),
+                                                           frozenset(spelled)))
         # written forms that contain a denying word ("isnt" spells out as "is not")
         self._triggers = set(self.before) | set(self.after_words) | {
             short for short, full in reader.spelled_out.items()
@@ -145,7 +153,7 @@ class Negation:
         for stretch in stretches:
             view = (stretch.text, stretch.text) if stretch.side == "dense" else \
                 (stretch.text, dense_view(stretch.text))
-            for hit in match(view):
+            for hit in match(view, hits):
                 if _near(hit.phrase, view, stretch):
                     yield hit.phrase, stretch.by, True
         if stretches:  # the same phrase found again outside every denial stands
@@ -164,13 +172,13 @@ class Negation:
         as written, loosely ("not a valid product key" for the cue "not a valid key"), or
         with typos ("isnt vaild" for the message's "isn't valid")."""
         covered: set[tuple[str, int]] = set()
-        stems = [self.reader.stem(w) for w in words]
+        stems: list[str] | None = None
         for hit in hits:
-            if hit.phrase.dense or hit.phrase.scope is not None:
-                continue
-            wanted = tuple(self.reader.words(hit.phrase.text))
-            if not any(w in self.before or w in self.after_words for w in wanted):
+            wanted = self._stems.get(id(hit.phrase))
+            if wanted is None:
                 continue  # only a phrase with a denying word of its own can cover one
+            if stems is None:
+                stems = [self.reader.stem(w) for w in words]
             for start, stem_ in enumerate(stems):
                 if stem_ == wanted[0]:
                     used = follows(wanted, stems, start)
@@ -179,9 +187,16 @@ class Negation:
             if hit.quality < 1.0:
                 spelled = self._spelled(hit.phrase.text.split())
                 covered |= _aligned_words(" ".join(spelled), set(spelled), words, ALIGN_CUTOFF)
-        if any(w in self.before for w in words):
-            for spelled, own in self._own:
-                covered |= _aligned_words(spelled, own, words, TYPO_CUTOFF)
+        for i, word in enumerate(words):  # denying words still free: a typo'd phrase of theirs?
+            if ("w", i) in covered or word not in self._own:
+                continue
+            window = max(0, i - 4)
+            nearby = words[window:i + 5]
+            for spelled, own in self._own[word]:
+                covered |= {("w", window + k) for _, k in
+                            _aligned_words(spelled, own, nearby, TYPO_CUTOFF)}
+                if ("w", i) in covered:
+                    break
         return covered
 
     def _covered_dense(self, dense: str, hits: list[Hit]) -> set[tuple[str, int]]:

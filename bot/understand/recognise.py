@@ -210,9 +210,18 @@ class Recogniser:
             return hits
         return [h for h in hits if h.phrase.group not in self._keyed]
 
-    def _stretch_hits(self, views: tuple[str, str]) -> list[Hit]:
-        """Phrases found in a stretch of a message (for denials), as in a whole message."""
-        hits = self.index.match_fuzzy(views, self.index.match_exact(views))
+    def _stretch_hits(self, views: tuple[str, str], found: list[Hit]) -> list[Hit]:
+        """Phrases of a stretch of a message (for denials): exactly or loosely, and those the
+        whole message had only with typos, if the stretch has them too."""
+        hits = self.index.match_exact(views)
+        have = {id(h.phrase) for h in hits}
+        for hit in found:
+            phrase = hit.phrase
+            if hit.quality < 1.0 and id(phrase) not in have and partial_ratio(
+                    phrase.text, views[1] if phrase.dense else views[0],
+                    score_cutoff=self.index.dense_cutoff if phrase.dense
+                    else self.index.spaced_cutoff):
+                hits.append(Hit(phrase, hit.quality))
         return _better(hits, self.loose.match(views, hits))
 
     def _judge(self, hits: list[Hit], normalised: Normalised,
