@@ -80,7 +80,7 @@ class Recognition(NamedTuple):
             "intent": self.intent,
             "candidates": [{"intent": c.intent, "score": round(c.score, 3)}
                            for c in self.candidates],
-            "confidence": round(self.confidence, 3),
+            "confidence": round(self.confidence, 4),  # calibrated shares differ in the 4th
             "lang": self.lang,
             "key": {"present": self.key is not None,
                     "masked": self.key.masked if self.key is not None else None},
