@@ -7,7 +7,8 @@ is known: a locale of the rules file; default: its ``default_locale``), ``KEYHEL
 (start-up cache, default ``~/.cache/keyhelp``; ``off`` disables it), ``KEYHELP_RETENTION_DAYS``
 (how long the analytics keep a record: a positive number of days, default 90),
 ``KEYHELP_RULES_MAX_BYTES`` (larger rules files are refused before they are parsed; default
-4 MiB).
+4 MiB), ``KEYHELP_WATCH_MIN_CONFIDENCE`` (the calibrated confidence a watched-channel answer
+needs, 0 to 1).
 
 One rule for every value: an invalid one raises ``SettingError`` whose message is one line
 naming the variable (or option), which the commands print as ``Error: …`` and exit 1. An
@@ -33,6 +34,10 @@ RULES_MAX_ENV = "KEYHELP_RULES_MAX_BYTES"
 DEFAULT_RULES_MAX_BYTES = 4 * 1024 * 1024
 DEFAULT_IDLE_HOURS = 24.0
 DEFAULT_RETENTION_DAYS = 90.0
+WATCH_ENV = "KEYHELP_WATCH_MIN_CONFIDENCE"
+# Unasked answers in watched channels: at this calibrated confidence 162 of the 214 answers
+# to blind set A were given, all right (see README, "Slack").
+DEFAULT_WATCH_MIN_CONFIDENCE = 0.995
 HISTORY_LINES = 20  # transcript lines kept per conversation (for the escalation summary)
 
 
@@ -50,6 +55,7 @@ class Settings(NamedTuple):
     history_lines: int = HISTORY_LINES
     retention_seconds: float = DEFAULT_RETENTION_DAYS * 86400
     rules_max_bytes: int = DEFAULT_RULES_MAX_BYTES
+    watch_min_confidence: float = DEFAULT_WATCH_MIN_CONFIDENCE
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *,
@@ -67,7 +73,8 @@ class Settings(NamedTuple):
                    retention_seconds=_positive(_value(env, RETENTION_ENV), RETENTION_ENV,
                                                DEFAULT_RETENTION_DAYS, unit="days",
                                                seconds=86400),
-                   rules_max_bytes=rules_max_bytes(env))
+                   rules_max_bytes=rules_max_bytes(env),
+                   watch_min_confidence=_share(env, WATCH_ENV, DEFAULT_WATCH_MIN_CONFIDENCE))
 
 
 def _value(env: Mapping[str, str], name: str) -> str | None:
@@ -111,6 +118,20 @@ def rules_max_bytes(env: Mapping[str, str] | None = None) -> int:
         raise SettingError(f"{RULES_MAX_ENV} must be a whole number of bytes above zero "
                            f"(default {DEFAULT_RULES_MAX_BYTES}), got {env.get(RULES_MAX_ENV)!r}")
     return int(value)
+
+
+def _share(env: Mapping[str, str], name: str, default: float) -> float:
+    """A number from 0 to 1 from the environment; a SettingError naming ``name`` otherwise."""
+    raw = _value(env, name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:  # also refuses nan
+        raise SettingError(f"{name} must be a number from 0 to 1, got {raw!r}")
+    return value
 
 
 def cache_dir(env: Mapping[str, str] | None = None) -> Path | None:

@@ -27,6 +27,7 @@ from bot.knowledge.model import (
 )
 from bot.knowledge.problems import Problem, RulesError
 from bot.knowledge.reader import LOCALE_PATTERN, Ref, RulesReader
+from bot.knowledge.scope_rules import read_calibration, read_negation, read_scope
 from bot.knowledge.source import decode, read_limited
 from bot.knowledge.yaml_nodes import compose, pos
 
@@ -85,7 +86,8 @@ def _read_root(b: RulesReader, root: yaml.Node | None, path: Path) -> Knowledge 
     top = b.mapping(root, "the rules file",
                     required=("version", "locales", "default_locale", "links", "product_key",
                               "outcomes", "intents"),
-                    optional=("fallback_links", "ambiguities", "out_of_scope"))
+                    optional=("fallback_links", "ambiguities", "out_of_scope", "scope",
+                              "calibration"))
     if top is None:
         return None
     version = b.integer(top.get("version"), "version")
@@ -108,6 +110,8 @@ def _read_root(b: RulesReader, root: yaml.Node | None, path: Path) -> Knowledge 
     ambiguities = _read_ambiguities(b, top.get("ambiguities"))
     out_of_scope = b.per_locale_texts(top.get("out_of_scope"), "out_of_scope") \
         if "out_of_scope" in top else {}
+    scope = read_scope(b, top["scope"]) if "scope" in top else None
+    calibration = read_calibration(b, top["calibration"]) if "calibration" in top else ()
     if key_format is None or default_locale is None or version is None:
         return None
     return Knowledge(
@@ -115,7 +119,8 @@ def _read_root(b: RulesReader, root: yaml.Node | None, path: Path) -> Knowledge 
         links=frozen_map(links), key_format=key_format, outcomes=frozen_map(outcomes),
         intents=frozen_map(intents), fallback_links=fallback_links,
         ambiguities=frozen_map(ambiguities),
-        out_of_scope=frozen_map(out_of_scope),
+        out_of_scope=frozen_map(out_of_scope), calibration=calibration,
+        **({"scope": scope} if scope is not None else {}),
     )
 
 
@@ -151,7 +156,8 @@ def _read_words(b: RulesReader, node: yaml.Node, what: str) -> WordRules | None:
     """A locale's ``words``: how loose matching reads the language (see WordRules)."""
     entries = b.mapping(node, what, optional=("stemmer", "spelled_out", "shorthand",
                                               "function_words", "particles",
-                                              "negative_endings", "negative_forms"))
+                                              "negative_endings", "negative_forms",
+                                              "negation", "alternatives"))
     if entries is None:
         return None
     particles = _pattern(b, entries, "particles", f"the particles of {what}",
@@ -171,11 +177,15 @@ def _read_words(b: RulesReader, node: yaml.Node, what: str) -> WordRules | None:
                in _word_map(b, entries, "spelled_out", what).items()}
     shorthand = _word_map(b, entries, "shorthand", what)
     function = b.texts(entries.get("function_words"), f"the function_words of {what}")
+    negation = read_negation(b, entries["negation"], f"the negation of {what}") \
+        if "negation" in entries else None
+    alternatives = b.texts(entries.get("alternatives"), f"the alternatives of {what}")
     return WordRules(stemmer=stemmer, spelled_out=frozen_map(spelled),
                      shorthand=frozen_map(shorthand),
                      function_words=frozenset(word.casefold() for word, _ in function),
                      particles=particles, negative_endings=tuple(t for t, _ in endings),
-                     negative_forms=tuple(t for t, _ in forms))
+                     negative_forms=tuple(t for t, _ in forms), negation=negation,
+                     alternatives=tuple(t.casefold() for t, _ in alternatives))
 
 
 def _read_locales(b: RulesReader, node: yaml.Node | None) -> tuple[Locale, ...]:
@@ -274,7 +284,7 @@ def _read_ambiguities(b: RulesReader, node: yaml.Node | None) -> dict[str, CueGr
         return groups
     for group_id, value in b.by_id(node, "ambiguities", "ambiguity"):
         what = f"ambiguity '{group_id}'"
-        entries = b.mapping(value, what, required=("intents", "cues"))
+        entries = b.mapping(value, what, required=("intents", "cues"), optional=("with_key",))
         if entries is None:
             continue
         intents = []
@@ -285,5 +295,6 @@ def _read_ambiguities(b: RulesReader, node: yaml.Node | None) -> dict[str, CueGr
             b.report(entries["intents"], f"{what} names {len(intents)} intent(s)",
                      "two or more intents to choose between")
         cues = b.per_locale_texts(entries.get("cues"), f"the cues of {what}")
-        groups[group_id] = CueGroup(group_id, tuple(intents), frozen_map(cues))
+        with_key = b.boolean(entries.get("with_key"), f"the with_key of {what}")
+        groups[group_id] = CueGroup(group_id, tuple(intents), frozen_map(cues), bool(with_key))
     return groups

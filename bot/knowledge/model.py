@@ -39,6 +39,18 @@ class Localized(NamedTuple):
         return next(iter(self.texts.values()), "")
 
 
+class Negation(NamedTuple):
+    """How a language denies what it names ("isn't expired", 期限切れじゃない): a denied phrase
+    is evidence against its intent, not for it."""
+
+    before: tuple[str, ...] = ()  # words that deny a phrase following them ("not", "no")
+    after: tuple[str, ...] = ()  # words or endings that deny a phrase before them (じゃない)
+    reach: int = 3  # words (characters, for text without spaces) between denial and phrase
+    stop: frozenset[str] = frozenset()  # words that end a denial's reach ("but", "says")
+    # words after which a denying word reports a failure, denying nothing ("could not create")
+    except_after: frozenset[str] = frozenset()
+
+
 class WordRules(NamedTuple):
     """How loose matching reads one language's words: stems, contractions, grammar words.
 
@@ -53,6 +65,8 @@ class WordRules(NamedTuple):
     particles: str | None = None  # a regex of particles between words (が, は, を)
     negative_endings: tuple[str, ...] = ()  # ない, ません, …: cut off a phrase's end
     negative_forms: tuple[str, ...] = ()  # what may follow the cut phrase in a message
+    negation: Negation | None = None  # denials that veto the phrases they govern
+    alternatives: tuple[str, ...] = ()  # "or", か: two intents named as alternatives -> ask
 
 
 class Locale(NamedTuple):
@@ -163,6 +177,16 @@ class CueGroup(NamedTuple):
     id: str
     intents: tuple[str, ...]
     cues: Mapping[str, tuple[str, ...]]
+    with_key: bool = False  # the cues count only in a message holding a pasted product key
+
+
+class Scope(NamedTuple):
+    """What keeps a message in scope or takes it out, per locale (see the rules file's header)."""
+
+    products: Mapping[str, tuple[str, ...]] = EMPTY  # our products' names
+    context: Mapping[str, tuple[str, ...]] = EMPTY  # words of the redemption context
+    other_products: Mapping[str, tuple[str, ...]] = EMPTY  # look-alike keys and licences
+    other_topics: Mapping[str, tuple[str, ...]] = EMPTY  # neighbouring tasks, not problems
 
 
 class Knowledge(NamedTuple):
@@ -179,6 +203,9 @@ class Knowledge(NamedTuple):
     fallback_links: tuple[str, ...] = ()  # offered when keyhelp cannot help
     ambiguities: Mapping[str, CueGroup] = EMPTY
     out_of_scope: Mapping[str, tuple[str, ...]] = EMPTY
+    scope: Scope = Scope()
+    # raw confidence -> share of answers right, as (raw, calibrated) points, raw ascending
+    calibration: tuple[tuple[float, float], ...] = ()
 
     @property
     def locale_ids(self) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.channels.slack.backend import AgentDraft, SlackReply
 from bot.channels.slack.wording import Wording
+from bot.config import DEFAULT_WATCH_MIN_CONFIDENCE
 from bot.dialogue.assistant import Assistant
 from bot.dialogue.replies import WHY, Escalate, Reply
 from bot.render.renderer import Mrkdwn, Rendered, Renderer, default_renderer, escape_mrkdwn
@@ -25,8 +26,10 @@ class OrchestratorBackend:
     """Adapts ``Assistant`` replies into rendered ``SlackReply`` values."""
 
     def __init__(self, *, assistant: Assistant, renderer: Renderer, default_lang: str | None,
-                 wording: Wording | None = None) -> None:
+                 wording: Wording | None = None,
+                 watch_min_confidence: float = DEFAULT_WATCH_MIN_CONFIDENCE) -> None:
         self.assistant = assistant
+        self.watch_min_confidence = watch_min_confidence
         self.renderer = renderer
         knowledge = assistant.brain.knowledge
         self.languages = knowledge.locale_ids
@@ -46,7 +49,8 @@ class OrchestratorBackend:
         recorder = recorder_for(settings.keyhelp, channel="slack", clock=time.time)
         assistant = Assistant.from_settings(settings.keyhelp, warm=True, observer=recorder)
         return cls(assistant=assistant, renderer=default_renderer(),
-                   default_lang=settings.keyhelp.default_lang)
+                   default_lang=settings.keyhelp.default_lang,
+                   watch_min_confidence=settings.keyhelp.watch_min_confidence)
 
     def handle(self, conversation: str, *, text: str | None = None, action: str | None = None,
                lang: str | None = None, lang_explicit: bool = False) -> list[SlackReply]:
@@ -56,12 +60,15 @@ class OrchestratorBackend:
         return [self._slack_reply(reply) for reply in replies]
 
     def confident(self, text: str) -> bool:
-        """Recognition says "answer" (not clarify, not unknown): worth a reply in a busy channel.
+        """Recognition answers (not clarify, not unknown) with a calibrated confidence of at
+        least ``KEYHELP_WATCH_MIN_CONFIDENCE``: worth a reply nobody asked for.
 
         Only the recogniser runs: every message of a watched channel comes through here, and
         most get no reply, so no engine turn or reply is built for them.
         """
-        return self.assistant.brain.recogniser.classify(text).action == "answer"
+        recognition = self.assistant.brain.recogniser.classify(text)
+        return recognition.action == "answer" and \
+            recognition.confidence >= self.watch_min_confidence
 
     def text_lang(self, text: str) -> str:
         """The language the orchestrator itself would read from the text (script, else default)."""
