@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from bot.knowledge import checks as rules_checks
+from bot.knowledge.answer_words import read_answer_words
 from bot.knowledge.intents import read_intents
 from bot.knowledge.model import (
     SOLVED_OUTCOME,
@@ -129,7 +130,8 @@ def _read_words(b: RulesReader, node: yaml.Node, what: str) -> WordRules | None:
     """A locale's ``words``: how loose matching reads the language (see WordRules)."""
     entries = b.mapping(node, what, optional=("stemmer", "spelled_out", "shorthand",
                                               "function_words", "particles",
-                                              "negative_endings", "negative_forms"))
+                                              "negative_endings", "negative_forms",
+                                              "answers"))
     if entries is None:
         return None
     particles = _pattern(b, entries, "particles", f"the particles of {what}",
@@ -149,11 +151,15 @@ def _read_words(b: RulesReader, node: yaml.Node, what: str) -> WordRules | None:
                in _word_map(b, entries, "spelled_out", what).items()}
     shorthand = _word_map(b, entries, "shorthand", what)
     function = b.texts(entries.get("function_words"), f"the function_words of {what}")
+    answers = read_answer_words(b, entries["answers"], f"the answers of {what}") \
+        if "answers" in entries else None
+    for measure, units in (answers.units if answers else {}).items():
+        b.measures.setdefault(measure, {}).update(units)
     return WordRules(stemmer=stemmer, spelled_out=frozen_map(spelled),
                      shorthand=frozen_map(shorthand),
                      function_words=frozenset(word.casefold() for word, _ in function),
                      particles=particles, negative_endings=tuple(t for t, _ in endings),
-                     negative_forms=tuple(t for t, _ in forms))
+                     negative_forms=tuple(t for t, _ in forms), answers=answers)
 
 
 def _read_locales(b: RulesReader, node: yaml.Node | None) -> tuple[Locale, ...]:
