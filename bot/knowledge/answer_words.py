@@ -171,7 +171,7 @@ def check_answers(b: RulesReader, answers: list[Answer],
                                                             or "none declared"))
         return
     ranged = [a for a in answers if a.range is not None]
-    if not ranged:
+    if not any("range" in nodes[a.id] for a in answers):
         b.report(measures, f"{question} measures {measure} but no answer has a range",
                  "a range on the answers, e.g. range: \">= 15 minutes\"")
     for index, answer in enumerate(ranged):
