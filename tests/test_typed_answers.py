@@ -14,7 +14,8 @@ from tests.assistant_helpers import make_assistant, only
 from tests.conftest import FIXTURES
 
 EXPIRED = "The product key you entered has expired. Enter a different key"
-REQUEST_JA = "申し訳ございません。お客様のリクエストを処理できません。しばらく待ってからもう一度やり直してください"
+REQUEST_JA = ("申し訳ございません。お客様のリクエストを処理できません。"
+              "しばらく待ってからもう一度やり直してください")
 ENTERED = "You have already entered this product key. Enter a different key"
 
 
@@ -97,7 +98,8 @@ def test_the_same_error_again_after_a_remedy_means_it_did_not_help(assistant):
 @pytest.mark.parametrize(("lang", "question", "hint"), [
     ("en", "EXPIRED", "I couldn't tell which answer that is. Choose one below, or answer in "
                       "other words."),
-    ("ja", "EXPIRED", "どの回答にあたるか判断できませんでした。下の選択肢から選ぶか、別の言い方でお答えください。"),
+    ("ja", "EXPIRED", "どの回答にあたるか判断できませんでした。"
+                      "下の選択肢から選ぶか、別の言い方でお答えください。"),
     ("ja", "INVALID", "キーを貼り付けてください。"),
 ])
 def test_the_hint_is_worded_in_the_conversation_language(tmp_path, lang, question, hint):
