@@ -84,6 +84,13 @@ def test_did_this_solve_it_is_read_both_ways(knowledge, text, expect):
     assert answered(knowledge, "key-invalid", "solved", text) == expect
 
 
+@pytest.mark.parametrize("text", ["how do I fix this?", "can you help me redeem it?",
+                                  "where is the list?", "how do I solve that?"])
+def test_a_follow_up_question_is_not_read_as_solved(knowledge, text):
+    # one-word phrases match as written: "fixed" and "helped" are not "fix" and "help"
+    assert answered(knowledge, "key-invalid", "solved", text) == "none"
+
+
 @pytest.mark.parametrize("text", ["why do you ask?", "なんで？", "why do you need my key?",
                                   "購入元を聞くのはなぜですか？", "what's that for?"])
 def test_asking_why_is_told_apart_from_an_answer(knowledge, text):

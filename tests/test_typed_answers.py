@@ -128,3 +128,10 @@ def test_a_third_language_answers_in_free_text_without_code_changes(tmp_path):
     assistant.handle("d", text="此密钥已损坏")
     assert isinstance(only(assistant.handle("d", text="是的")), Remedy)
     assert isinstance(only(assistant.handle("d", text="还是不行")), Escalate)
+
+
+def test_a_topic_asked_again_after_its_remedy_is_not_a_failure(assistant):
+    assistant.handle("c", text="how do I redeem a product key?")
+    assistant.handle("c", text="it's for intune")
+    reply = only(assistant.handle("c", text="how do I redeem a product key?"))
+    assert isinstance(reply, Remedy) and reply.hint  # asked again whether it worked

@@ -64,7 +64,7 @@ def read(brain: Brain, conv: Conversation, normalised: Normalised) -> Typed:
     offered = [c.intent for c in recognition.candidates]
     if recognition.action == "clarify" and conv.intent not in offered:
         return Typed("message", recognition=recognition)  # a fragment of other errors
-    if question is None and recognition.action == "answer":
+    if question is None and recognition.action == "answer" and intent.kind == "error":
         return Typed("unsolved")  # the same error again after the remedy: it did not help
     return Typed(REASK, hint=True)
 

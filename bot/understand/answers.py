@@ -29,6 +29,7 @@ HEDGE = 2  # an unsure phrase reaches this many times as far as a denial
 SHORT = 2  # yes/no/unsure words this short (no spaces) count only at a clause's start or end
 _CLAUSE = re.compile(r"[。．!?！？;；:\n、，,]|(?<!\d)\.|\.(?!\d)|\s+-\s+")
 MAX_CHARS = 1000  # an answer longer than this is read from its start only
+MAX_WORDS = 200
 
 
 class Reading(NamedTuple):
@@ -94,8 +95,20 @@ class AnswerReader:
         weight = max(1.0, min(2.0, weight_of(phrase)))
         if is_dense(phrase):
             return _Cue(kind, target, (), self.reader.drop_particles(dense_view(view)), weight)
-        words = tuple(self.reader.words(self.reader.write_out(view)))
-        return _Cue(kind, target, words, "", weight)
+        stems, surface = self._words(view)
+        # one word is matched as written ("fixed" is not "how do i fix"), longer phrases by
+        # their stems ("have not checked" finds "haven't check")
+        return _Cue(kind, target, tuple(surface if len(surface) == 1 else stems), "", weight)
+
+    def _words(self, view: str) -> tuple[list[str], list[str]]:
+        """A spaced view's words as stems and as written, contractions spelled out."""
+        stems: list[str] = []
+        surface: list[str] = []
+        for word in self.reader.write_out(view).split()[:MAX_WORDS]:
+            spelled = self.reader.spelled_out.get(word)
+            surface.extend(spelled or (word,))
+            stems.extend(spelled or (self.reader.stem(word),))
+        return stems, surface
 
     def _question(self, question: Question) -> tuple[list[_Option], list[_Cue]]:
         known = self._questions.get(id(question))
@@ -142,9 +155,10 @@ class AnswerReader:
     def _clause(self, clause: str, cues: Iterable[_Cue]) -> list[tuple[_Match, str]]:
         """The phrases found in one clause, each with how it is said: plain, denied, hedged."""
         view = spaced_view(clause)
-        words = self.reader.words(self.reader.write_out(view))
+        words, surface = self._words(view)
         dense = self.reader.drop_particles(dense_view(view))  # エラー(が)出ます
-        found = [m for cue in cues for m in _find(cue, words, dense)]
+        found = [m for cue in cues for m in _find(cue, surface if len(cue.words) == 1 else words,
+                                                  dense)]
         # the longest first; at equal length an answer's own phrase before a shared word
         found.sort(key=lambda m: (-(m.end - m.start), m.cue.kind != "cue"))
         taken: list[_Match] = []
