@@ -16,7 +16,7 @@ from pathlib import Path
 from bot.channels.cli.main import add_rules_option, file_path
 from bot.knowledge.graph import to_dot, to_mermaid
 from bot.knowledge.loader import check_rules
-from bot.knowledge.model import Intent, Knowledge, Target
+from bot.knowledge.model import Answer, Intent, Knowledge, Target
 from bot.paths import rules_path
 
 
@@ -120,10 +120,12 @@ def _flow_lines(knowledge: Knowledge, intent: Intent, target: Target, lang: str,
     fallback = knowledge.default_locale
     if target.kind == "ask":
         question = intent.questions[target.id]
-        lines = [f"{pad}? {question.text.get(lang, fallback)}  [{target.id}]"]
+        measures = f" (measures {question.measures})" if question.measures else ""
+        lines = [f"{pad}? {question.text.get(lang, fallback)}  [{target.id}]{measures}"]
         for answer in question.answers:
-            auto = f" (when {answer.when})" if answer.when else ""
-            lines.append(f"{pad}  - {answer.label.get(lang, fallback)}{auto}")
+            lines.append(f"{pad}  - {answer.label.get(lang, fallback)}{_typed(answer)}")
+            if answer.cues.get(lang):
+                lines.append(f"{pad}    typed: " + " | ".join(answer.cues[lang]))
             lines += _flow_lines(knowledge, intent, answer.target, lang, depth + 2)
         return lines
     if target.kind == "remedy":
@@ -137,6 +139,18 @@ def _flow_lines(knowledge: Knowledge, intent: Intent, target: Target, lang: str,
     outcome = knowledge.outcomes[target.id]
     tag = " (escalates)" if outcome.escalate else ""
     return [f"{pad}= {target.id}{tag}: {outcome.text.get(lang, fallback)}"]
+
+
+def _typed(answer: Answer) -> str:
+    """How an answer is chosen besides its button: a check, what it means, its range."""
+    notes = [f"when {answer.when}"] if answer.when else []
+    if answer.means:
+        notes.append("means " + " or ".join(answer.means))
+    span = answer.range
+    if span is not None:
+        notes.append(f"{span.low:g} or more" if span.high == float("inf") else
+                     f"under {span.high:g}" if not span.low else f"{span.low:g} to {span.high:g}")
+    return f" ({'; '.join(notes)})" if notes else ""
 
 
 def graph(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
