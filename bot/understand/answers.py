@@ -62,6 +62,31 @@ class _Option(NamedTuple):
     means: tuple[str, ...]
 
 
+class _Cues:
+    """A question's phrases, indexed: spaced ones by their first word, dense ones listed."""
+
+    def __init__(self, cues: Iterable[_Cue]) -> None:
+        self.by_first: dict[str, list[_Cue]] = {}
+        self.dense: list[_Cue] = []
+        for cue in cues:
+            if cue.dense:
+                self.dense.append(cue)
+            elif cue.words:
+                self.by_first.setdefault(cue.words[0], []).append(cue)
+
+    def find(self, stems: list[str], surface: list[str], dense: str) -> list[_Match]:
+        """Every occurrence of every phrase in a clause (one word as written, more by stems)."""
+        found = [m for cue in self.dense for m in _find_dense(cue, dense)]
+        for at in range(len(stems)):
+            for first in {stems[at], surface[at]}:
+                for cue in self.by_first.get(first, ()):
+                    words = surface if len(cue.words) == 1 else stems
+                    end = at + len(cue.words)
+                    if words[at] == first and tuple(words[at:end]) == cue.words:
+                        found.append(_Match(cue, at, end, False))
+        return found
+
+
 class AnswerReader:
     """Built once per rules file; ``read`` is safe to call from many threads."""
 
@@ -85,9 +110,10 @@ class AnswerReader:
                        for dense in (True, False)}
         self._solved = (
             [_Option(SOLVED, ("yes",)), _Option(UNSOLVED, ("no",))],
-            [self._cue("cue", SOLVED, p) for w in self.words for p in w.solved]
-            + [self._cue("cue", UNSOLVED, p) for w in self.words for p in w.unsolved])
-        self._questions: dict[int, tuple[list[_Option], list[_Cue]]] = {}
+            _Cues([*(self._cue("cue", SOLVED, p) for w in self.words for p in w.solved),
+                   *(self._cue("cue", UNSOLVED, p) for w in self.words for p in w.unsolved),
+                   *self._shared]))
+        self._questions: dict[int, tuple[list[_Option], _Cues]] = {}
         self._measures: dict[str, QuantityReader] = {}
 
     def _cue(self, kind: str, target: str, phrase: str) -> _Cue:
@@ -110,7 +136,7 @@ class AnswerReader:
             stems.extend(spelled or (self.reader.stem(word),))
         return stems, surface
 
-    def _question(self, question: Question) -> tuple[list[_Option], list[_Cue]]:
+    def _question(self, question: Question) -> tuple[list[_Option], _Cues]:
         known = self._questions.get(id(question))
         if known is None:
             typed = [a for a in question.answers if a.when is None]
@@ -118,7 +144,7 @@ class AnswerReader:
             cues = [self._cue("cue", a.id, phrase) for a in typed
                     for phrase in (*a.label.texts.values(),
                                    *(p for ps in a.cues.values() for p in ps))]
-            known = self._questions[id(question)] = (options, cues)
+            known = self._questions[id(question)] = (options, _Cues([*cues, *self._shared]))
         return known
 
     def read(self, question: Question | None, folded: str) -> Reading:
@@ -128,7 +154,7 @@ class AnswerReader:
         votes = dict.fromkeys((o.id for o in options), 0.0)
         said_why = asks_why = False
         for clause in _CLAUSE.split(folded[:MAX_CHARS]):
-            for match, how in self._clause(clause, [*cues, *self._shared]):
+            for match, how in self._clause(clause, cues):
                 if match.cue.kind == "why":  # a question when it leads or the reply asks
                     said_why = True
                     asks_why |= match.start == 0 or folded.rstrip().endswith("?")
@@ -152,13 +178,12 @@ class AnswerReader:
             reader = self._measures[measure] = QuantityReader(self.words, measure)
         return reader
 
-    def _clause(self, clause: str, cues: Iterable[_Cue]) -> list[tuple[_Match, str]]:
+    def _clause(self, clause: str, cues: _Cues) -> list[tuple[_Match, str]]:
         """The phrases found in one clause, each with how it is said: plain, denied, hedged."""
         view = spaced_view(clause)
         words, surface = self._words(view)
         dense = self.reader.drop_particles(dense_view(view))  # エラー(が)出ます
-        found = [m for cue in cues for m in _find(cue, surface if len(cue.words) == 1 else words,
-                                                  dense)]
+        found = cues.find(words, surface, dense)
         # the longest first; at equal length an answer's own phrase before a shared word
         found.sort(key=lambda m: (-(m.end - m.start), m.cue.kind != "cue"))
         taken: list[_Match] = []
@@ -200,23 +225,14 @@ def _near_before(dense: str, word: str, start: int, reach: int) -> bool:
     return dense.find(word, max(0, start - reach - len(word)), start) >= 0
 
 
-def _find(cue: _Cue, words: list[str], dense: str) -> Iterable[_Match]:
-    """Every occurrence of ``cue`` in a clause's words (or its text without spaces)."""
-    if cue.dense:
-        at = dense.find(cue.dense)
-        while at >= 0:
-            end = at + len(cue.dense)
-            if len(cue.dense) > SHORT or cue.kind not in MEANINGS or at == 0 or \
-                    end == len(dense):
-                yield _Match(cue, at, end, True)
-            at = dense.find(cue.dense, at + 1)
-        return
-    size = len(cue.words)
-    if not size:
-        return
-    for at in range(len(words) - size + 1):
-        if words[at] == cue.words[0] and tuple(words[at:at + size]) == cue.words:
-            yield _Match(cue, at, at + size, False)
+def _find_dense(cue: _Cue, dense: str) -> Iterable[_Match]:
+    """Every occurrence of a phrase of a script without spaces in a clause's text."""
+    at = dense.find(cue.dense)
+    while at >= 0:
+        end = at + len(cue.dense)
+        if len(cue.dense) > SHORT or cue.kind not in MEANINGS or at == 0 or end == len(dense):
+            yield _Match(cue, at, end, True)
+        at = dense.find(cue.dense, at + 1)
 
 
 def _vote(votes: dict[str, float], options: list[_Option], cue: _Cue, how: str) -> None:
