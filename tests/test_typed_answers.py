@@ -135,3 +135,15 @@ def test_a_topic_asked_again_after_its_remedy_is_not_a_failure(assistant):
     assistant.handle("c", text="it's for intune")
     reply = only(assistant.handle("c", text="how do I redeem a product key?"))
     assert isinstance(reply, Remedy) and reply.hint  # asked again whether it worked
+
+
+def test_a_vague_mention_of_an_error_at_a_question_asks_again(assistant):
+    assistant.handle("c", text=ENTERED)
+    reply = only(assistant.handle("c", text="I'm getting an error"))
+    assert isinstance(reply, Ask) and reply.question == "listed" and reply.hint
+
+
+def test_a_quoted_fragment_of_other_errors_asks_which_one(assistant):
+    assistant.handle("c", text=ENTERED)
+    reply = only(assistant.handle("c", text="now it says sorry, we can't process your"))
+    assert reply.kind == "clarify"

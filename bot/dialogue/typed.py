@@ -7,8 +7,10 @@ quoted, or when it is recognised with high confidence and the answer rests only 
 words ("no, now it says the key has expired"): a pasted message is never an answer. An
 answer's own phrase wins over a cue another error shares (見当たらない is "not on the list"
 here, not a lost key) and over a vague recognition ("it's already on the list" is not a new
-"already …" error). Text that is neither gets the open step again with a hint, and never
-counts toward the hand-off for messages keyhelp cannot place: the case is known.
+"already …" error). Several other errors are offered only for a quoted fragment of their
+messages ("sorry, we can't process your…"), not for "I still get an error". Text that is
+neither gets the open step again with a hint, and never counts toward the hand-off for
+messages keyhelp cannot place: the case is known.
 """
 
 from __future__ import annotations
@@ -51,9 +53,14 @@ def read(brain: Brain, conv: Conversation, normalised: Normalised) -> Typed:
     question = intent.questions[conv.step] if conv.step_kind == "ask" else None
     reading = answer_reader(brain.knowledge).read(question, normalised.text)
     recognition = brain.recogniser.recognise(normalised)
+    weak = reading.votes < CUE  # nothing, "why?", or shared words only ("no", "not")
     if recognition.action == "answer" and recognition.intent != conv.intent and (
-            reading.kind == "none" or _quotes(brain, normalised, recognition.intent)
-            or (recognition.confidence >= SWITCH_CONFIDENCE and reading.votes < CUE)):
+            reading.kind == "none" or _quotes(brain, normalised, {recognition.intent})
+            or (recognition.confidence >= SWITCH_CONFIDENCE and weak)):
+        return Typed("message", recognition=recognition)
+    offered = {c.intent for c in recognition.candidates}
+    if recognition.action == "clarify" and conv.intent not in offered and weak and \
+            _quotes(brain, normalised, offered):  # a fragment of other errors' messages
         return Typed("message", recognition=recognition)
     if reading.kind == "why":
         return Typed("why")
@@ -61,18 +68,16 @@ def read(brain: Brain, conv: Conversation, normalised: Normalised) -> Typed:
         if question is None:
             return Typed("solved" if reading.answer == SOLVED else "unsolved")
         return Typed("answer", reading.answer)
-    offered = [c.intent for c in recognition.candidates]
-    if recognition.action == "clarify" and conv.intent not in offered:
-        return Typed("message", recognition=recognition)  # a fragment of other errors
     if question is None and recognition.action == "answer" and intent.kind == "error":
         return Typed("unsolved")  # the same error again after the remedy: it did not help
     return Typed(REASK, hint=True)
 
 
-def _quotes(brain: Brain, normalised: Normalised, intent: str | None) -> bool:
-    """The text quotes a clause of ``intent``'s own on-screen message."""
+def _quotes(brain: Brain, normalised: Normalised, intents: set[str | None]) -> bool:
+    """The text quotes a clause of an on-screen message, or a phrase of the rules file's
+    ``ambiguities``, that belongs to ``intents`` only (not "an error": that fits them all)."""
     _, _, hits = brain.recogniser.evidence(normalised)
-    return any("message" in hit.phrase.sources and hit.phrase.targets == (intent,)
+    return any(hit.phrase.sources & {"message", "group"} and set(hit.phrase.targets) <= intents
                and hit.quality >= QUOTED for hit in hits)
 
 
