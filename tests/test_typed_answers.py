@@ -147,3 +147,12 @@ def test_a_quoted_fragment_of_other_errors_asks_which_one(assistant):
     assistant.handle("c", text=ENTERED)
     reply = only(assistant.handle("c", text="now it says sorry, we can't process your"))
     assert reply.kind == "clarify"
+
+
+def test_while_other_errors_are_offered_a_reply_is_not_read_as_the_old_answer(assistant):
+    assistant.handle("c", text=ENTERED)
+    assert only(assistant.handle("c", text="now it says sorry, we can't process your")
+                ).kind == "clarify"
+    reply = only(assistant.handle("c", text="no"))
+    assert reply.kind == "not-recognised"
+    assert assistant.store.load("c").answers == []

@@ -43,8 +43,9 @@ class Typed(NamedTuple):
 
 
 def applies(conv: Conversation) -> bool:
-    """A question or a remedy's "did this solve it?" is open in a case under way."""
-    return conv.status == "open" and conv.step_kind in ("ask", "remedy")
+    """A question or a remedy's "did this solve it?" is open in a case under way (and no
+    choice between other errors is: then the reply is about that choice)."""
+    return conv.status == "open" and conv.step_kind in ("ask", "remedy") and not conv.candidates
 
 
 def read(brain: Brain, conv: Conversation, normalised: Normalised) -> Typed:
