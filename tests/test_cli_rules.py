@@ -109,6 +109,15 @@ def test_show_in_a_third_locale_from_a_fixture(run):
     assert "密钥已损坏" in result.stdout and "您是手动输入的吗？" in result.stdout
 
 
+def test_show_says_how_each_answer_is_typed(run):
+    result = run("rules", "show", "request-failed-retry")
+    assert result.exit_code == 0, result.stderr
+    assert "[how-long] (measures duration)" in result.stdout
+    assert "- Yes, for more than 15 minutes (means yes; 15 or more)" in result.stdout
+    assert "- No, less than 15 minutes (means no; under 15)" in result.stdout
+    assert "typed: just now | just happened" in result.stdout
+
+
 def test_show_unknown_intent_lists_the_known_ones(run):
     result = run("rules", "show", "key-missing")
     assert result.exit_code == 2

@@ -86,6 +86,7 @@ class Ask(NamedTuple):
     text: str
     accepts_key: bool  # the user may paste a product key instead of choosing
     key: KeyCheck | None = None
+    hint: bool = False  # asked again: the reply was not one of the answers
 
 
 class Remedy(NamedTuple):
@@ -100,6 +101,7 @@ class Remedy(NamedTuple):
     text: str
     links: tuple[LinkRef, ...]
     key: KeyCheck | None = None
+    hint: bool = False  # asked again whether it worked: the reply said neither
 
 
 class ClarifyOption(NamedTuple):

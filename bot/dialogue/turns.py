@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
-from bot.dialogue import cases, steps
+from bot.dialogue import cases, steps, typed
 from bot.dialogue.conversation import Conversation
 from bot.dialogue.engine import FALLBACK_RULE, Decision, Facts
 from bot.dialogue.replies import (
@@ -54,6 +54,7 @@ class _Input:
     recognition: Recognition | None = None
     lang_changed: bool = False
     said: bool = False  # the user sent something this turn (its transcript line is the last)
+    hint: bool = False  # the open step is shown again with a word on how to answer it
 
 
 def repair(knowledge: Knowledge, conv: Conversation) -> bool:
@@ -132,10 +133,13 @@ def _from_text(brain: Brain, conv: Conversation, text: str, normalised: Normalis
         if question.check == "product-key":
             check = "key-clean" if normalised.key.clean else "key-suspicious"
             return _Input(_facts(conv, "key", check=check), key=normalised.key)
+    read = typed.read(brain, conv, normalised) if typed.applies(conv) else None
+    if read is not None and read.event != "message":  # an answer, "why?", or ask again
+        return _Input(_facts(conv, read.event, answer=read.answer), hint=read.hint)
     if conv.status in ("closed", "escalated"):  # a new message after the end: a new case
         cases.end_case(conv, conv.status, keep=1)
         _reset(conv)
-    recognition = brain.recogniser.recognise(normalised)
+    recognition = read.recognition if read else brain.recogniser.recognise(normalised)
     if not conv.lang_explicit:
         if recognition.action != "unknown":
             conv.lang = recognition.lang
@@ -176,6 +180,8 @@ def take_turn(brain: Brain, conv: Conversation, *, text: str | None, action: str
         given = _Input(_facts(conv, "stale"))
     given.said = bool(action) or bool(text and text.strip())
     replies = _apply(brain, conv, given, brain.engine.decide(given.facts))
+    if given.hint:
+        replies = typed.with_hint(replies)
     for reply in replies:
         cases.say_bot(conv, reply, history_lines)
     conv.shown = [choice.value for choice in replies[-1].choices]

@@ -13,6 +13,7 @@ import yaml
 
 from bot.config import DEFAULT_RULES_MAX_BYTES
 from bot.knowledge import checks as rules_checks
+from bot.knowledge.answer_words import read_answer_words
 from bot.knowledge.intents import read_intents
 from bot.knowledge.model import (
     SOLVED_OUTCOME,
@@ -157,7 +158,7 @@ def _read_words(b: RulesReader, node: yaml.Node, what: str) -> WordRules | None:
     entries = b.mapping(node, what, optional=("stemmer", "spelled_out", "shorthand",
                                               "function_words", "particles",
                                               "negative_endings", "negative_forms",
-                                              "negation", "alternatives"))
+                                              "negation", "alternatives", "answers"))
     if entries is None:
         return None
     particles = _pattern(b, entries, "particles", f"the particles of {what}",
@@ -180,12 +181,16 @@ def _read_words(b: RulesReader, node: yaml.Node, what: str) -> WordRules | None:
     negation = read_negation(b, entries["negation"], f"the negation of {what}") \
         if "negation" in entries else None
     alternatives = b.texts(entries.get("alternatives"), f"the alternatives of {what}")
+    answers = read_answer_words(b, entries["answers"], f"the answers of {what}") \
+        if "answers" in entries else None
+    for measure, units in (answers.units if answers else {}).items():
+        b.measures.setdefault(measure, {}).update(units)
     return WordRules(stemmer=stemmer, spelled_out=frozen_map(spelled),
                      shorthand=frozen_map(shorthand),
                      function_words=frozenset(word.casefold() for word, _ in function),
                      particles=particles, negative_endings=tuple(t for t, _ in endings),
                      negative_forms=tuple(t for t, _ in forms), negation=negation,
-                     alternatives=tuple(t.casefold() for t, _ in alternatives))
+                     alternatives=tuple(t.casefold() for t, _ in alternatives), answers=answers)
 
 
 def _read_locales(b: RulesReader, node: yaml.Node | None) -> tuple[Locale, ...]:

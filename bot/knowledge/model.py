@@ -7,6 +7,7 @@ Annotations are real objects (no ``from __future__ import annotations``): as str
 would compile each one as a forward reference at import.
 """
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -51,6 +52,55 @@ class Negation(NamedTuple):
     except_after: frozenset[str] = frozenset()
 
 
+MEANINGS = ("yes", "no", "unsure")  # what an answer may stand for in a yes/no question
+
+
+class Interval(NamedTuple):
+    """A stretch of a measured quantity (minutes, a count) in its base unit: an answer's
+    ``range``, or what a typed answer says ("about an hour" is [60, 60], "over an hour"
+    [60, ∞))."""
+
+    low: float = 0.0
+    high: float = math.inf
+    low_open: bool = False
+    high_open: bool = True
+
+    def contains(self, other: "Interval") -> bool:
+        """Every value of ``other`` lies in this interval."""
+        low_ok = other.low > self.low or (other.low == self.low and (
+            not self.low_open or other.low_open))
+        high_ok = other.high < self.high or (other.high == self.high and (
+            not self.high_open or other.high_open))
+        return low_ok and high_ok
+
+    def overlaps(self, other: "Interval") -> bool:
+        """Some value lies in both intervals."""
+        below = self.high < other.low or (self.high == other.low and (
+            self.high_open or other.low_open))
+        above = other.high < self.low or (other.high == self.low and (
+            other.high_open or self.low_open))
+        return not (below or above)
+
+
+class AnswerWords(NamedTuple):
+    """How one language's typed answers to questions are read (the locale's ``words.answers``).
+
+    Phrases are folded to lower case; numbers and unit sizes are plain floats.
+    """
+
+    means: Mapping[str, tuple[str, ...]] = EMPTY  # yes | no | unsure -> phrases saying it
+    solved: tuple[str, ...] = ()  # "did this solve it?": phrases saying it did
+    unsolved: tuple[str, ...] = ()  # ... and that it did not
+    why: tuple[str, ...] = ()  # asking why the question is asked
+    deny_before: tuple[str, ...] = ()  # words that deny a phrase after them ("not", "never")
+    deny_after: tuple[str, ...] = ()  # ... or before them ("have not", 使って「いない」)
+    reach: int = 2  # words (characters without spaces) between a denial and its phrase
+    numbers: Mapping[str, float] = EMPTY  # number words: "an" -> 1, "half" -> 0.5, 数 -> 3
+    units: Mapping[str, Mapping[str, float]] = EMPTY  # measure -> unit word -> size
+    more: tuple[str, ...] = ()  # "more than", 以上: the quantity or more
+    less: tuple[str, ...] = ()  # "less than", 未満: below the quantity
+
+
 class WordRules(NamedTuple):
     """How loose matching reads one language's words: stems, contractions, grammar words.
 
@@ -67,6 +117,7 @@ class WordRules(NamedTuple):
     negative_forms: tuple[str, ...] = ()  # what may follow the cut phrase in a message
     negation: Negation | None = None  # denials that veto the phrases they govern
     alternatives: tuple[str, ...] = ()  # "or", か: two intents named as alternatives -> ask
+    answers: AnswerWords | None = None  # how typed answers to questions are read
 
 
 class Locale(NamedTuple):
@@ -111,12 +162,20 @@ class Target(NamedTuple):
 
 
 class Answer(NamedTuple):
-    """A choice at a question. ``when`` names an automatic check result that selects it."""
+    """A choice at a question. ``when`` names an automatic check result that selects it.
+
+    A typed answer is matched by ``cues`` (per locale), by what it ``means`` (yes, no,
+    unsure: the locales' shared words for those) and, when the question measures something,
+    by its ``range``.
+    """
 
     id: str
     label: Localized
     target: Target
     when: str | None = None
+    cues: Mapping[str, tuple[str, ...]] = EMPTY
+    means: tuple[str, ...] = ()
+    range: Interval | None = None
 
 
 class Question(NamedTuple):
@@ -127,6 +186,7 @@ class Question(NamedTuple):
     separates: tuple[str, ...]
     answers: tuple[Answer, ...]
     check: str | None = None
+    measures: str | None = None  # a measure of the locales' units ("duration"), if it asks one
 
     def answer(self, answer_id: str) -> Answer | None:
         return next((a for a in self.answers if a.id == answer_id), None)

@@ -8,6 +8,7 @@ Examples::
 
     keyhelp chat --lang ja
     printf '%s\\n' "The product key you entered isn't valid" 1 2 | keyhelp chat
+    keyhelp chat --jsonl < turns.jsonl     # machine mode: bot/channels/cli/chat_jsonl.py
     keyhelp diagnose "このプロダクト キーは既に使用されています" --json
 """
 
@@ -86,13 +87,24 @@ def chat(argv: list[str]) -> None:
     add_rules_option(parser)
     parser.add_argument("--conversation", dest="conversation_id", metavar="ID",
                         help="Continue this conversation (its id is printed when a chat starts).")
+    parser.add_argument("--jsonl", action="store_true",
+                        help="Machine mode: one JSON object a line in ({\"conversation\": ID, "
+                             "\"text\": ...} or {..., \"action\": VALUE}), one out per line.")
     args = parser.parse_args(argv)
+    if args.jsonl and args.conversation_id is not None:
+        parser.error("--conversation does not go with --jsonl: each line names its conversation")
     lang, conversation_id = args.lang, args.conversation_id
     assistant = _assistant(args.rules, with_store=True, lang=lang)
     from bot.dialogue.assistant import ConversationBusy
 
     try:
-        _chat(assistant, conversation_id, lang)
+        if args.jsonl:
+            from bot.channels.cli.chat_jsonl import run
+
+            started()
+            run(assistant, sys.stdin.buffer, sys.stdout, lang)
+        else:
+            _chat(assistant, conversation_id, lang)
     except ConversationBusy as err:
         raise CliError(str(err)) from None
     finally:
@@ -153,18 +165,14 @@ def diagnose(argv: list[str]) -> None:
     args = parser.parse_args(argv)
     if not args.text.strip():
         parser.error("TEXT is empty: give the error message (or part of it) to diagnose")
-    from bot.render.renderer import default_renderer, render
+    from bot.render.renderer import default_renderer
 
     assistant = _assistant(args.rules, with_store=False, lang=args.lang)
     result = assistant.diagnose(args.text, lang=args.lang)
     if args.as_json:
-        replies = []
-        for reply in result.replies:
-            rendered = render(reply, "cli")
-            replies.append({"kind": reply.kind, "text": rendered.fallback,
-                            "choices": [{"value": v, "label": label}
-                                        for v, label in rendered.choices],
-                            "links": [{"url": u, "label": label} for u, label in rendered.links]})
+        from bot.channels.cli.chat_jsonl import reply_json
+
+        replies = [reply_json(reply) for reply in result.replies]
         print(json.dumps({"recognition": result.recognition.to_json(), "replies": replies,
                           "rules": list(result.fired)}, ensure_ascii=False))
         return

@@ -20,7 +20,7 @@ from bot.config import rules_max_bytes
 from bot.knowledge.catalogs import Catalogs
 from bot.knowledge.graph import to_dot, to_mermaid
 from bot.knowledge.loader import check_rules
-from bot.knowledge.model import Intent, Knowledge, Target
+from bot.knowledge.model import Answer, Intent, Knowledge, Target
 from bot.paths import SHIPPED, resolve_rules, rules_path, templates_dir
 
 SHOW_CONTEXT = "rules show"  # msgctxt of `rules show`'s labels in templates/locale/*.po
@@ -151,12 +151,16 @@ def _flow_lines(knowledge: Knowledge, intent: Intent, target: Target, say: _Labe
     lang, fallback = say.lang, knowledge.default_locale
     if target.kind == "ask":
         question = intent.questions[target.id]
-        lines = [f"{pad}? {question.text.get(lang, fallback)}  [{target.id}]"]
+        measures = f" (measures {question.measures})" if question.measures else ""
+        lines = [f"{pad}? {question.text.get(lang, fallback)}  [{target.id}]{measures}"]
         for answer in question.answers:
             label = answer.label.get(lang, fallback)
             if answer.when:
                 label = say("%(answer)s (when %(cause)s)", answer=label, cause=answer.when)
-            lines.append(f"{pad}  - {label}")
+            lines.append(f"{pad}  - {label}{_typed(answer, say)}")
+            if answer.cues.get(lang):
+                lines.append(f"{pad}    " + say("typed: %(cues)s",
+                                                cues=" | ".join(answer.cues[lang])))
             lines += _flow_lines(knowledge, intent, answer.target, say, depth + 2)
         return lines
     if target.kind == "remedy":
@@ -171,6 +175,19 @@ def _flow_lines(knowledge: Knowledge, intent: Intent, target: Target, say: _Labe
     outcome = knowledge.outcomes[target.id]
     line = "%(outcome)s (escalates): %(text)s" if outcome.escalate else "%(outcome)s: %(text)s"
     return [f"{pad}= " + say(line, outcome=target.id, text=outcome.text.get(lang, fallback))]
+
+
+def _typed(answer: Answer, say: _Labels) -> str:
+    """How a typed answer is read besides its label: what it means, its range."""
+    notes = [say("means %(meanings)s", meanings=" / ".join(answer.means))] if answer.means \
+        else []
+    span = answer.range
+    if span is not None:
+        low, high = f"{span.low:g}", f"{span.high:g}"
+        notes.append(say("%(low)s or more", low=low) if span.high == float("inf") else
+                     say("under %(high)s", high=high) if not span.low else
+                     say("%(low)s to %(high)s", low=low, high=high))
+    return say(" (%(notes)s)", notes="; ".join(notes)) if notes else ""
 
 
 def graph(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
