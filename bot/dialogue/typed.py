@@ -61,7 +61,7 @@ def read(brain: Brain, conv: Conversation, normalised: Normalised) -> Typed:
         return Typed("message", recognition=recognition)
     offered = {c.intent for c in recognition.candidates}
     if recognition.action == "clarify" and conv.intent not in offered and weak and \
-            _quotes(brain, normalised, offered):  # a fragment of other errors' messages
+            _quotes(brain, normalised, offered, sources={"message"}):  # other errors' messages
         return Typed("message", recognition=recognition)
     if reading.kind == "why":
         return Typed("why")
@@ -74,11 +74,14 @@ def read(brain: Brain, conv: Conversation, normalised: Normalised) -> Typed:
     return Typed(REASK, hint=True)
 
 
-def _quotes(brain: Brain, normalised: Normalised, intents: set[str | None]) -> bool:
-    """The text quotes a clause of an on-screen message, or a phrase of the rules file's
-    ``ambiguities``, that belongs to ``intents`` only (not "an error": that fits them all)."""
+def _quotes(brain: Brain, normalised: Normalised, intents: set[str | None],
+            sources: frozenset[str] | set[str] = frozenset({"message", "group"})) -> bool:
+    """The text quotes a clause of an on-screen message, or (in ``sources``) a phrase of the
+    rules file's ``ambiguities``, that belongs to ``intents`` only (not "an error": that fits
+    them all). Mid-conversation, a choice between other errors needs an on-screen message:
+    an ambiguity's everyday words ("try later") are as likely a reply to the question."""
     _, _, hits = brain.recogniser.evidence(normalised)
-    return any(hit.phrase.sources & {"message", "group"} and set(hit.phrase.targets) <= intents
+    return any(hit.phrase.sources & sources and set(hit.phrase.targets) <= intents
                and hit.quality >= QUOTED for hit in hits)
 
 
