@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from bot.dialogue.engine import Engine
+from bot.dialogue.rulebook import compile_rules
 from bot.knowledge.catalogs import Catalogs
 from bot.knowledge.model import Knowledge
 
@@ -57,7 +58,7 @@ def build_brain(knowledge: Knowledge, *, catalogs: Catalogs, digest: str = "") -
         recogniser = cache.cached(name, key, lambda: Recogniser(knowledge))
     else:
         recogniser = Recogniser(knowledge)
-    return Brain(knowledge=knowledge, engine=Engine(knowledge=knowledge),
+    return Brain(knowledge=knowledge, engine=Engine(compile_rules(knowledge)),
                  recogniser=recogniser, catalogs=catalogs, digest=digest)
 
 

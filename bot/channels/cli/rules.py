@@ -131,9 +131,10 @@ def _flow_lines(knowledge: Knowledge, intent: Intent, target: Target, lang: str,
         links = "".join(f"\n{pad}  link: {knowledge.links[name].url}" for name in remedy.links)
         lines = [f"{pad}> {remedy.text.get(lang, fallback)}  [{target.id}]{links}",
                  f"{pad}  - not solved:"]
-        if remedy.if_unsolved is None:
+        unsolved = remedy.if_unsolved or knowledge.policy.not_solved  # the policy's "else"
+        if not isinstance(unsolved, Target):
             return [*lines, f"{pad}    = hand-off to a helpdesk agent"]
-        return lines + _flow_lines(knowledge, intent, remedy.if_unsolved, lang, depth + 2)
+        return lines + _flow_lines(knowledge, intent, unsolved, lang, depth + 2)
     outcome = knowledge.outcomes[target.id]
     tag = " (escalates)" if outcome.escalate else ""
     return [f"{pad}= {target.id}{tag}: {outcome.text.get(lang, fallback)}"]
