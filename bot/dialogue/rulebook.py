@@ -15,7 +15,7 @@ message recognised as key-expired → ask ``other-key``), ``answer:key-expired:o
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, cast, get_args
 
 from bot.knowledge.model import Intent, Knowledge, Policy, Target
 
@@ -79,7 +79,10 @@ def compile_rules(knowledge: Knowledge) -> list[Rule]:
 
 
 def _effect(word: str) -> Effect:
-    return word  # type: ignore[return-value]  # the loader allows only effect words
+    """A policy word (``bot.knowledge.policy`` allows them) as the effect of the same name."""
+    if word not in get_args(Effect):
+        raise ValueError(f"the policy word '{word}' names no effect")
+    return cast(Effect, word)
 
 
 def policy_rules(policy: Policy, knowledge: Knowledge) -> list[Rule]:

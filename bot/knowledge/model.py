@@ -204,6 +204,3 @@ class Knowledge(NamedTuple):
     @property
     def locale_ids(self) -> tuple[str, ...]:
         return tuple(loc.id for loc in self.locales)
-
-    def intent(self, intent_id: str) -> Intent:
-        return self.intents[intent_id]

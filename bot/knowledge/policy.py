@@ -15,6 +15,7 @@ from bot.knowledge.reader import Ref, RulesReader
 from bot.knowledge.yaml_nodes import pos
 
 MAX_UNRECOGNISED = 100
+_NULL_TAG = "tag:yaml.org,2002:null"
 OUTCOME = "{outcome: OUTCOME}"
 # The words each command may lead to; "outcome" means an {outcome: ID} mapping.
 WHY_CHOICES = {"at_question": ("explain-causes", "repeat"),
@@ -34,6 +35,8 @@ def read_policy(b: RulesReader, node: yaml.Node | None,
     the outcome named ``solved`` must be declared there.
     """
     default = Policy()
+    if node is not None and node.tag == _NULL_TAG:
+        node = None  # `policy:` with every entry commented out: the usual behaviour
     entries = (b.mapping(node, "policy", optional=("hand_off_after_unrecognised", "why",
                                                    *CHOICES)) if node is not None else {}) or {}
     if "solved" not in entries:
@@ -70,7 +73,7 @@ def _action(b: RulesReader, node: yaml.Node, what: str,
             return None
         b.refs.append(Ref("outcome", outcome, pos(entries["outcome"])))  # type: ignore[index]
         return Target("outcome", outcome)
-    if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
+    if not isinstance(node, yaml.ScalarNode) or node.tag == _NULL_TAG:
         b.report(node, f"{what} is {_shape(node)}", expected)
         return None
     word = b.text(node, what)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
 import jinja2
 from jinja2 import pass_context
@@ -24,7 +24,6 @@ from jinja2 import pass_context
 from bot.dialogue.replies import Choice, Reply
 from bot.knowledge.catalogs import Catalogs
 
-Channel = Literal["cli", "slack"]
 CHANNELS: tuple[str, ...] = ("cli", "slack")
 _PLAIN = "plain"  # the fallback's environment: default templates, no escaping
 LINK_MSGID = "%(label)s: %(url)s"  # a link as text (the terminal, plain fallbacks)

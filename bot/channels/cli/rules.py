@@ -96,7 +96,22 @@ def check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     print(f"{path}: clean — {len(knowledge.intents)} intents, {questions} questions, "
           f"{remedies} remedies, {len(knowledge.outcomes)} outcomes, "
           f"locales {', '.join(knowledge.locale_ids)}")
+    print(_policy_line(knowledge))
     return 0
+
+
+def _policy_line(knowledge: Knowledge) -> str:
+    """The policy in force, defaults included, as the rules file's own words."""
+    policy = knowledge.policy
+
+    def said(action: str | Target) -> str:
+        return f"{{outcome: {action.id}}}" if isinstance(action, Target) else action
+
+    return (f"policy: hand off after {policy.hand_off_after_unrecognised} unrecognised "
+            f"message(s) in a row; why? at a question: {policy.why_at_question}, at a remedy: "
+            f"{policy.why_at_remedy}, at the end: {policy.why_at_end}; start over: "
+            f"{policy.start_over}; language change: {policy.language_change}; solved: "
+            f"{said(policy.solved)}; not solved: {said(policy.not_solved)}")
 
 
 def show(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
