@@ -7,8 +7,11 @@ timer-less host; the event is taken by the matching rule with the lowest ``pri``
 own choice), whose action records its name and may post a follow-up event into the same
 session (``Rule.then``), which the next rule takes. A lowest-priority catch-all takes any
 event nothing else does, so an action runs in every session; the session is deleted in
-``finally`` under one lock — at most one live session ever exists, so the 1,024-sessions
-ceiling and the two known segfaults cannot be reached (``shared/reference/engine-notes.md``).
+``finally`` under one lock. So at most one live session ever exists, and durable-rules
+2.0.28's limits cannot be reached: 1,024 live sessions per ruleset (the next raises
+MemoryError and poisons its slot), and two segfaults — ``delete_state`` while the stock
+Host's timer threads walk other sessions (hence ``_QuietHost``), and ``delete_state`` on a
+session in which no action ran (hence the catch-all).
 
 Example::
 
