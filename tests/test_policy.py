@@ -55,6 +55,8 @@ def test_the_shipped_policy_spells_out_the_usual_behaviour(knowledge) -> None:
 def test_a_policy_with_every_entry_commented_out_behaves_as_usual(tiny_rules: MakeRules) -> None:
     path = with_policy(tiny_rules, "  # hand_off_after_unrecognised: 3\n")
     assert load_knowledge(path).policy == Policy()
+    path = with_policy(tiny_rules, "  why:\n    # at_question: repeat\n")
+    assert load_knowledge(path).policy == Policy()
 
 
 def test_every_entry_is_read(tiny_rules: MakeRules) -> None:

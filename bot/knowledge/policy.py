@@ -50,7 +50,7 @@ def read_policy(b: RulesReader, node: yaml.Node | None,
                      f"a whole number from 1 to {MAX_UNRECOGNISED}")
         elif count is not None:
             found["hand_off_after_unrecognised"] = count
-    if "why" in entries:
+    if "why" in entries and entries["why"].tag != _NULL_TAG:  # all commented out: usual
         why = b.mapping(entries["why"], "policy.why", optional=tuple(WHY_CHOICES)) or {}
         for key, allowed in WHY_CHOICES.items():
             if key in why:
