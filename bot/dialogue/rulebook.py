@@ -38,7 +38,9 @@ _FRESH = {"status": "new", "intent": "", "step_kind": "", "step": "", "streak": 
 class Facts(NamedTuple):
     """One turn as the engine sees it: the conversation state plus the event, all flat."""
 
-    event: str  # message | answer | key | solved | unsolved | why | restart | lang | stale
+    # message | answer | key | solved | unsolved | why | restart | lang | stale, and "check",
+    # the follow-up a pasted key's check posts (``Rule.then``)
+    event: str
     intent: str = ""  # the conversation's current intent
     step_kind: str = ""  # ask | remedy | outcome | ""
     step: str = ""
