@@ -243,8 +243,7 @@ class Assistant:
         # a command ("why", 「最初から」, a language name) or blank text is not recognised in a
         # turn; a one-shot diagnosis still reports what the recogniser makes of it
         recognition = result.recognition or brain.recogniser.classify(text)
-        return Diagnosis(recognition=recognition, replies=result.replies,
-                         fired=tuple(conv.fired))
+        return Diagnosis(recognition=recognition, replies=result.replies, fired=result.fired)
 
     def close(self) -> None:
         if self.store is not None:

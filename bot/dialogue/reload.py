@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from bot.config import DEFAULT_RULES_MAX_BYTES
 from bot.dialogue.engine import Engine
+from bot.dialogue.rulebook import compile_rules
 from bot.knowledge.catalogs import Catalogs
 from bot.knowledge.model import Knowledge
 from bot.knowledge.source import read_limited
@@ -63,7 +64,7 @@ def build_brain(knowledge: Knowledge, *, catalogs: Catalogs, digest: str = "") -
         recogniser = cache.cached(name, key, lambda: Recogniser(knowledge))
     else:
         recogniser = Recogniser(knowledge)
-    return Brain(knowledge=knowledge, engine=Engine(knowledge=knowledge),
+    return Brain(knowledge=knowledge, engine=Engine(compile_rules(knowledge)),
                  recogniser=recogniser, catalogs=catalogs, digest=digest)
 
 

@@ -138,7 +138,8 @@ class EscalationSummary(NamedTuple):
 
     conversation_id: str
     # unsolved: the suggested remedy did not solve it; outcome: the diagnosis ended at an
-    # outcome only a person can carry out; unrecognised: two messages in a row not recognised
+    # outcome only a person can carry out; unrecognised: ``in_a_row`` messages in a row not
+    # recognised (the rules file's policy.hand_off_after_unrecognised)
     reason: str
     intent: str | None
     intent_title: str | None
@@ -151,6 +152,7 @@ class EscalationSummary(NamedTuple):
     outcome: str | None = None  # outcome id when the case ended at an outcome
     lang_name: str = ""  # the language's own name (日本語, English)
     next_step: str = ""  # the outcome's text: what the person has to do
+    in_a_row: int = 0  # reason unrecognised: how many messages in a row
 
 
 class Escalate(NamedTuple):

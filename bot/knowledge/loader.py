@@ -16,7 +16,6 @@ from bot.knowledge import checks as rules_checks
 from bot.knowledge.answer_words import read_answer_words
 from bot.knowledge.intents import read_intents
 from bot.knowledge.model import (
-    SOLVED_OUTCOME,
     CueGroup,
     KeyFormat,
     Knowledge,
@@ -26,6 +25,7 @@ from bot.knowledge.model import (
     WordRules,
     frozen_map,
 )
+from bot.knowledge.policy import read_policy
 from bot.knowledge.problems import Problem, RulesError
 from bot.knowledge.reader import LOCALE_PATTERN, Ref, RulesReader
 from bot.knowledge.scope_rules import read_calibration, read_negation, read_scope
@@ -88,7 +88,7 @@ def _read_root(b: RulesReader, root: yaml.Node | None, path: Path) -> Knowledge 
                     required=("version", "locales", "default_locale", "links", "product_key",
                               "outcomes", "intents"),
                     optional=("fallback_links", "ambiguities", "out_of_scope", "scope",
-                              "calibration"))
+                              "calibration", "policy"))
     if top is None:
         return None
     version = b.integer(top.get("version"), "version")
@@ -107,6 +107,7 @@ def _read_root(b: RulesReader, root: yaml.Node | None, path: Path) -> Knowledge 
     fallback_links = b.link_refs(top.get("fallback_links"), "fallback_links", None)
     key_format = _read_key_format(b, top.get("product_key"))
     outcomes = _read_outcomes(b, top.get("outcomes"))
+    policy = read_policy(b, top.get("policy"), top.get("outcomes"))
     intents = read_intents(b, top.get("intents"))
     ambiguities = _read_ambiguities(b, top.get("ambiguities"))
     out_of_scope = b.per_locale_texts(top.get("out_of_scope"), "out_of_scope") \
@@ -120,7 +121,7 @@ def _read_root(b: RulesReader, root: yaml.Node | None, path: Path) -> Knowledge 
         links=frozen_map(links), key_format=key_format, outcomes=frozen_map(outcomes),
         intents=frozen_map(intents), fallback_links=fallback_links,
         ambiguities=frozen_map(ambiguities),
-        out_of_scope=frozen_map(out_of_scope), calibration=calibration,
+        out_of_scope=frozen_map(out_of_scope), calibration=calibration, policy=policy,
         **({"scope": scope} if scope is not None else {}),
     )
 
@@ -276,10 +277,6 @@ def _read_outcomes(b: RulesReader, node: yaml.Node | None) -> dict[str, Outcome]
         b.where[("outcome", outcome_id)] = value.key_pos
         if escalate is not None and text is not None:
             outcomes[outcome_id] = Outcome(outcome_id, text, links, escalate)
-    if isinstance(node, yaml.MappingNode) and SOLVED_OUTCOME not in outcomes \
-            and all(key.value != SOLVED_OUTCOME for key, _ in node.value):
-        b.report(node, f"outcomes has no '{SOLVED_OUTCOME}'",
-                 f"an outcome named {SOLVED_OUTCOME}: where a remedy that worked leads")
     return outcomes
 
 

@@ -15,7 +15,7 @@ from typing import Literal, NamedTuple
 
 StepKind = Literal["ask", "remedy", "outcome"]
 STEP_KINDS: tuple[StepKind, ...] = ("ask", "remedy", "outcome")
-SOLVED_OUTCOME = "solved"  # where "yes, that fixed it" after a remedy leads; every file declares it
+SOLVED_OUTCOME = "solved"  # where "yes, that fixed it" leads unless the policy names another
 
 
 def frozen_map(items: Mapping | None = None) -> Mapping:
@@ -249,6 +249,26 @@ class Scope(NamedTuple):
     other_topics: Mapping[str, tuple[str, ...]] = EMPTY  # neighbouring tasks, not problems
 
 
+class Policy(NamedTuple):
+    """The general dialogue behaviour (the rules file's ``policy:``; read by
+    ``bot.knowledge.policy``, compiled into engine rules by ``bot.dialogue.rulebook``).
+
+    Each command's entry is one of the words ``bot.knowledge.policy`` allows for it
+    (``explain-causes``, ``explain-path``, ``repeat``, ``restart``, ``first-step``,
+    ``hand-off``) or a ``Target`` (an outcome to end at).
+    """
+
+    hand_off_after_unrecognised: int = 2  # messages in a row keyhelp cannot place
+    why_at_question: str = "explain-causes"
+    why_at_remedy: str = "explain-path"
+    why_at_end: str = "explain-path"  # at an outcome (the case has ended)
+    start_over: str = "restart"
+    language_change: str = "repeat"
+    solved: Target = Target("outcome", SOLVED_OUTCOME)  # "yes, it's solved" after a remedy
+    # "no, it still fails" after a remedy without its own if_unsolved
+    not_solved: Target | str = "hand-off"
+
+
 class Knowledge(NamedTuple):
     """Everything the rules file says, validated and frozen."""
 
@@ -266,10 +286,8 @@ class Knowledge(NamedTuple):
     scope: Scope = Scope()
     # raw confidence -> share of answers right, as (raw, calibrated) points, raw ascending
     calibration: tuple[tuple[float, float], ...] = ()
+    policy: Policy = Policy()
 
     @property
     def locale_ids(self) -> tuple[str, ...]:
         return tuple(loc.id for loc in self.locales)
-
-    def intent(self, intent_id: str) -> Intent:
-        return self.intents[intent_id]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
 import jinja2
 from jinja2 import pass_context
@@ -26,7 +26,6 @@ from markupsafe import Markup
 from bot.dialogue.replies import Choice, Reply
 from bot.knowledge.catalogs import Catalogs
 
-Channel = Literal["cli", "slack", "web"]
 CHANNELS: tuple[str, ...] = ("cli", "slack", "web")
 HTML_CHANNELS = frozenset({"web"})  # autoescaped as HTML; filters build Markup
 _PLAIN = "plain"  # the fallback's environment: default templates, no escaping

@@ -113,6 +113,7 @@ def check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
           f"locales {', '.join(knowledge.locale_ids)}")
     if choice.origin == SHIPPED:
         print(rules_file.EDIT_HINT, file=sys.stderr)
+    print(_policy_line(knowledge))
     return 0
 
 
@@ -125,6 +126,20 @@ class _Labels:
 
     def __call__(self, msgid: str, **values: str) -> str:
         return self.catalogs.pgettext(self.lang, SHOW_CONTEXT, msgid) % values
+
+
+def _policy_line(knowledge: Knowledge) -> str:
+    """The policy in force, defaults included, as the rules file's own words."""
+    policy = knowledge.policy
+
+    def said(action: str | Target) -> str:
+        return f"{{outcome: {action.id}}}" if isinstance(action, Target) else action
+
+    return (f"policy: hand off after {policy.hand_off_after_unrecognised} unrecognised "
+            f"message(s) in a row; why? at a question: {policy.why_at_question}, at a remedy: "
+            f"{policy.why_at_remedy}, at the end: {policy.why_at_end}; start over: "
+            f"{policy.start_over}; language change: {policy.language_change}; solved: "
+            f"{said(policy.solved)}; not solved: {said(policy.not_solved)}")
 
 
 def show(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
@@ -169,9 +184,10 @@ def _flow_lines(knowledge: Knowledge, intent: Intent, target: Target, say: _Labe
                         for name in remedy.links)
         lines = [f"{pad}> {remedy.text.get(lang, fallback)}  [{target.id}]{links}",
                  f"{pad}  - " + say("not solved:")]
-        if remedy.if_unsolved is None:
+        unsolved = remedy.if_unsolved or knowledge.policy.not_solved  # the policy's "else"
+        if not isinstance(unsolved, Target):
             return [*lines, f"{pad}    = " + say("hand-off to a helpdesk agent")]
-        return lines + _flow_lines(knowledge, intent, remedy.if_unsolved, say, depth + 2)
+        return lines + _flow_lines(knowledge, intent, unsolved, say, depth + 2)
     outcome = knowledge.outcomes[target.id]
     line = "%(outcome)s (escalates): %(text)s" if outcome.escalate else "%(outcome)s: %(text)s"
     return [f"{pad}= " + say(line, outcome=target.id, text=outcome.text.get(lang, fallback))]

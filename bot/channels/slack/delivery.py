@@ -63,10 +63,6 @@ class Outbox:
                     logger.exception("%s: follow-up of a posted message failed", place.conversation)
         return True
 
-    def pending(self, place: Place) -> int:
-        with self._lock:
-            return len(self._pending.get(place.conversation, ()))
-
     def post(self, place: Place, message: Message) -> tuple[str, str] | None:
         """chat.postMessage (chat.postEphemeral for a private place); (channel, ts) or None
         after the client's bounded retries failed."""
