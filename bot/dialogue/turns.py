@@ -7,13 +7,13 @@ compiled rules. Works on a ``Conversation`` in place; storing it is the caller's
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from bot.dialogue import cases, steps
 from bot.dialogue.conversation import Conversation
 from bot.dialogue.engine import FALLBACK_RULE, Decision, Facts
+from bot.dialogue.language import follow_message
 from bot.dialogue.replies import (
     WHY,
     Choice,
@@ -136,20 +136,10 @@ def _from_text(brain: Brain, conv: Conversation, text: str, normalised: Normalis
         cases.end_case(conv, conv.status, keep=1)
         _reset(conv)
     recognition = brain.recogniser.recognise(normalised)
-    if not conv.lang_explicit:
-        if recognition.action != "unknown":
-            conv.lang = recognition.lang
-        elif _written_in(knowledge, normalised):  # not recognised, but its script is clear
-            conv.lang = normalised.lang
+    follow_message(knowledge, conv, recognition, normalised)
     return _Input(_facts(conv, "message", recog=recognition.action,
                          recognised=recognition.intent or ""),
                   key=normalised.key, recognition=recognition)
-
-
-def _written_in(knowledge: Knowledge, normalised: Normalised) -> bool:
-    """The message is written in its detected language's own script (not just defaulted)."""
-    script = next((loc.script for loc in knowledge.locales if loc.id == normalised.lang), None)
-    return bool(script and re.search(script, normalised.text))
 
 
 def take_turn(brain: Brain, conv: Conversation, *, text: str | None, action: str | None,
