@@ -65,7 +65,7 @@ class OrchestratorBackend:
         return self.assistant.languages().negotiate([tag])
 
     def command_word(self, word: str) -> str | None:
-        return self.renderer.catalogs.channel_command(word)
+        return self.assistant.brain.catalogs.channel_command(word)
 
     def confident(self, text: str) -> bool:
         """Recognition says "answer" (not clarify, not unknown): worth a reply in a busy channel.
