@@ -8,13 +8,16 @@ The only module that knows the whole pipeline. Adapters call::
     for reply in replies:
         print(render(reply, "cli").text)          # bot.render.renderer
 
-``handle(conversation_id, *, text=None, action=None, lang=None, lang_explicit=False)
--> list[Reply]``: ``text`` is a user message, ``action`` a ``Choice.value`` from a button shown
-earlier (stale buttons are harmless: the current step is shown again), ``lang`` a language
-hint (e.g. the Slack user's locale) for a conversation that starts with this turn; later the
-message's own language wins unless the user chose one (``action="lang:ja"``, typing
-日本語/English, or ``lang_explicit=True`` with ``lang``), which is remembered. With neither
-text nor action, ``handle`` shows where the conversation stands (resuming after a restart).
+``handle(conversation_id, *, text=None, action=None, hints=None) -> list[Reply]``: ``text`` is
+a user message, ``action`` a ``Choice.value`` from a button shown earlier (stale buttons are
+harmless: the current step is shown again), ``hints`` what the channel knows of the user's
+language (``bot.dialogue.language.LanguageHints``: a remembered choice, the Slack locale or
+the browser's languages), from which ``bot/dialogue/language.py`` decides. Without hints,
+``lang`` is the language for a conversation that starts with this turn, and
+``lang_explicit=True`` makes it the user's choice. The message's own language wins unless the
+user chose one (``action="lang:ja"``, typing 日本語/English, an explicit ``lang``, or a choice
+the hints carry), which is remembered. With neither text nor action, ``handle`` shows where
+the conversation stands (resuming after a restart).
 ``start(conversation_id, lang=, explicit=False)`` opens with a welcome.
 ``diagnose(text, lang=None) -> Diagnosis`` answers one message without creating a conversation.
 Thread-safe: turns of one conversation are serialised, different conversations run in parallel.
@@ -36,6 +39,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from bot.dialogue import steps, turns
 from bot.dialogue.conversation import Conversation
+from bot.dialogue.language import LanguageHints, Languages
 from bot.dialogue.replies import Reply
 
 if TYPE_CHECKING:
@@ -124,19 +128,17 @@ class Assistant:
         """The rules in force now (checked for changes on every turn)."""
         return self.watcher.current()
 
-    def _lang_for_new(self, brain: Brain, hint: str | None) -> str:
-        locales = brain.knowledge.locale_ids
-        for candidate in (hint, self.default_lang):
-            if candidate in locales:
-                return candidate  # type: ignore[return-value]
-        return brain.knowledge.default_locale
+    def languages(self, brain: Brain | None = None) -> Languages:
+        """The language decision for the rules in force (bot/dialogue/language.py)."""
+        brain = brain or self.brain
+        return Languages(brain.knowledge, brain.recogniser.normaliser, self.default_lang)
 
     def _load(self, brain: Brain, conversation_id: str,
               hint: str | None) -> tuple[Conversation, bool]:
         """The stored conversation (or a new one), and whether a rules change reset it."""
         conv = self.store.load(conversation_id) if self.store is not None else None
         if conv is None:
-            conv = Conversation.new(conversation_id, lang=self._lang_for_new(brain, hint),
+            conv = Conversation.new(conversation_id, lang=self.languages(brain).for_new(hint),
                                     now=self.clock())
         return conv, turns.repair(brain.knowledge, conv)
 
@@ -158,12 +160,15 @@ class Assistant:
 
     def handle(self, conversation_id: str, *, text: str | None = None,
                action: str | None = None, lang: str | None = None,
-               lang_explicit: bool = False) -> list[Reply]:
+               lang_explicit: bool = False, hints: LanguageHints | None = None) -> list[Reply]:
         """One user turn: a message (``text``) or a button (``action``); returns the replies.
 
         ``lang_explicit``: ``lang`` is the user's choice, not a hint; this turn and the later
         ones answer in it whatever the messages are written in (as a ``lang:`` button would).
+        ``hints`` (instead of ``lang``): a channel's hints, decided on with the message.
         """
+        if hints is not None:
+            lang, lang_explicit = self.languages().decide(hints, text)
 
         def turn(brain: Brain, conv: Conversation, reset: bool) -> _Taken:
             if lang_explicit and lang in brain.knowledge.locale_ids:
@@ -234,7 +239,7 @@ class Assistant:
     def diagnose(self, text: str, lang: str | None = None) -> Diagnosis:
         """Recognise one message and give the first step, without storing a conversation."""
         brain = self.brain
-        conv = Conversation.new("diagnose", lang=self._lang_for_new(brain, lang),
+        conv = Conversation.new("diagnose", lang=self.languages(brain).for_new(lang),
                                 now=self.clock())
         if lang in brain.knowledge.locale_ids:
             conv.lang_explicit = True

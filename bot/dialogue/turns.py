@@ -8,12 +8,12 @@ rules (``bot.dialogue.rulebook``) and carried out by ``bot.dialogue.effects``. W
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from bot.dialogue import cases, effects, steps, typed
 from bot.dialogue.conversation import Conversation
+from bot.dialogue.language import follow_message
 from bot.dialogue.replies import Choice, Reply
 from bot.dialogue.rulebook import Facts
 from bot.knowledge.catalogs import fold_command
@@ -126,21 +126,11 @@ def _from_text(brain: Brain, conv: Conversation, text: str, normalised: Normalis
     if read is not None and read.event != "message":  # an answer, "why?", or ask again
         return _Input(_facts(conv, read.event, answer=read.answer), hint=read.hint)
     recognition = read.recognition if read else brain.recogniser.recognise(normalised)
-    if not conv.lang_explicit:
-        if recognition.action != "unknown":
-            conv.lang = recognition.lang
-        elif _written_in(knowledge, normalised):  # not recognised, but its script is clear
-            conv.lang = normalised.lang
+    follow_message(knowledge, conv, recognition, normalised)
     return _Input(_facts(conv, "message", recog=recognition.action,
                          recognised=recognition.intent or "",
                          check=_check(normalised.key) if normalised.key else ""),
                   key=normalised.key, recognition=recognition)
-
-
-def _written_in(knowledge: Knowledge, normalised: Normalised) -> bool:
-    """The message is written in its detected language's own script (not just defaulted)."""
-    script = next((loc.script for loc in knowledge.locales if loc.id == normalised.lang), None)
-    return bool(script and re.search(script, normalised.text))
 
 
 def take_turn(brain: Brain, conv: Conversation, *, text: str | None, action: str | None,

@@ -41,9 +41,7 @@ class Conversations:
         self._support = settings.support_channel
         self.outbox = Outbox(client=client)
         self.responses = ResponseUrls(api_url=settings.api_url)
-        self.picker = LanguagePicker(client=client, store=store, supported=backend.languages,
-                                     default=settings.default_lang or backend.default_lang,
-                                     scripts=backend.scripts)
+        self.picker = LanguagePicker(client=client, store=store)
         self.home = HomeTab(backend=backend, client=client, picker=self.picker,
                             support_channel=settings.support_channel)
         self.agents = AgentDesk(backend=backend, client=client, store=store, picker=self.picker,
@@ -82,14 +80,16 @@ class Conversations:
             response_url=response_url))
 
     def command(self, *, user: str, channel: str, text: str) -> Message | None:
-        """``/keyhelp [text | help | lang ja|en]``; the returned message is the ephemeral ack."""
+        """``/keyhelp [text | help | lang ja|en]`` (the words from the catalogs, in any
+        language); the returned message is the ephemeral ack."""
         words = text.split()
-        lang = self.picker.pick(user, text)
-        if not words or words[0].lower() in ("help", "ヘルプ"):
+        lang = self.backend.language(self.picker.hints(user), text)
+        word = self.backend.command_word(words[0]) if words else "help"
+        if word == "help":
             return self._notice("help", lang, languages=self.backend.languages)
-        if words[0].lower() == "lang":
-            chosen = words[1].lower() if len(words) > 1 else ""
-            if not self.picker.supports(chosen):
+        if word == "lang":
+            chosen = self.backend.locale(words[1]) if len(words) > 1 else None
+            if chosen is None:
                 return self._notice("lang_unknown", lang, languages=self.backend.languages)
             self.picker.choose(user, chosen)
             return self._notice("lang_set", chosen, chosen=chosen)
@@ -110,12 +110,9 @@ class Conversations:
               action: str | None = None, unasked: bool = False) -> None:
         """One turn; ``unasked``: keyhelp answers a watched channel on its own (recorded, so its
         precision and the 👍/👎 it gets show in the figures)."""
-        lang = self.picker.pick(user, text) if text is not None else None
-        # The orchestrator would follow the text's own script; when Slack's rule picks another
-        # language (a remembered choice, or the locale for script-less text), it must stick.
-        explicit = lang is not None and lang != self.backend.text_lang(text or "")
-        replies = self.backend.handle(place.conversation, text=text, action=action, lang=lang,
-                                      lang_explicit=explicit)
+        # a message brings Slack's hints (the user's choice, their locale); a click does not
+        hints = self.picker.hints(user) if text is not None else None
+        replies = self.backend.handle(place.conversation, text=text, action=action, hints=hints)
         outgoing = [self._outgoing(place, reply, user) for reply in replies]
         if unasked and outgoing and text is not None:
             first = outgoing[0]
@@ -188,8 +185,9 @@ class Conversations:
         except (SlackApiError, OSError) as err:
             logger.warning("chat.getPermalink failed: %s", describe(err))
             permalink = None
-        text = self.backend.wording("escalation", self.picker.default, summary=summary, user=user,
-                                   permalink=permalink, conversation=place.conversation)
+        text = self.backend.wording("escalation", self.backend.default_lang, summary=summary,
+                                   user=user, permalink=permalink,
+                                   conversation=place.conversation)
         posted = self.outbox.post(Place(conversation=f"support:{place.conversation}",
                                         channel=self._support),
                                   Message(text=text, blocks=fit(sections(text))))

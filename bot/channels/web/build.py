@@ -42,9 +42,7 @@ def build_app(settings: WebSettings, *, renderer: Renderer | None = None,
     slack = SlackChannel(target=settings.slack) if settings.slack else None
     pages = Pages(renderer=renderer)
     conversations = WebConversations(assistant=assistant, renderer=renderer, pages=pages,
-                                     store=store,
-                                     default_lang=keyhelp.default_lang, webhook=webhook,
-                                     slack=slack)
+                                     store=store, webhook=webhook, slack=slack)
     return WebApp(conversations=conversations, pages=pages,
                   sessions=Sessions(secret=settings.secret, max_age=keyhelp.idle_seconds),
                   limiter=RateLimiter(per_minute=settings.rate_per_minute),
