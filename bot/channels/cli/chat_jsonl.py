@@ -7,7 +7,8 @@ reply language, as a choice). Out, one object per input line, in order:
 ``diagnose --json`` (kind, text, choices, links); ``ask``, ``remedy`` and the replies that end
 at an outcome (``closed``, ``escalate``) also carry ``"intent"`` and ``"id"`` (the question,
 remedy or outcome id in the rules file); "rules" are the engine rules that led the current case
-to the step it stands at, in order (the trace "how did we get here?" is read from). A line that cannot be taken gets ``{"line": N, "error": "..."}``
+to the step it stands at, in order (the trace "how did we get here?" is read from). A line
+that cannot be taken gets ``{"line": N, "error": "..."}``
 (and its conversation when known), and the stream goes on. Product keys are masked in
 everything written, the conversation ids included.
 
