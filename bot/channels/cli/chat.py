@@ -20,7 +20,7 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
-from bot.channels.cli.main import CliError, add_rules_option, started
+from bot.channels.cli.main import CliError, add_rules_option
 
 if TYPE_CHECKING:
     from bot.channels.cli.terminal import Terminal
@@ -101,7 +101,6 @@ def chat(argv: list[str]) -> None:
         if args.jsonl:
             from bot.channels.cli.chat_jsonl import run
 
-            started()
             run(assistant, sys.stdin.buffer, sys.stdout, lang)
         else:
             _chat(assistant, conversation_id, lang)
@@ -113,7 +112,6 @@ def chat(argv: list[str]) -> None:
 
 def _chat(assistant: Assistant, conversation_id: str | None, lang: str | None) -> None:
     """Resume the conversation with that id (which must exist), or start a new one."""
-    started()
     assistant.watcher.install_sighup()  # `kill -HUP` re-reads the rules; edits are seen anyway
     from bot.channels.cli.terminal import Terminal
 

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.channels.cli.main import CliError, add_rules_option, started
+from bot.channels.cli.main import CliError, add_rules_option
 from bot.config import rules_max_bytes
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.problems import RulesError
@@ -98,7 +98,6 @@ def classify(argv: list[str]) -> None:
     if args.jsonl == (args.text is not None):
         parser.error("give either TEXT or --jsonl")
     recogniser = _recogniser(args.rules)
-    started()  # a stream may be long: collect garbage again from here
     out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n",
                            line_buffering=False, write_through=False)
     try:

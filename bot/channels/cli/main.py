@@ -12,7 +12,6 @@ Only the standard library's argparse is used: a CLI framework would cost more st
 from __future__ import annotations
 
 import argparse
-import gc
 import importlib
 import io
 import os
@@ -95,36 +94,15 @@ def _tolerant_streams() -> None:
             stream.reconfigure(errors="replace")
 
 
-def started() -> None:
-    """Start-up is over: a command that keeps running turns the cyclic collector back on.
-
-    ``main`` turns it off while modules load and the cached rules are unpickled: those objects
-    all live until exit, and collecting among them was 2 % of a one-shot ``diagnose``'s work.
-    """
-    gc.enable()
-
 
 def run() -> NoReturn:
-    """The ``keyhelp`` command: ``main``, then exit without a last look for garbage.
-
-    At exit the interpreter scans every object for cycles once more, which was 8 % of a
-    one-shot ``diagnose``'s work; the process is ending, so its objects are frozen first (the
-    commands close their files and connections themselves).
-    """
-    status = main()
-    gc.freeze()
-    sys.exit(status)
+    """The ``keyhelp`` command."""
+    sys.exit(main())
 
 
 def main(argv: list[str] | None = None) -> int | None:
     """Run one subcommand; its return value (or 1 after a ``CliError``) is the exit status."""
-    collecting = gc.isenabled()
-    gc.disable()  # until the command says it has started (see started)
-    try:
-        return _run(sys.argv[1:] if argv is None else argv)
-    finally:
-        if collecting:
-            gc.enable()
+    return _run(sys.argv[1:] if argv is None else argv)
 
 
 def _run(args: list[str]) -> int | None:

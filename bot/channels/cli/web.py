@@ -13,7 +13,7 @@ import logging
 import signal
 import sys
 
-from bot.channels.cli.main import CliError, started
+from bot.channels.cli.main import CliError
 
 SWITCH_INTERVAL = 0.0005  # as `keyhelp slack serve`: short turns do not queue behind a long one
 
@@ -86,7 +86,6 @@ def serve(args: argparse.Namespace) -> None:
                        "and retry.") from None
     except (OSError, ValueError) as err:  # unreadable rules file or database
         raise CliError(f"cannot start: {err}") from None
-    started()
     app.conversations.assistant.watcher.install_sighup()
     try:
         server = WebServer(app=app, host=args.host, port=args.port, threads=args.threads,
