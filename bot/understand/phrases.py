@@ -18,6 +18,7 @@ from itertools import chain
 from typing import NamedTuple
 
 from bot.knowledge.model import Knowledge
+from bot.understand.message_index import MessageIndex
 from bot.understand.normalise import fold
 
 OUT_OF_SCOPE = ""
@@ -254,15 +255,13 @@ class PhraseIndex:
         for opening, owners in openings(knowledge).items():
             add(opening, owners, "message")
 
+        in_messages = MessageIndex(message_views)
         for phrase in by_text.values():
             if "message" in phrase.sources:
                 if len(phrase.targets) > 1:  # a clause several messages share tells less
                     phrase.weight /= len(phrase.targets) ** 0.5
                 continue
-            needle = phrase.text if phrase.dense else f" {phrase.text}"
-            others = [i for i, views in message_views.items() if i not in phrase.targets
-                      and any(needle in v for v in views)]
-            if others:
+            if in_messages.containing(phrase.text, phrase.dense, phrase.targets):
                 phrase.weight *= DISCOUNT_IN_OTHER_MESSAGE
         for phrase in by_text.values():
             if phrase.sources & {"cue", "message"} and phrase.scope is None:
