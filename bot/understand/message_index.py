@@ -17,6 +17,7 @@ class MessageIndex:
     def __init__(self, message_views: dict[str, list[str]]) -> None:
         """``message_views``: each intent's spaced views (" the key ") and dense views."""
         self._views = message_views
+        self._order = {intent_id: n for n, intent_id in enumerate(message_views)}
         self._words: dict[str, set[str]] = {}  # whole word -> intents
         self._starts: dict[str, set[str]] = {}  # a word's first 1-3 characters -> intents
         self._pairs: dict[str, set[str]] = {}  # character or pair of characters -> intents
@@ -56,6 +57,5 @@ class MessageIndex:
         phrase index matches it: dense anywhere, latin from a word start."""
         needle = text if dense else f" {text}"
         skip = set(exclude)
-        possible = self._possible(text, dense)
-        return [i for i, views in self._views.items() if i in possible and i not in skip
-                and any(needle in v for v in views)]
+        possible = sorted(self._possible(text, dense) - skip, key=self._order.__getitem__)
+        return [i for i in possible if any(needle in v for v in self._views[i])]
