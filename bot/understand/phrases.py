@@ -18,6 +18,7 @@ from itertools import chain
 from typing import NamedTuple
 
 from bot.knowledge.model import Knowledge
+from bot.understand.message_index import MessageIndex
 from bot.understand.normalise import fold
 
 OUT_OF_SCOPE = ""
@@ -163,6 +164,12 @@ def _common_start(a: str, b: str) -> str:
     return a[:n]
 
 
+def _opening_key(view: str, dense: bool, words: int) -> str:
+    """What two views that share an opening have in common: their first ``words`` words
+    (latin), or their first OPENING_MIN_DENSE characters."""
+    return view[:OPENING_MIN_DENSE] if dense else " ".join(view.split()[:words])
+
+
 def openings(knowledge: Knowledge) -> dict[str, list[str]]:
     """Starts that messages of different intents share, beyond one word, with the intents
     whose messages begin so: what a message cut short can still tell ("Sorry, we can't")."""
@@ -173,10 +180,22 @@ def openings(knowledge: Knowledge) -> dict[str, list[str]]:
                 dense = is_dense(text)
                 view = spaced_view(text)
                 starts.append((dense_view(view) if dense else view, dense, intent.id))
+    # only messages that begin alike can share an opening (two whole words, or
+    # OPENING_MIN_DENSE characters): each is compared with its bucket, not with all
+    buckets: dict[tuple[bool, str], list[int]] = {}
+    by_first: dict[tuple[bool, str], list[int]] = {}  # who begins with an opening found
+    for n, (view, dense, _) in enumerate(starts):
+        buckets.setdefault((dense, _opening_key(view, dense, 2)), []).append(n)
+        by_first.setdefault((dense, _opening_key(view, dense, 1)), []).append(n)
+
+    def owners_bucket(common: str, dense: bool) -> list[int]:
+        return by_first.get((dense, _opening_key(common, dense, 1)), [])
+
     found: dict[str, list[str]] = {}
     for i, (a, dense, owner) in enumerate(starts):
-        for b, other_dense, other in starts[i + 1:]:
-            if owner == other or dense != other_dense:
+        for j in buckets[(dense, _opening_key(a, dense, 2))]:
+            b, other = starts[j][0], starts[j][2]
+            if j <= i or owner == other:
                 continue
             common = _common_start(a, b)
             if not dense:  # whole words only, and at least two of them
@@ -185,9 +204,9 @@ def openings(knowledge: Knowledge) -> dict[str, list[str]]:
                     continue
             elif len(common) < OPENING_MIN_DENSE:
                 continue
-            if common not in found:
-                found[common] = [who for view, d, who in starts if d == dense and
-                                 view.startswith(common if dense else f" {common}")]
+            if common not in found:  # the messages beginning so are in its first word's bucket
+                found[common] = [starts[k][2] for k in owners_bucket(common, dense)
+                                 if starts[k][0].startswith(common if dense else f" {common}")]
     return {text: list(dict.fromkeys(owners)) for text, owners in found.items()}
 
 
@@ -254,15 +273,13 @@ class PhraseIndex:
         for opening, owners in openings(knowledge).items():
             add(opening, owners, "message")
 
+        in_messages = MessageIndex(message_views)
         for phrase in by_text.values():
             if "message" in phrase.sources:
                 if len(phrase.targets) > 1:  # a clause several messages share tells less
                     phrase.weight /= len(phrase.targets) ** 0.5
                 continue
-            needle = phrase.text if phrase.dense else f" {phrase.text}"
-            others = [i for i, views in message_views.items() if i not in phrase.targets
-                      and any(needle in v for v in views)]
-            if others:
+            if in_messages.containing(phrase.text, phrase.dense, phrase.targets):
                 phrase.weight *= DISCOUNT_IN_OTHER_MESSAGE
         for phrase in by_text.values():
             if phrase.sources & {"cue", "message"} and phrase.scope is None:
