@@ -4,11 +4,13 @@ Every exact error message of the rules file, in every locale, is rendered by hea
 Chromium as a redemption page with a made-up key in the key field, then varied with Pillow
 (``tests/screenshots/pages.py``: zoom 50–200 %, JPEG, ±3° turns, blur, dark mode, a phone
 photo). Each image goes the whole way a user's does (limits, preprocessing, OCR in the
-bounded pool, masking, recognition) and counts as right when the recogniser answers with
-the page's error. Prints accuracy by variation and language, the read time p50/p99 (one
-worker, so each read has the pool to itself), peak memory, the number of key leaks (any
-five characters of a key's hidden part in any output), and a same-run baseline:
-starting the ``tesseract`` program (``--version``) and reading a blank image.
+bounded pool, masking, the assistant's first turn) and counts as right when the recogniser
+answers with the page's error; a page with no error on it (one per locale) counts as right
+when the reply says no error was found. Prints accuracy by variation and language, the
+read time p50/p99 (one worker, so each read has the pool to itself), peak memory, the
+number of key leaks (any five characters of a key's hidden part in any output), and a
+same-run baseline: starting the ``tesseract`` program (``--version``) and reading a blank
+image.
 
 Run from the repository root (rendering takes a few seconds; ``--cache DIR`` keeps pages)::
 
@@ -34,12 +36,18 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image  # noqa: E402
 
-from bot.knowledge.loader import load_knowledge  # noqa: E402
-from bot.paths import rules_path  # noqa: E402
+from bot.config import Settings  # noqa: E402
+from bot.dialogue.assistant import Assistant  # noqa: E402
 from bot.understand.image.read import Screenshot, ScreenshotReader  # noqa: E402
 from bot.understand.image.settings import OcrSettings  # noqa: E402
 from bot.understand.recognise import Recogniser  # noqa: E402
-from tests.screenshots.pages import VARIATIONS, missing_tools, render_pages, varied  # noqa: E402
+from tests.screenshots.pages import (  # noqa: E402
+    VARIATIONS,
+    leaked,
+    missing_tools,
+    render_pages,
+    varied,
+)
 
 TARGET_ACCURACY, TARGET_P99_S = 0.95, 2.0
 
@@ -50,12 +58,10 @@ def peak_mb() -> float:
 
 def leaks(shot: Screenshot, key: str) -> bool:
     """Any five characters in a row of the key's hidden part in what the reader gave out."""
-    hidden = key.replace("-", "")[:-5]
     outputs = [shot.page.original_masked, shot.page.text, shot.shown]
     if shot.red is not None:
         outputs += [shot.red.original_masked, shot.red.text]
-    flat = "".join("".join(outputs).split()).upper()
-    return any(hidden[i:i + 5] in flat for i in range(len(hidden) - 4))
+    return bool(leaked(key, *outputs))
 
 
 def baseline(reader: ScreenshotReader, recogniser: Recogniser) -> tuple[float, float]:
@@ -80,8 +86,8 @@ def main() -> int:
     if why:
         print(f"cannot render pages: {why}", file=sys.stderr)
         return 1
-    knowledge = load_knowledge(rules_path())
-    recogniser = Recogniser(knowledge)
+    assistant = Assistant.from_settings(Settings.from_env(), with_store=False)
+    knowledge, recogniser = assistant.brain.knowledge, assistant.brain.recogniser
     folder = args.cache or Path(tempfile.mkdtemp(prefix="keyhelp-shots-"))
     started = time.perf_counter()
     pages = render_pages(knowledge, folder)
@@ -102,13 +108,20 @@ def main() -> int:
             started = time.perf_counter()
             shot = reader.read(data, recogniser)
             seconds.append(time.perf_counter() - started)
-            recognition = recogniser.recognise(shot.message(knowledge))
-            ok = recognition.action == "answer" and recognition.intent == page.intent
+            result = assistant.diagnose("", screenshot=shot.message(knowledge))
+            recognition, first_reply = result.recognition, result.replies[0]
+            if page.intent:
+                ok = (recognition.action == "answer" and recognition.intent == page.intent
+                      and first_reply.kind != "image")
+            else:
+                ok = first_reply.kind == "image"
             right[(variation, page.lang)].append(ok)
             leaked += leaks(shot, page.key)
             if not ok:
-                misses.append(f"  {variation:<10} {page.lang} {page.intent:<28} -> "
-                              f"{recognition.intent or recognition.action}")
+                got = "no error found" if first_reply.kind == "image" else (
+                    recognition.intent or recognition.action)
+                misses.append(f"  {variation:<10} {page.lang} {page.intent or '(no error)':<28} "
+                              f"-> {got}")
     reader.close()
 
     langs = sorted({lang for _, lang in right})

@@ -21,6 +21,7 @@ from bot.dialogue.replies import (
     Escalate,
     EscalationSummary,
     Explanation,
+    ImageNote,
     NotRecognised,
     Reply,
     TranscriptLine,
@@ -38,6 +39,7 @@ _ACTION_EVENTS = {"restart": "restart", "why": "why", "solved:yes": "solved",
                   "solved:no": "unsolved"}
 _COMMAND_EVENTS = {"restart": "restart", "why": "why", "yes": "solved", "no": "unsolved"}
 _TRANSCRIPT_CHARS = 300
+SCREENSHOT_MARK = "(screenshot)"  # a screenshot's line in the transcript: this, then its text
 
 
 class TurnResult(NamedTuple):
@@ -145,11 +147,17 @@ def _history(conv: Conversation, role: str, text: str, limit: int) -> None:
 
 
 def take_turn(brain: Brain, conv: Conversation, *, text: str | None, action: str | None,
-              history_lines: int) -> TurnResult:
-    """Advance ``conv`` by one user turn and return what to say."""
+              history_lines: int, screenshot: Normalised | None = None) -> TurnResult:
+    """Advance ``conv`` by one user turn and return what to say.
+
+    ``screenshot``: a screenshot's text, already normalised and masked, read like a typed
+    message; one that shows no error gets an ``ImageNote`` asking for the text instead.
+    """
     knowledge = brain.knowledge
     choices = current_choices(knowledge, conv)
     labels = {c.value: c.label for c in choices}
+    if screenshot is not None:
+        return _screenshot_turn(brain, conv, screenshot, choices, history_lines)
     if action:
         user_line = f"[{labels.get(action, action)}]"
         given = _from_action(knowledge, conv, action)
@@ -169,6 +177,32 @@ def take_turn(brain: Brain, conv: Conversation, *, text: str | None, action: str
         _history(conv, "bot", _summary(reply), history_lines)
     conv.shown = [choice.value for choice in replies[-1].choices]
     return TurnResult(tuple(replies), given.recognition)
+
+
+def _screenshot_turn(brain: Brain, conv: Conversation, screenshot: Normalised,
+                     choices: tuple[Choice, ...], history_lines: int) -> TurnResult:
+    _history(conv, "user", f"{SCREENSHOT_MARK} {screenshot.original_masked}".strip(),
+             history_lines)
+    given = _from_text(brain, conv, screenshot.original_masked, screenshot, choices)
+    if given.recognition is not None and not _shows_error(brain.knowledge, given.recognition):
+        lang = conv.lang if conv.lang_explicit or not screenshot.text else screenshot.lang
+        replies: list[Reply] = [ImageNote(lang=lang, choices=choices, reason="no-error")]
+    else:
+        replies = _apply(brain, conv, given, brain.engine.decide(given.facts))
+    for reply in replies:
+        _history(conv, "bot", _summary(reply), history_lines)
+    conv.shown = [choice.value for choice in replies[-1].choices]
+    return TurnResult(tuple(replies), given.recognition)
+
+
+def _shows_error(knowledge: Knowledge, recognition: Recognition) -> bool:
+    """A screenshot counts for the error it shows: a page's own words ("Enter your product
+    key") pointing at a topic (how to redeem) are no error message."""
+    if recognition.action == "unknown":
+        return False
+    return any(knowledge.intents[c.intent].kind == "error" for c in recognition.candidates
+               if c.intent in knowledge.intents and (recognition.action == "clarify"
+                                                     or c.intent == recognition.intent))
 
 
 def _summary(reply: Reply) -> str:

@@ -59,7 +59,7 @@ button.primary {{ background: #0078d4; border-color: #0078d4; color: #fff; }}
 class Page(NamedTuple):
     """One rendered page: which error it shows, in which language, with which key."""
 
-    intent: str
+    intent: str  # "" for a page with no error on it
     lang: str
     message: int  # index among the intent's messages
     key: str
@@ -72,7 +72,8 @@ def made_up_key(rng: random.Random, alphabet: str) -> str:
 
 
 def page_specs(knowledge: Knowledge, seed: int = 15) -> list[tuple[str, str, int, str, str]]:
-    """(intent, lang, message index, key, error text) for every exact message in every locale."""
+    """(intent, lang, message index, key, error text) for every exact message in every locale,
+    then a page with no error per locale (intent "")."""
     rng = random.Random(seed)
     specs = []
     for intent in knowledge.intents.values():
@@ -80,6 +81,8 @@ def page_specs(knowledge: Knowledge, seed: int = 15) -> list[tuple[str, str, int
             for lang in knowledge.locale_ids:
                 key = made_up_key(rng, knowledge.key_format.alphabet)
                 specs.append((intent.id, lang, number, key, message.get(lang, "")))
+    for lang in knowledge.locale_ids:
+        specs.append(("", lang, 0, made_up_key(rng, knowledge.key_format.alphabet), ""))
     return specs
 
 
@@ -115,7 +118,7 @@ def render_pages(knowledge: Knowledge, folder: Path) -> list[Page]:
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     try:
         for intent, lang, number, key, error in page_specs(knowledge):
-            source = folder / f"{intent}-{number}-{lang}.html"
+            source = folder / f"{intent or 'no-error'}-{number}-{lang}.html"
             source.write_text(page_html(lang, key, error), encoding="utf-8")
             driver.get(source.as_uri())
             path = source.with_suffix(".png")
@@ -189,3 +192,19 @@ def every_image(pages: list[Page]) -> Iterator[tuple[Page, str, bytes]]:
     for page in pages:
         for variation in VARIATIONS:
             yield page, variation, varied(page, variation)
+
+
+def hidden_parts(key: str) -> list[str]:
+    """Every five characters in a row of the part of ``key`` a masked key hides (except any
+    that also occur in what the masked key shows, e.g. 22222 in …-X2222-22222)."""
+    chars = key.replace("-", "")
+    shown = "X" * (len(chars) - 5) + chars[-5:]
+    windows = [chars[i:i + 5] for i in range(len(chars) - 9)]
+    return [w for w in windows if w not in shown]
+
+
+def leaked(key: str, *outputs: str) -> list[str]:
+    """The hidden pieces of ``key`` found in any output (spaces within a line, case ignored)."""
+    flat = "|".join("".join(line.split()) for text in outputs
+                    for line in text.splitlines()).upper()
+    return [part for part in hidden_parts(key) if part in flat]

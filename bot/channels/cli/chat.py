@@ -5,6 +5,7 @@ Examples::
     keyhelp chat --lang ja
     printf '%s\\n' "The product key you entered isn't valid" 1 2 | keyhelp chat
     keyhelp diagnose "このプロダクト キーは既に使用されています" --json
+    keyhelp diagnose --image screenshot.png      # the error read from a screenshot
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def chat(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(
         prog="keyhelp chat",
         description="Talk to keyhelp in the terminal; answers can also be piped on stdin, "
-                    "one per line.")
+                    "one per line. '/image FILE' sends a screenshot of the error.")
     parser.add_argument("--lang", metavar="LOCALE",
                         help="Reply language (a locale of the rules file, e.g. ja, en).")
     add_rules_option(parser)
@@ -90,6 +91,7 @@ def chat(argv: list[str]) -> None:
     else:
         _print(assistant.start(conversation_id, lang=lang, explicit=lang is not None))
     interactive = sys.stdin.isatty()
+    images = None
     try:
         while True:
             if interactive:
@@ -102,30 +104,49 @@ def chat(argv: list[str]) -> None:
                 continue
             if text.casefold() in QUIT:
                 break
+            from bot.channels.cli import image
+
+            if image.is_command(text):
+                images = images or image.Images()
+                _print(images.turn(assistant, conversation_id, text[len(image.COMMAND):]))
+                continue
             _print(assistant.handle(conversation_id, text=text))
     except KeyboardInterrupt:
         print()
     finally:
+        if images is not None:
+            images.close()
         assistant.close()
 
 
-def diagnose(argv: list[str]) -> None:
+def diagnose(argv: list[str]) -> int | None:
     """`keyhelp diagnose`: one message in, the first step out; nothing stored."""
     parser = argparse.ArgumentParser(
         prog="keyhelp diagnose",
         description="Recognise one message and print the first question or remedy "
                     "(no conversation kept).")
-    parser.add_argument("text", metavar="TEXT", help="The error message, whole or in part.")
+    parser.add_argument("text", metavar="TEXT", nargs="?",
+                        help="The error message, whole or in part.")
+    parser.add_argument("--image", metavar="FILE",
+                        help="Read the error from a screenshot instead (PNG, JPEG or WebP).")
     parser.add_argument("--json", dest="as_json", action="store_true",
                         help="Print one JSON object instead of text.")
     parser.add_argument("--lang", metavar="LOCALE",
                         help="Reply language (default: the message's language).")
     add_rules_option(parser)
     args = parser.parse_args(argv)
+    if (args.text is None) == (args.image is None):
+        parser.error("give the error message as TEXT or as --image FILE (one of the two)")
     from bot.render.renderer import render
 
     assistant = _assistant(args.rules, with_store=False)
-    result = assistant.diagnose(args.text, lang=args.lang)
+    more: dict[str, object] = {}
+    if args.image is None:
+        result = assistant.diagnose(args.text, lang=args.lang)
+    else:
+        from bot.channels.cli.image import diagnose_image
+
+        result, more = diagnose_image(assistant, args.image, lang=args.lang)
     if args.as_json:
         replies = []
         for reply in result.replies:
@@ -135,9 +156,10 @@ def diagnose(argv: list[str]) -> None:
                                         for v, label in rendered.choices],
                             "links": [{"url": u, "label": label} for u, label in rendered.links]})
         print(json.dumps({"recognition": result.recognition.to_json(), "replies": replies,
-                          "rules": list(result.fired)}, ensure_ascii=False))
-        return
-    recognition = result.recognition
-    print(f"intent: {recognition.intent or '-'}  action: {recognition.action}  "
-          f"confidence: {recognition.confidence:.2f}  lang: {recognition.lang}", end="\n\n")
-    _print(list(result.replies))
+                          "rules": list(result.fired), **more}, ensure_ascii=False))
+    else:
+        recognition = result.recognition
+        print(f"intent: {recognition.intent or '-'}  action: {recognition.action}  "
+              f"confidence: {recognition.confidence:.2f}  lang: {recognition.lang}", end="\n\n")
+        _print(list(result.replies))
+    return 1 if more.get("image", {}).get("read") is False else None  # type: ignore[union-attr]

@@ -18,6 +18,8 @@ from bot.understand.keys import MASK_CHAR, VISIBLE_TAIL
 _ALNUM = re.compile(r"[A-Za-z0-9]")
 MIN_SHARE = 0.6  # of a key's length: a line with fewer letters and digits holds no key
 UPPER_SHARE = 0.6  # capitals and digits among them (sentences are mostly small letters)
+# Small letters shaped like their capitals: OCR cannot tell their case, so they count as both.
+_CASELESS = frozenset("ckopsuvwxz")
 LINE_SHARE = 0.6  # letters and digits among the line's characters
 
 
@@ -26,7 +28,7 @@ def _looks_like_key(line: str, key_format: KeyFormat) -> bool:
     if len(chars) < key_format.length * MIN_SHARE or len(chars) > key_format.length * 2:
         return False
     digits = sum(c.isdigit() for c in chars)
-    upper = sum(c.isupper() for c in chars)
+    upper = sum(c.isupper() or c in _CASELESS for c in chars)
     # capitals without digits are a key only as one or two runs, not as words of a heading
     words = sum(len(_ALNUM.findall(token)) >= 3 for token in line.split())
     return ((digits + upper) >= UPPER_SHARE * len(chars) and (digits >= 2 or words <= 2)

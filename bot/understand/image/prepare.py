@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from PIL import Image, ImageChops, ImageFilter, ImageOps, ImageStat
+from PIL import Image, ImageChops, ImageOps, ImageStat
 
 TARGET_WIDTH = 1600  # a page-wide capture is brought to about this width (Tesseract's sweet spot)
 MAX_UPSCALE = 4.0
 MAX_OCR_PIXELS = 6_000_000  # bigger captures are shrunk first: the text stays readable
 RED_MARGIN = 24  # red must exceed green and blue by this much (0–255) to count as error red
-RED_ROW_SHARE = 50  # a row of a red text line has at least 1/50 of the width red (a frame's
-                    # sides have far fewer), and at least RED_ROW_MIN pixels
-RED_ROW_MIN = 24
-MIN_TEXT_ROWS = 8  # a red band thinner than this (or than 1 % of the width) is no text line
+# A row of a red text line has at least 1/100 of the width red, and RED_ROW_MIN pixels (the
+# sides of a red frame give a handful); a red band thinner than MIN_TEXT_ROWS (or 1/200 of
+# the width) is a frame's edge, not text. Measured at 1600 px: text 14+ rows, edges 2–6.
+RED_ROW_SHARE = 100
+RED_ROW_MIN = 16
+MIN_TEXT_ROWS = 8
 DESKEW_LIMIT = 4.0  # degrees: small turns of a phone photo; larger ones are left to OCR
 DESKEW_STEP = 0.5
 SKEW_WIDTH = 600  # the turn is measured on a copy about this wide (its lines still sharp)
@@ -67,15 +69,16 @@ def skew_angle(grey: Image.Image) -> float:
     """
     shrink = max(1, grey.width // SKEW_WIDTH)
     small = ImageOps.invert(grey).reduce(shrink) if shrink > 1 else ImageOps.invert(grey)
-    best, best_spread = 0.0, -1.0
+    def spread(angle: float) -> float:
+        turned = small.rotate(angle, resample=Image.Resampling.BILINEAR, expand=False)
+        return ImageStat.Stat(turned.resize((1, turned.height), Image.Resampling.BOX)).var[0]
+
     steps = int(DESKEW_LIMIT / DESKEW_STEP)
+    best, best_spread = 0.0, spread(0.0)  # upright unless a turn is clearly sharper
     for n in range(-steps, steps + 1):
         angle = n * DESKEW_STEP
-        turned = small.rotate(angle, resample=Image.Resampling.BILINEAR, expand=False)
-        rows = turned.resize((1, turned.height), Image.Resampling.BOX)
-        spread = ImageStat.Stat(rows).var[0]
-        if spread > best_spread + 1e-9:
-            best, best_spread = angle, spread
+        if angle and (value := spread(angle)) > best_spread * 1.01 + 1e-6:
+            best, best_spread = angle, value
     return best
 
 
@@ -93,7 +96,7 @@ def red_box(mask: Image.Image) -> tuple[int, int, int, int] | None:
     """
     rows = mask.resize((1, mask.height), Image.Resampling.BOX).tobytes()  # mean per row
     least = 255 * max(RED_ROW_MIN, mask.width // RED_ROW_SHARE) / mask.width
-    thinnest = max(MIN_TEXT_ROWS, mask.width // 100)
+    thinnest = max(MIN_TEXT_ROWS, mask.width // 200)
     bands, start = [], None
     for y, value in enumerate([*rows, 0]):
         if value >= least and start is None:

@@ -22,8 +22,6 @@ from bot.understand.image.settings import OcrSettings
 from bot.understand.normalise import Normalised, fold
 from bot.understand.recognise import Recogniser
 
-MARK = "(screenshot)"  # how a screenshot shows in a conversation's transcript
-
 
 class Screenshot(NamedTuple):
     """What a screenshot says, already masked: the raw OCR text is never kept."""
@@ -40,16 +38,17 @@ class Screenshot(NamedTuple):
         """What to recognise: the red lines weigh most, then the page.
 
         When the red lines (else the page) are clearly one of the rules' exact messages,
-        that message's text is matched instead of OCR's slips; the masked read and the key
-        found on the page are kept for the transcript and the key check.
+        that message's text is matched instead of OCR's slips; the masked read is kept for
+        the transcript. A key on the page stays masked but is not checked: OCR cannot tell
+        O from 0 or B from 8 for sure, and the check is about exactly those characters.
         """
         for read in (self.red, self.page):
             if read is None:
                 continue
             closest = closest_message(knowledge, read.text)
             if closest is not None:
-                return Normalised(self.shown, fold(closest.text), closest.lang, self.page.key)
-        return self.page._replace(original_masked=self.shown)
+                return Normalised(self.shown, fold(closest.text), closest.lang, None)
+        return self.page._replace(original_masked=self.shown, key=None)
 
 
 class ScreenshotReader:
