@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import resource
 import statistics
 import subprocess
@@ -50,6 +51,11 @@ from tests.screenshots.pages import (  # noqa: E402
 )
 
 TARGET_ACCURACY, TARGET_P99_S = 0.95, 2.0
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
 def peak_mb() -> float:
@@ -97,17 +103,21 @@ def main() -> int:
     started = time.perf_counter()
     reader.read(varied(pages[0], "plain"), recogniser)  # loads the models: reported apart
     first = time.perf_counter() - started
+    memory_models = peak_mb()
     process, blank = baseline(reader, recogniser)
 
     right: dict[tuple[str, str], list[bool]] = defaultdict(list)
     seconds: list[float] = []
+    cpu: list[float] = []  # the process's CPU time per read: what other load cannot inflate
+    load_before = os.getloadavg()[0]
     leaked, misses = 0, []
     for variation in args.variation or list(VARIATIONS):
         for page in pages:
             data = varied(page, variation)
-            started = time.perf_counter()
+            started, used = time.perf_counter(), time.process_time()
             shot = reader.read(data, recogniser)
             seconds.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - used)
             result = assistant.diagnose("", screenshot=shot.message(knowledge))
             recognition, first_reply = result.recognition, result.replies[0]
             if page.intent:
@@ -138,15 +148,17 @@ def main() -> int:
           f"(target >= {TARGET_ACCURACY:.0%})")
     if misses:
         print("misses:\n" + "\n".join(misses))
-    seconds.sort()
-    p99 = seconds[min(len(seconds) - 1, int(len(seconds) * 0.99))]
+    p99 = percentile(seconds, 0.99)
     print(f"\nread time per image (decode, prepare, OCR, mask): p50 "
-          f"{statistics.median(seconds):.3f} s, p99 {p99:.3f} s, max {seconds[-1]:.3f} s "
+          f"{statistics.median(seconds):.3f} s, p99 {p99:.3f} s, max {max(seconds):.3f} s "
           f"(target p99 <= {TARGET_P99_S} s); first read with model loading {first:.3f} s")
+    print(f"CPU time per read: p50 {statistics.median(cpu):.3f} s, p99 "
+          f"{percentile(cpu, 0.99):.3f} s; load average {load_before:.1f} before, "
+          f"{os.getloadavg()[0]:.1f} after (on {os.cpu_count()} cores)")
     print(f"baseline, same run: `tesseract --version` {process:.3f} s; blank page read "
           f"{blank:.3f} s")
-    print(f"peak memory (RSS): {peak_mb():.0f} MB, of which before the first image "
-          f"{memory_before:.0f} MB")
+    print(f"peak memory (RSS): {peak_mb():.0f} MB; {memory_before:.0f} MB before the first "
+          f"image, {memory_models:.0f} MB after it (models loaded)")
     print(f"key leaks (5 hidden characters in a row in any output): {leaked}")
     met = accuracy >= TARGET_ACCURACY and p99 <= TARGET_P99_S and not leaked
     print("targets met" if met else "TARGETS NOT MET")

@@ -77,6 +77,13 @@ def test_decompression_bombs_are_refused_before_decoding(width: int, height: int
     assert refused.value.reason == "too-many-pixels"
 
 
+def test_pillows_own_bomb_guard_refuses_even_under_a_looser_limit_of_ours() -> None:
+    # 100 M pixels is past Image.MAX_IMAGE_PIXELS (89 M), where Pillow only warns
+    with pytest.raises(Refused) as refused:
+        open_image(png_header_claiming(10_000, 10_000), Limits(max_pixels=10**12))
+    assert refused.value.reason == "too-many-pixels"
+
+
 def test_a_truncated_image_is_refused_as_damaged() -> None:
     data = encoded(Image.effect_noise((300, 200), 60).convert("RGB"), "PNG")
     with pytest.raises(Refused) as refused:
