@@ -85,7 +85,7 @@ def test_every_kind_renders_in_every_channel_and_language(channel: str, lang: st
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_reason_an_image_was_not_read_has_its_own_words(lang: str) -> None:
     reasons = ("no-error", "too-large", "too-many-pixels", "not-image", "unreadable",
-               "cannot-open", "busy", "unavailable")
+               "cannot-open", "not-downloaded", "busy", "unavailable")
     texts = {render(ImageNote(lang=lang, choices=(), reason=r, max_megabytes=7), "cli").text
              for r in reasons}
     assert len(texts) == len(reasons)

@@ -182,8 +182,9 @@ class ImageNote(NamedTuple):
     """A screenshot that gave no diagnosis, and why; the user is asked for the text instead.
 
     ``reason``: no-error (read, but no error message in it), too-large, not-image,
-    too-many-pixels, unreadable (damaged file), cannot-open (no such file), busy (too many
-    screenshots being read: try again), unavailable (OCR is not installed here).
+    too-many-pixels, unreadable (damaged file), cannot-open (no such file), not-downloaded
+    (Slack's file could not be fetched), busy (too many screenshots being read: try again),
+    unavailable (OCR is not installed here).
     """
 
     kind = "image"

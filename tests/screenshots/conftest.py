@@ -8,51 +8,27 @@ the reason, except under CI, where ``.ci/run`` installs them and a missing one f
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 
 import pytest
 
 from bot.knowledge.model import Knowledge
-from bot.understand.image.ocr import find_tessdata, missing_models
 from bot.understand.image.read import Screenshot, ScreenshotReader
 from bot.understand.image.settings import OcrSettings
 from bot.understand.recognise import Recogniser
-from tests.screenshots.pages import Page, missing_tools, render_pages, varied
-
-LANGS = OcrSettings().langs
-
-
-def _unavailable(why: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{why} under CI: .ci/run installs it")
-    pytest.skip(f"{why}; these tests run under CI")
-
-
-def ocr_missing() -> str | None:
-    """Why Tesseract cannot read here, or None."""
-    missing = missing_models(find_tessdata(), LANGS)
-    if missing:
-        return (f"no Tesseract model for {', '.join(missing)} "
-                "(Debian packages tesseract-ocr, tesseract-ocr-jpn)")
-    return None
+from tests.screenshots.pages import Page, require, session_pages, varied
 
 
 @pytest.fixture(scope="session")
 def pages(knowledge: Knowledge, tmp_path_factory: pytest.TempPathFactory) -> list[Page]:
     """Every exact message in every locale on a rendered redemption page (plus no-error ones)."""
-    why = missing_tools()
-    if why:
-        _unavailable(why)
-    return render_pages(knowledge, tmp_path_factory.mktemp("screenshots"))
+    return session_pages(knowledge, tmp_path_factory.getbasetemp())
 
 
 @pytest.fixture(scope="session")
 def reader() -> Iterator[ScreenshotReader]:
     """The production reader, two workers (the tests' own threads wait on them)."""
-    why = ocr_missing()
-    if why:
-        _unavailable(why)
+    require(ocr=True)
     reader = ScreenshotReader.from_settings(OcrSettings(workers=2, queue=64))
     yield reader
     reader.close()

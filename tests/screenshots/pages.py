@@ -100,6 +100,35 @@ def missing_tools() -> str | None:
     return None
 
 
+def missing_ocr() -> str | None:
+    """Why Tesseract cannot read screenshots here, or None."""
+    from bot.understand.image.ocr import find_tessdata, missing_models
+    from bot.understand.image.settings import OcrSettings
+
+    missing = missing_models(find_tessdata(), OcrSettings().langs)
+    if missing:
+        return (f"no Tesseract model for {', '.join(missing)} "
+                "(Debian packages tesseract-ocr, tesseract-ocr-jpn)")
+    return None
+
+
+def require(*, pages: bool = False, ocr: bool = False) -> None:
+    """In a test: skip with the reason where a tool is missing; under CI, fail instead."""
+    import pytest
+
+    why = (missing_tools() if pages else None) or (missing_ocr() if ocr else None)
+    if why and os.environ.get("CI"):
+        pytest.fail(f"{why} under CI: .ci/run installs it")
+    if why:
+        pytest.skip(f"{why}; these tests run under CI")
+
+
+def session_pages(knowledge: Knowledge, base: Path) -> list[Page]:
+    """The rendered pages in the test session's folder ``base`` (rendered once per session)."""
+    require(pages=True)
+    return render_pages(knowledge, base / "screenshot-pages")
+
+
 def render_pages(knowledge: Knowledge, folder: Path) -> list[Page]:
     """Render every page once into ``folder`` (one browser for all); reuse what is there."""
     index = folder / "pages.json"

@@ -12,17 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.screenshots.conftest import ocr_missing, page_of
-from tests.screenshots.pages import Page, leaked
+from tests.screenshots.conftest import page_of
+from tests.screenshots.pages import Page, leaked, require
 
 
 @pytest.fixture(autouse=True)
 def _tesseract() -> None:
-    why = ocr_missing()
-    if why:
-        if os.environ.get("CI"):
-            pytest.fail(f"{why} under CI: .ci/run installs it")
-        pytest.skip(f"{why}; these tests run under CI")
+    require(ocr=True)
 
 
 def keyhelp(tmp_path: Path, *args: str, stdin: str = "",

@@ -16,6 +16,7 @@ from bot.channels.slack.wording import Wording
 from bot.dialogue.assistant import Assistant
 from bot.dialogue.replies import WHY, Escalate, Reply
 from bot.render.renderer import Mrkdwn, Rendered, Renderer, default_renderer, escape_mrkdwn
+from bot.understand.normalise import Normalised
 
 LANG_ACTION = re.compile(r"^lang:([A-Za-z-]+)$")
 
@@ -45,11 +46,28 @@ class OrchestratorBackend:
                    default_lang=settings.keyhelp.default_lang)
 
     def handle(self, conversation: str, *, text: str | None = None, action: str | None = None,
-               lang: str | None = None, lang_explicit: bool = False) -> list[SlackReply]:
-        """One turn; ``lang_explicit``: ``lang`` was decided by Slack's rules and must stick."""
+               lang: str | None = None, lang_explicit: bool = False,
+               screenshot: Normalised | None = None) -> list[SlackReply]:
+        """One turn; ``lang_explicit``: ``lang`` was decided by Slack's rules and must stick.
+
+        ``screenshot``: a shared image's masked text (see bot/channels/slack/files.py).
+        """
         replies = self.assistant.handle(conversation, text=text, action=action, lang=lang,
-                                        lang_explicit=lang_explicit)
+                                        lang_explicit=lang_explicit, screenshot=screenshot)
         return [self._slack_reply(reply) for reply in replies]
+
+    def image_note(self, conversation: str, reason: str, *, lang: str,
+                   max_megabytes: int) -> list[SlackReply]:
+        """Why a shared image was not read, without a turn."""
+        return [self._slack_reply(reply) for reply in self.assistant.image_note(
+            conversation, reason, lang=lang, max_megabytes=max_megabytes)]
+
+    def confident_screenshot(self, screenshot: Normalised) -> bool:
+        """A watched channel's image: answered only when it plainly shows one error."""
+        recognition = self.assistant.brain.recogniser.recognise(screenshot)
+        intents = self.assistant.brain.knowledge.intents
+        return recognition.action == "answer" and \
+            getattr(intents.get(recognition.intent or ""), "kind", "") == "error"
 
     def confident(self, text: str) -> bool:
         """Recognition says "answer" (not clarify, not unknown): worth a reply in a busy channel.

@@ -7,6 +7,7 @@ double click, a retry wait or a slow orchestrator never reorders what the user s
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
@@ -51,6 +52,14 @@ class Conversations:
 
     def message(self, place: Place, *, user: str | None, text: str) -> None:
         self._workers.submit(place.conversation, lambda: self._turn(place, user=user, text=text))
+
+    def enqueue(self, place: Place, job: Callable[[], None]) -> None:
+        """Run ``job`` in the conversation's order (a shared image's turn, files.py)."""
+        self._workers.submit(place.conversation, job)
+
+    def deliver(self, place: Place, replies: list[SlackReply], user: str | None) -> None:
+        """Post a turn's replies (from the worker), as ``_turn`` does."""
+        self.outbox.deliver(place, [self._outgoing(place, reply, user) for reply in replies])
 
     def watched(self, place: Place, *, user: str | None, text: str) -> None:
         """A support-channel message: answered in a thread only if recognition is confident."""

@@ -7,6 +7,7 @@ All of it runs in a bounded pool, off the caller's thread.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 from typing import NamedTuple
@@ -71,6 +72,11 @@ class ScreenshotReader:
         """
         check_size(len(data), self.limits)
         return self.pool.submit(self._read, data, recogniser)
+
+    def submit_fetched(self, fetch: Callable[[], bytes],
+                       recogniser: Recogniser) -> Future[Screenshot]:
+        """Like ``submit``, the bytes got in the worker by ``fetch()`` (a download, say)."""
+        return self.pool.submit(lambda: self._read(fetch(), recogniser))
 
     def read(self, data: bytes, recogniser: Recogniser) -> Screenshot:
         """``submit`` and wait (a terminal command has nothing else to do meanwhile)."""
