@@ -21,6 +21,7 @@ UPPER_SHARE = 0.6  # capitals and digits among them (sentences are mostly small 
 # Small letters shaped like their capitals: OCR cannot tell their case, so they count as both.
 _CASELESS = frozenset("ckopsuvwxz")
 LINE_SHARE = 0.6  # letters and digits among the line's characters
+ALPHABET_SHARE = 0.85  # of them from the key alphabet: a key, however many "words" OCR made
 
 
 def _looks_like_key(line: str, key_format: KeyFormat) -> bool:
@@ -29,9 +30,13 @@ def _looks_like_key(line: str, key_format: KeyFormat) -> bool:
         return False
     digits = sum(c.isdigit() for c in chars)
     upper = sum(c.isupper() or c in _CASELESS for c in chars)
-    # capitals without digits are a key only as one or two runs, not as words of a heading
+    # capitals without digits are a key as one or two runs, or when nearly all are of the
+    # key alphabet (no vowels in Microsoft's), not as the words of a heading
     words = sum(len(_ALNUM.findall(token)) >= 3 for token in line.split())
-    return ((digits + upper) >= UPPER_SHARE * len(chars) and (digits >= 2 or words <= 2)
+    alphabet = set(key_format.alphabet.upper())
+    keyish = sum(c.upper() in alphabet for c in chars) >= ALPHABET_SHARE * len(chars)
+    return ((digits + upper) >= UPPER_SHARE * len(chars)
+            and (digits >= 2 or words <= 2 or keyish)
             and len(chars) >= LINE_SHARE * len("".join(line.split())))
 
 
