@@ -13,7 +13,9 @@ from slack_chat import REQUEST_FAILED_EN, Chat
 from slack_checks import text_of
 from slack_requests import channel_message, dm_message, mention, new_ts
 
+from bot.channels.slack.files import FileFetcher
 from bot.knowledge.model import Knowledge
+from bot.understand.image.limits import Limits, Refused
 from tests.screenshots.pages import Page, leaked, require, session_pages
 
 TOKEN = "Bearer xoxb-test-token"
@@ -172,3 +174,18 @@ def test_a_screenshot_beyond_the_pools_bound_gets_busy_at_once(
         bot.fake.release("file")
     replies = bot.fake.wait_calls("chat.postMessage", 2)
     assert "An expired key can't be extended" in text_of(replies[1].args)
+
+
+@pytest.mark.parametrize("length_header", [True, False])
+def test_the_download_itself_stops_at_the_limit(fake_slack: FakeSlack,
+                                                length_header: bool) -> None:
+    fake_slack.file_length_header = length_header
+    url = fake_slack.add_file("big.png", b"\x89PNG" + b"\0" * (3 * 1024 * 1024))
+    fetcher = FileFetcher(token="xoxb-test-token", api_url=fake_slack.url,
+                          limits=Limits(max_bytes=1024 * 1024))
+    with pytest.raises(Refused) as refused:  # not the bytes, for the reader to refuse later
+        fetcher.fetch({"size": 100, "url_private_download": url})
+    assert refused.value.reason == "too-large"
+    small = fake_slack.add_file("small.png", b"\x89PNG small")
+    assert fetcher.fetch({"size": 10, "url_private_download": small}) == b"\x89PNG small"
+    assert {auth for _, auth in fake_slack.downloads} == {TOKEN}
