@@ -51,6 +51,19 @@ def test_a_misread_key_line_keeps_no_hidden_piece_of_the_key(
     assert not leaked(key, masked), masked
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.text(ALPHABET.replace("X", ""), min_size=25, max_size=25), st.integers(1, 10))
+def test_a_key_read_short_shows_nothing_outside_its_last_five(key: str, dropped: int) -> None:
+    # OCR may drop characters anywhere, the end included: as for a typed key, each character
+    # a misread key line lacks hides one more, so what is shown is always among the last five
+    read = key[:len(key) - dropped]
+    line = "-".join(read[i:i + 5] for i in range(0, len(read), 5))
+    masked = [c for c in mask_key_lines(f"Product key\n{line}", KEY_FORMAT).split("\n")[1]
+              if c.isalnum()]
+    shown = [i for i, c in enumerate(masked) if c != "X"]
+    assert all(i >= len(key) - 5 for i in shown), "".join(masked)
+
+
 def test_the_error_messages_and_page_words_are_never_masked(knowledge: Knowledge) -> None:
     lines = [m.get(lang) for i in knowledge.intents.values() for m in i.messages
              for lang in knowledge.locale_ids]

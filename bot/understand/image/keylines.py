@@ -5,7 +5,8 @@ The normaliser masks what is shaped like a key. OCR misreads a key field in ways
 pattern expects ("7KX2M-QH4 PD:R9TBW", a group glued to the next, a kana in the middle),
 and each leftover group would be a piece of the secret in the transcript. On a screenshot
 the key sits alone in its field, so a line made mostly of capitals and digits, as long as
-most of a key, is masked whole (all but the last characters, as a key is).
+most of a key, is masked whole (all but the last characters, as a key is: fewer of
+them for a line shorter than a key).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import re
 
 from bot.knowledge.model import KeyFormat
-from bot.understand.keys import MASK_CHAR, VISIBLE_TAIL
+from bot.understand.keys import MASK_CHAR, visible_tail
 
 _ALNUM = re.compile(r"[A-Za-z0-9]")
 MIN_SHARE = 0.6  # of a key's length: a line with fewer letters and digits holds no key
@@ -40,18 +41,20 @@ def _looks_like_key(line: str, key_format: KeyFormat) -> bool:
             and len(chars) >= LINE_SHARE * len("".join(line.split())))
 
 
-def _masked(line: str) -> str:
+def _masked(line: str, key_format: KeyFormat) -> str:
     total = len(_ALNUM.findall(line))
+    # as for a typed key: one character fewer shown for each one the line is short of a key
+    hidden = total - visible_tail(total, key_format)
     seen = 0
 
     def hide(match: re.Match[str]) -> str:
         nonlocal seen
         seen += 1
-        return match.group() if seen > total - VISIBLE_TAIL else MASK_CHAR
+        return match.group() if seen > hidden else MASK_CHAR
     return _ALNUM.sub(hide, line)
 
 
 def mask_key_lines(text: str, key_format: KeyFormat) -> str:
     """``text`` with every line that is mostly a (mis)read key masked."""
-    return "\n".join(_masked(line) if _looks_like_key(line, key_format) else line
+    return "\n".join(_masked(line, key_format) if _looks_like_key(line, key_format) else line
                      for line in text.split("\n"))
