@@ -52,6 +52,8 @@ def test_a_conversation_runs_to_its_end_through_the_cli(tmp_path):
     assert (closed["kind"], closed["intent"], closed["id"]) == ("closed", "key-expired",
                                                                 "solved")
     assert out[0]["rules"] == ["start:key-expired"]
+    # the engine keeps the trace of the rules behind the step (what "how did we get here?"
+    # reads): the case's start, then the answer that led to the remedy
     assert out[2]["rules"] == ["start:key-expired", "answer:key-expired:other-key:has-other"]
 
 

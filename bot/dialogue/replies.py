@@ -12,7 +12,7 @@ English gettext msgid the renderer translates. A pasted key appears only as
 ``bot.understand.keys.KeyCheck``: masked, with its flaws, never whole.
 
 Kinds (``reply.kind``): ask, remedy, clarify, not-recognised, escalate, closed, explanation,
-welcome. Action values: ``answer:<question>:<answer>``, ``intent:<intent>``, ``why``,
+welcome, image. Action values: ``answer:<question>:<answer>``, ``intent:<intent>``, ``why``,
 ``solved:yes``, ``solved:no``, ``restart``, ``lang:<locale>``.
 
 The records are ``NamedTuple``s rather than frozen dataclasses because every ``keyhelp`` start
@@ -194,6 +194,23 @@ class Explanation(NamedTuple):
     path: tuple[AnswerLine, ...]  # about == path
 
 
-Reply = Welcome | Ask | Remedy | Clarify | NotRecognised | Escalate | Closed | Explanation
+class ImageNote(NamedTuple):
+    """A screenshot that gave no diagnosis, and why; the user is asked for the text instead.
+
+    ``reason``: no-error (read, but no error message in it), too-large, not-image,
+    too-many-pixels, unreadable (damaged file), cannot-open (no such file), not-downloaded
+    (Slack's file could not be fetched), busy (too many screenshots being read: try again),
+    unavailable (OCR is not installed here).
+    """
+
+    kind = "image"
+    lang: str
+    choices: tuple[Choice, ...]
+    reason: str
+    max_megabytes: int = 0  # the size limit, for too-large
+
+
+Reply = (Welcome | Ask | Remedy | Clarify | NotRecognised | Escalate | Closed | Explanation
+         | ImageNote)
 KINDS: tuple[type[Reply], ...] = (Welcome, Ask, Remedy, Clarify, NotRecognised, Escalate,
-                                  Closed, Explanation)
+                                  Closed, Explanation, ImageNote)

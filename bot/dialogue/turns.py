@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from bot.dialogue import cases, effects, steps, typed
 from bot.dialogue.conversation import Conversation
 from bot.dialogue.language import follow_message
-from bot.dialogue.replies import Choice, Reply
+from bot.dialogue.replies import Choice, ImageNote, Reply
 from bot.dialogue.rulebook import Facts
 from bot.knowledge.catalogs import fold_command
 from bot.knowledge.model import Knowledge
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 _ACTION_EVENTS = {"restart": "restart", "why": "why", "solved:yes": "solved",
                   "solved:no": "unsolved"}
 _COMMAND_EVENTS = {"restart": "restart", "why": "why", "yes": "solved", "no": "unsolved"}
+SCREENSHOT_MARK = "(screenshot)"  # a screenshot's line in the transcript: this, then its text
 
 
 class TurnResult(NamedTuple):
@@ -134,11 +135,21 @@ def _from_text(brain: Brain, conv: Conversation, text: str, normalised: Normalis
 
 
 def take_turn(brain: Brain, conv: Conversation, *, text: str | None, action: str | None,
-              history_lines: int) -> TurnResult:
-    """Advance ``conv`` by one user turn and return what to say."""
+              history_lines: int, screenshot: Normalised | None = None) -> TurnResult:
+    """Advance ``conv`` by one user turn and return what to say.
+
+    ``screenshot``: a screenshot's text, already normalised and masked, read like a typed
+    message; one that shows no error gets an ``ImageNote`` asking for the text instead.
+    """
     knowledge = brain.knowledge
     choices = current_choices(knowledge, conv)
-    if action:
+    if screenshot is not None:
+        cases.say_user(conv, f"{SCREENSHOT_MARK} {screenshot.original_masked}".strip(), "",
+                       history_lines)
+        given = _from_text(brain, conv, screenshot.original_masked, screenshot, choices)
+        if given.recognition is not None and not _shows_error(knowledge, given.recognition):
+            return _no_error(conv, screenshot, choices, given.recognition, history_lines)
+    elif action:
         # recorded before the action is taken: a "start over" belongs to the case it ends
         cases.say_user(conv, "", action, history_lines)
         given = _from_action(knowledge, conv, action)
@@ -155,7 +166,7 @@ def take_turn(brain: Brain, conv: Conversation, *, text: str | None, action: str
         given = _from_text(brain, conv, text, normalised, choices)
     else:
         given = _Input(_facts(conv, "stale"))
-    given.said = bool(action) or bool(text and text.strip())
+    given.said = screenshot is not None or bool(action) or bool(text and text.strip())
     decision = brain.engine.decide(given.facts)
     replies = effects.apply(brain, conv, decision, event=given.facts.event, key=given.key,
                             recognition=given.recognition, said=given.said)
@@ -165,3 +176,23 @@ def take_turn(brain: Brain, conv: Conversation, *, text: str | None, action: str
         cases.say_bot(conv, reply, history_lines)
     conv.shown = [choice.value for choice in replies[-1].choices]
     return TurnResult(tuple(replies), given.recognition, decision.names)
+
+
+def _no_error(conv: Conversation, screenshot: Normalised, choices: tuple[Choice, ...],
+              recognition: Recognition, history_lines: int) -> TurnResult:
+    """A screenshot with no error message on it: ask for the text; the step stays open."""
+    lang = conv.lang if conv.lang_explicit or not screenshot.text else screenshot.lang
+    reply = ImageNote(lang=lang, choices=choices, reason="no-error")
+    cases.say_bot(conv, reply, history_lines)
+    conv.shown = [choice.value for choice in choices]
+    return TurnResult((reply,), recognition)
+
+
+def _shows_error(knowledge: Knowledge, recognition: Recognition) -> bool:
+    """A screenshot counts for the error it shows: a page's own words ("Enter your product
+    key") pointing at a topic (how to redeem) are no error message."""
+    if recognition.action == "unknown":
+        return False
+    return any(knowledge.intents[c.intent].kind == "error" for c in recognition.candidates
+               if c.intent in knowledge.intents and (recognition.action == "clarify"
+                                                     or c.intent == recognition.intent))

@@ -9,6 +9,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.channels.slack.backend import Backend
+from bot.channels.slack.files import SlackScreenshots
 from bot.channels.slack.listeners import dedupe_middleware, register
 from bot.channels.slack.retry import make_client
 from bot.channels.slack.settings import SettingsError, SlackSettings
@@ -29,9 +30,12 @@ class SlackBot:
     store: SlackStore
     workers: KeyedWorkers
     conversations: Conversations
+    screenshots: SlackScreenshots | None = None
 
     def close(self, *, timeout: float = 10.0) -> None:
         self.workers.shutdown(timeout=timeout)
+        if self.screenshots is not None:
+            self.screenshots.close()
         self.store.close()
 
 
@@ -98,6 +102,24 @@ def build_bot(*, settings: SlackSettings, backend: Backend | None = None,
         attaching_function_token_enabled=False,  # no Slack workflow functions here
         logger=_bolt_logger(),
     )
-    register(app, conversations=conversations, settings=settings)
+    screenshots = _screenshots(conversations, backend, settings)
+    register(app, conversations=conversations, settings=settings, screenshots=screenshots)
     return SlackBot(app=app, client=client, store=store, workers=workers,
-                    conversations=conversations)
+                    conversations=conversations, screenshots=screenshots)
+
+
+def _screenshots(conversations: Conversations, backend: Backend,
+                 settings: SlackSettings) -> SlackScreenshots | None:
+    """Shared images are read with the shipped orchestrator (KEYHELP_OCR_*, …_IMAGE_MAX_MB)."""
+    from bot.channels.slack.orchestrator import OrchestratorBackend
+    from bot.understand.image.settings import OcrSettings
+
+    if not isinstance(backend, OrchestratorBackend):
+        return None
+    try:
+        ocr = OcrSettings.from_env()
+    except ValueError as err:
+        raise SettingsError(str(err)) from None
+    return SlackScreenshots.build(conversations=conversations, backend=backend,
+                                  token=settings.bot_token, api_url=settings.api_url,
+                                  settings=ocr)

@@ -15,6 +15,7 @@ from slack_bolt import Ack, App, BoltContext, BoltResponse
 from slack_bolt.middleware import Middleware
 from slack_bolt.request import BoltRequest
 
+from bot.channels.slack.files import SlackScreenshots, image_file
 from bot.channels.slack.places import Place, from_a_bot, without_mentions
 from bot.channels.slack.settings import SlackSettings
 from bot.channels.slack.store import SlackStore
@@ -58,8 +59,20 @@ def dedupe_middleware(store: SlackStore) -> Middleware:
     return DedupeMiddleware(store)
 
 
-def register(app: App, *, conversations: Conversations, settings: SlackSettings) -> None:
-    """Attach every listener keyhelp uses (see manifest.yml for the matching subscriptions)."""
+def register(app: App, *, conversations: Conversations, settings: SlackSettings,
+             screenshots: SlackScreenshots | None = None) -> None:
+    """Attach every listener keyhelp uses (see manifest.yml for the matching subscriptions).
+
+    ``screenshots``: shared images are read as the message (files.py); without it, ignored.
+    """
+
+    def shared(event: dict[str, Any], place: Place, watched: bool = False) -> bool:
+        """An image file in the message goes to ``screenshots`` (True) instead of the text."""
+        file = image_file(event) if screenshots is not None else None
+        if file is None:
+            return False
+        screenshots.shared(place, user=event.get("user"), file=file, watched=watched)
+        return True
 
     @app.event("message")  # first: the commonest event is matched with one check
     def on_message(event: dict[str, Any], context: BoltContext) -> None:
@@ -68,7 +81,7 @@ def register(app: App, *, conversations: Conversations, settings: SlackSettings)
             return  # not a shape Slack sends for a person's message
         if event.get("channel_type") == "im":  # answered where it was written, thread or not
             place = Place.dm(user=user, channel=channel, thread_ts=event.get("thread_ts"))
-            conversations.message(place, user=user, text=text)
+            shared(event, place) or conversations.message(place, user=user, text=text)
             return
         if context.bot_user_id and f"<@{context.bot_user_id}" in text:
             return  # the app_mention event for this message does the work
@@ -76,10 +89,11 @@ def register(app: App, *, conversations: Conversations, settings: SlackSettings)
         if thread_ts:
             place = Place.thread(channel=channel, thread_ts=thread_ts)
             if conversations.follows(place):
-                conversations.message(place, user=user, text=text)
+                shared(event, place) or conversations.message(place, user=user, text=text)
         elif channel in settings.watched_channels:
-            conversations.watched(Place.thread(channel=channel, thread_ts=event["ts"]),
-                                  user=user, text=text)
+            place = Place.thread(channel=channel, thread_ts=event["ts"])
+            shared(event, place, watched=True) or conversations.watched(place, user=user,
+                                                                        text=text)
 
     @app.event("app_mention")
     def on_mention(event: dict[str, Any]) -> None:
@@ -89,7 +103,7 @@ def register(app: App, *, conversations: Conversations, settings: SlackSettings)
         place = Place.thread(channel=channel, thread_ts=thread)
         conversations.follow(place)
         text = without_mentions(event.get("text") or "")
-        conversations.message(place, user=event.get("user"), text=text)
+        shared(event, place) or conversations.message(place, user=event.get("user"), text=text)
 
     @app.event("reaction_added")
     def on_reaction_added(event: dict[str, Any]) -> None:

@@ -26,6 +26,7 @@ from bot.render.renderer import (
     escape_mrkdwn,
     mrkdwn_url,
 )
+from bot.understand.normalise import Normalised
 
 LANG_ACTION = re.compile(r"^lang:([A-Za-z-]+)$")
 
@@ -57,10 +58,30 @@ class OrchestratorBackend:
                    watch_min_confidence=settings.keyhelp.watch_min_confidence)
 
     def handle(self, conversation: str, *, text: str | None = None, action: str | None = None,
-               hints: LanguageHints | None = None) -> list[SlackReply]:
-        """One turn; the language is decided from ``hints`` by the dialogue core."""
-        replies = self.assistant.handle(conversation, text=text, action=action, hints=hints)
+               hints: LanguageHints | None = None,
+               screenshot: Normalised | None = None) -> list[SlackReply]:
+        """One turn; the language is decided from ``hints`` by the dialogue core.
+
+        ``screenshot``: a shared image's masked text (see bot/channels/slack/files.py).
+        """
+        replies = self.assistant.handle(conversation, text=text, action=action, hints=hints,
+                                        screenshot=screenshot)
         return [self._slack_reply(reply) for reply in replies]
+
+    def image_note(self, conversation: str, reason: str, *, lang: str,
+                   max_megabytes: int) -> list[SlackReply]:
+        """Why a shared image was not read, without a turn."""
+        return [self._slack_reply(reply) for reply in self.assistant.image_note(
+            conversation, reason, lang=lang, max_megabytes=max_megabytes)]
+
+    def confident_screenshot(self, screenshot: Normalised) -> bool:
+        """A watched channel's image: answered only when it plainly shows one error, as
+        confidently as a watched message must (``KEYHELP_WATCH_MIN_CONFIDENCE``)."""
+        recognition = self.assistant.brain.recogniser.recognise(screenshot)
+        intents = self.assistant.brain.knowledge.intents
+        return recognition.action == "answer" and \
+            recognition.confidence >= self.watch_min_confidence and \
+            getattr(intents.get(recognition.intent or ""), "kind", "") == "error"
 
     def language(self, hints: LanguageHints, text: str | None = None) -> str:
         return self.assistant.languages().decide(hints, text).lang

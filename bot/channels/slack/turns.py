@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
@@ -60,6 +61,14 @@ class Conversations:
     def home_opened(self, user: str) -> None:
         """The Home tab was opened: publish it (figures for agents) off the request path."""
         self._workers.submit(f"home:{user}", lambda: self.home.opened(user))
+
+    def enqueue(self, place: Place, job: Callable[[], None]) -> None:
+        """Run ``job`` in the conversation's order (a shared image's turn, files.py)."""
+        self._workers.submit(place.conversation, job)
+
+    def deliver(self, place: Place, replies: list[SlackReply], user: str | None) -> None:
+        """Post a turn's replies (from the worker), as ``_turn`` does."""
+        self.outbox.deliver(place, [self._outgoing(place, reply, user) for reply in replies])
 
     def watched(self, place: Place, *, user: str | None, text: str) -> None:
         """A support-channel message: answered in a thread only if recognition is confident."""
