@@ -62,3 +62,5 @@ class WebServer:
         self._server.close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        # waitress's close() leaves its request threads waiting for work: stop them too
+        self._server.task_dispatcher.shutdown(timeout=5)
