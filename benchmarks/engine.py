@@ -1,8 +1,12 @@
 """Turn latency and conversation scale, in-process: ``python benchmarks/engine.py``.
 
 Prints turn p50/p99 (normalise → recognise → engine → store → render, target p99 ≤ 5 ms),
-memory per open conversation (RSS growth and SQLite bytes with 10,000 open at once), and
-whether 100,000 conversations over the process's life run with no error and flat memory.
+beside two figures from the same run: a baseline (one bare durable-rules post and delete on a
+one-rule ruleset: what the machine gives durable right now) and the engine's own decision
+(``Engine.decide``: one session, its rules and chained events), so figures from a busy
+machine can be compared as ratios; then memory per open conversation (RSS growth and SQLite
+bytes with 10,000 open at once), and whether 100,000 conversations over the process's life
+run with no error and flat memory.
 Options: --open N (default 10000), --total N (default 100000), --turns N (latency sample).
 """
 
@@ -20,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.config import Settings
 from bot.dialogue.assistant import Assistant
+from bot.dialogue.rulebook import Facts
 from bot.paths import rules_path
 from bot.render.renderer import render
 
@@ -57,6 +62,50 @@ def db_bytes(folder: Path) -> int:
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def figures(samples: list[float]) -> str:
+    return f"p50 {statistics.median(samples):.3f} ms, p99 {percentile(samples, 0.99):.3f} ms"
+
+
+def durable_baseline(count: int) -> None:
+    """One bare durable post + delete_state of a trivial ruleset, as the engine does per turn."""
+    from durable.engine import Host
+
+    class QuietHost(Host):
+        def _run(self) -> None:  # no timer threads, as in bot/dialogue/engine.py
+            return None
+
+    host = QuietHost()
+    host.set_rulesets({"baseline": {"only": {"all": [{"m": {"turn": 1}}],
+                                             "run": lambda c: None}}})
+    samples = []
+    for n in range(count):
+        sid = str(n)
+        start = time.perf_counter()
+        host.post("baseline", {"sid": sid, "id": sid, "turn": 1})
+        host.delete_state("baseline", sid)
+        samples.append((time.perf_counter() - start) * 1000)
+    print(f"baseline, bare durable post + delete (trivial ruleset): {figures(samples)}")
+
+
+def engine_decisions(assistant: Assistant, count: int) -> None:
+    """``Engine.decide`` alone over the script's kinds of turn, a chained key check included."""
+    engine = assistant.brain.engine
+    turns = [Facts(event="message", recog="answer", recognised="subscription-unavailable"),
+             Facts(event="answer", intent="subscription-unavailable", step_kind="ask",
+                   step="trial-before", answer="no"),
+             Facts(event="why", intent="subscription-unavailable", step_kind="remedy",
+                   step="check-offer"),
+             Facts(event="message", recog="answer", recognised="key-invalid",
+                   check="key-suspicious"),
+             Facts(event="message", recog="unknown", streak=1)]
+    samples = []
+    for n in range(count):
+        start = time.perf_counter()
+        engine.decide(turns[n % len(turns)])
+        samples.append((time.perf_counter() - start) * 1000)
+    print(f"engine decision (one session, chained rules included): {figures(samples)}")
 
 
 def latency(assistant: Assistant, turns: int) -> None:
@@ -116,6 +165,8 @@ def main() -> None:
     settings = Settings(db_path=folder / "bench.db", rules_path=rules_path(),
                         idle_seconds=24 * 3600)
     assistant = Assistant.from_settings(settings, clock=clock)
+    durable_baseline(args.turns)
+    engine_decisions(assistant, args.turns)
     latency(assistant, args.turns)
     if args.open:
         open_many(assistant, args.open, folder)

@@ -27,6 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.config import DEFAULT_WATCH_MIN_CONFIDENCE  # noqa: E402
 from bot.knowledge.loader import load_knowledge  # noqa: E402
 from bot.paths import rules_path  # noqa: E402
 from bot.understand.evaluation import (  # noqa: E402
@@ -73,9 +74,11 @@ def report(name: str, items: list[dict[str, Any]], recogniser: Recogniser,
     print("  confidence bin     n   mean conf   right")
     for low, high, n, conf, acc in rel:
         print(f"  {low:.1f}-{high:.1f}      {n:>5}   {conf:9.3f}   {acc:6.1%}")
-    for threshold in (0.8, 0.9, 0.95):
+    for threshold in (0.8, 0.9, 0.95, DEFAULT_WATCH_MIN_CONFIDENCE):
         n, precision = precision_at(items, results, threshold)
-        print(f"  answers with confidence >= {threshold}: {n}, right {precision:.1%}")
+        print(f"  answers with confidence >= {threshold}: {n}, right {precision:.1%}"
+              + (" (the default KEYHELP_WATCH_MIN_CONFIDENCE)"
+                 if threshold == DEFAULT_WATCH_MIN_CONFIDENCE else ""))
     misses = [(i, r) for i, r in zip(items, results, strict=True) if not judge(i, r).right]
     for item, result in misses:
         offered = ",".join(c["intent"] for c in result["candidates"])

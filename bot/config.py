@@ -4,7 +4,11 @@
 ``KEYHELP_RULES`` (rules file), ``KEYHELP_IDLE_HOURS`` (expiry of idle conversations: a
 positive number of hours, default 24), ``KEYHELP_LANG`` (reply language before anything else
 is known: a locale of the rules file; default: its ``default_locale``), ``KEYHELP_CACHE_DIR``
-(start-up cache, default ``~/.cache/keyhelp``; ``off`` disables it), ``KEYHELP_DATABASE_URL``
+(start-up cache, default ``~/.cache/keyhelp``; ``off`` disables it), ``KEYHELP_RETENTION_DAYS``
+(how long the analytics keep a record: a positive number of days, default 90),
+``KEYHELP_RULES_MAX_BYTES`` (larger rules files are refused before they are parsed; default
+4 MiB), ``KEYHELP_WATCH_MIN_CONFIDENCE`` (the calibrated confidence a watched-channel answer
+needs, 0 to 1), ``KEYHELP_DATABASE_URL``
 (``postgresql://USER@HOST:PORT/DB``: every store on a PostgreSQL database that several
 instances share; unset, SQLite files beside ``KEYHELP_DB``).
 
@@ -26,7 +30,17 @@ IDLE_ENV = "KEYHELP_IDLE_HOURS"
 LANG_ENV = "KEYHELP_LANG"
 CACHE_ENV = "KEYHELP_CACHE_DIR"
 DATABASE_ENV = "KEYHELP_DATABASE_URL"
+RETENTION_ENV = "KEYHELP_RETENTION_DAYS"
+RULES_MAX_ENV = "KEYHELP_RULES_MAX_BYTES"
+# the shipped file is ~45 KB; a hundred times that is still a plausible hand-written file,
+# while parsing stays well under a few seconds and a few hundred MB
+DEFAULT_RULES_MAX_BYTES = 4 * 1024 * 1024
 DEFAULT_IDLE_HOURS = 24.0
+DEFAULT_RETENTION_DAYS = 90.0
+WATCH_ENV = "KEYHELP_WATCH_MIN_CONFIDENCE"
+# Unasked answers in watched channels: at this calibrated confidence 162 of the 214 answers
+# to blind set A were given, all right (see README, "Slack").
+DEFAULT_WATCH_MIN_CONFIDENCE = 0.995
 HISTORY_LINES = 20  # transcript lines kept per conversation (for the escalation summary)
 
 
@@ -48,20 +62,28 @@ class Settings(NamedTuple):
     default_lang: str | None = None  # checked against the rules file's locales: check_locale
     history_lines: int = HISTORY_LINES
     database_url: str | None = None  # KEYHELP_DATABASE_URL: PostgreSQL instead of SQLite
+    retention_seconds: float = DEFAULT_RETENTION_DAYS * 86400
+    rules_max_bytes: int = DEFAULT_RULES_MAX_BYTES
+    watch_min_confidence: float = DEFAULT_WATCH_MIN_CONFIDENCE
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *,
                  rules: str | os.PathLike[str] | None = None) -> Settings:
         """Read ``KEYHELP_*``; ``rules`` (e.g. ``--rules``) wins over ``KEYHELP_RULES``."""
-        from bot.paths import rules_path
+        from bot.paths import resolve_rules
 
         env = os.environ if env is None else env
         db = _value(env, DB_ENV) or str(Path.home() / ".local" / "state" / "keyhelp" /
                                         "conversations.db")
-        chosen = rules or _value(env, "KEYHELP_RULES")
-        return cls(db_path=Path(db), rules_path=rules_path(chosen),
-                   idle_seconds=_idle_seconds(_value(env, IDLE_ENV)),
+        return cls(db_path=Path(db), rules_path=resolve_rules(rules, env).path,
+                   idle_seconds=_positive(_value(env, IDLE_ENV), IDLE_ENV, DEFAULT_IDLE_HOURS,
+                                          unit="hours", seconds=3600),
                    default_lang=_value(env, LANG_ENV),
+                   retention_seconds=_positive(_value(env, RETENTION_ENV), RETENTION_ENV,
+                                               DEFAULT_RETENTION_DAYS, unit="days",
+                                               seconds=86400),
+                   rules_max_bytes=rules_max_bytes(env),
+                   watch_min_confidence=_share(env, WATCH_ENV, DEFAULT_WATCH_MIN_CONFIDENCE),
                    database_url=_database_url(_value(env, DATABASE_ENV)))
 
 
@@ -70,18 +92,19 @@ def _value(env: Mapping[str, str], name: str) -> str | None:
     return env.get(name, "").strip() or None
 
 
-def _idle_seconds(value: str | None) -> float:
-    """``KEYHELP_IDLE_HOURS`` in seconds: a positive, finite number of hours."""
+def _positive(value: str | None, name: str, default: float, *, unit: str,
+              seconds: int) -> float:
+    """A positive, finite number of ``unit`` (hours, days) in seconds; ``default`` if unset."""
     if value is None:
-        return DEFAULT_IDLE_HOURS * 3600
+        return default * seconds
     try:
-        seconds = float(value) * 3600
+        total = float(value) * seconds
     except ValueError:
-        seconds = math.nan
-    if not (math.isfinite(seconds) and seconds > 0):
-        raise SettingError(f"{IDLE_ENV} must be a positive number of hours (e.g. 24), "
-                           f"got {value!r}")
-    return seconds
+        total = math.nan
+    if not (math.isfinite(total) and total > 0):
+        raise SettingError(f"{name} must be a positive number of {unit} "
+                           f"(e.g. {default:g}), got {value!r}")
+    return total
 
 
 def _database_url(value: str | None) -> str | None:
@@ -115,6 +138,33 @@ def check_locale(value: str, locales: Iterable[str], *, name: str) -> str:
     if value not in locales:
         raise SettingError(f"{name}: {value!r} is not a locale of the rules file; one of: "
                            + ", ".join(locales))
+    return value
+
+
+def rules_max_bytes(env: Mapping[str, str] | None = None) -> int:
+    """``KEYHELP_RULES_MAX_BYTES``: a whole number of bytes above zero (SettingError if not)."""
+    env = os.environ if env is None else env
+    value = _value(env, RULES_MAX_ENV)
+    if value is None:
+        return DEFAULT_RULES_MAX_BYTES
+    # ASCII digits only: int() would also take "1_000" and other scripts' digits
+    if not (value.isascii() and value.isdigit()) or int(value) == 0:
+        raise SettingError(f"{RULES_MAX_ENV} must be a whole number of bytes above zero "
+                           f"(default {DEFAULT_RULES_MAX_BYTES}), got {env.get(RULES_MAX_ENV)!r}")
+    return int(value)
+
+
+def _share(env: Mapping[str, str], name: str, default: float) -> float:
+    """A number from 0 to 1 from the environment; a SettingError naming ``name`` otherwise."""
+    raw = _value(env, name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:  # also refuses nan
+        raise SettingError(f"{name} must be a number from 0 to 1, got {raw!r}")
     return value
 
 

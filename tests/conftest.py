@@ -11,7 +11,7 @@ import pytest
 
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import Knowledge
-from bot.paths import rules_path
+from bot.paths import shipped_rules_path
 from bot.understand.recognise import Recogniser, Recognition
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -20,14 +20,16 @@ TINY_RULES = FIXTURES / "tiny.yaml"
 
 @pytest.fixture(autouse=True)
 def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
-    """Keep the start-up cache out of the user's home during tests."""
+    """Keep the start-up cache out of the user's home during tests, and the user's own rules
+    file (~/.config/keyhelp/rules.yaml) out of the tests: the shipped rules are in effect."""
     monkeypatch.setenv("KEYHELP_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.getbasetemp() / "no-config"))
 
 
 @pytest.fixture(scope="session")
 def knowledge() -> Knowledge:
     """The shipped rules file, loaded once per test run."""
-    return load_knowledge(rules_path())
+    return load_knowledge(shipped_rules_path())
 
 
 @pytest.fixture

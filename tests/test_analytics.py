@@ -4,6 +4,7 @@ the terminal table, the JSON, the HTML report and the export of misses; keys sta
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -31,8 +32,9 @@ def drive(tmp_path, clock, channel="cli"):
 
 @pytest.fixture
 def recorded(tmp_path):
-    """Six known conversations: solved, escalated twice, restarted, abandoned, clarified."""
-    clock = Clock(1_700_000_000.0)
+    """Six known conversations: solved, escalated twice, restarted, abandoned, clarified
+    (recorded days ago, within the default retention, as `keyhelp stats` sees them)."""
+    clock = Clock(time.time() - 5 * DAY)
     assistant, store = drive(tmp_path, clock)
     # 1 solved after one remedy
     assistant.handle("a", text=EXPIRED)
@@ -115,7 +117,7 @@ def test_the_report_draws_every_chart_and_escapes_user_text(tmp_path):
     assert page.count("<svg") >= 4 and "<script" not in page.lower()
     assert "http://" not in page.replace("http://www.w3.org/2000/svg", "")  # self-contained
     text = render(figures(store, since=0, now=clock.now, idle_seconds=DAY), html=False)
-    assert "key-expired" in text and "1 case started" in text
+    assert "key-expired" in text and "cases started 1" in text
 
 
 def test_stats_command_prints_the_counts_the_conversations_made(recorded, monkeypatch, capsys):
@@ -148,3 +150,29 @@ def test_since_spans_count_back_from_now(value, seconds):
 def test_since_rejects_words():
     with pytest.raises(SinceError):
         parse_since("last week", now=0)
+
+
+def test_retention_is_enforced_when_recording_starts_and_by_the_stats_command(
+        tmp_path, monkeypatch, capsys):
+    clock = Clock(1_700_000_000.0)
+    assistant, store = drive(tmp_path, clock)
+    assistant.handle("old", text=EXPIRED)
+    clock.now += 10 * DAY
+    db = tmp_path / "conversations.db"
+    Recorder(store=SqliteAnalytics(path=db), channel="cli", clock=clock,
+             retention_seconds=5 * DAY)  # a new process starts: older rows go
+    assert figures(store, since=0, now=clock.now, idle_seconds=DAY)["conversations"] == 0
+    assistant.handle("recent", text=EXPIRED)
+    monkeypatch.setenv("KEYHELP_DB", str(db))
+    monkeypatch.setenv("KEYHELP_RETENTION_DAYS", "0.0001")  # about 9 seconds
+    assert main(["stats", "--since", "2000-01-01", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["conversations"] == 0
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "nan", "inf", "soon"])
+def test_an_unusable_retention_is_one_error_line(tmp_path, monkeypatch, capsys, value):
+    monkeypatch.setenv("KEYHELP_DB", str(tmp_path / "c.db"))
+    monkeypatch.setenv("KEYHELP_RETENTION_DAYS", value)
+    assert main(["stats"]) == 1
+    assert capsys.readouterr().err.startswith(
+        "Error: KEYHELP_RETENTION_DAYS must be a positive number of days")

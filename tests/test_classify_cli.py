@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 KEY = "7KX2M-QH4PD-R9TBW-C6FYJ-38VGK"
-RESULT_FIELDS = ["action", "intent", "candidates", "confidence", "lang", "key"]
+RESULT_FIELDS = ["action", "intent", "candidates", "confidence", "lang", "key", "evidence"]
 
 
 def run(*args: str, stdin: bytes = b"", env: dict[str, str] | None = None,

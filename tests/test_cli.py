@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import subprocess
 import sys
 from importlib.metadata import version
@@ -110,28 +109,3 @@ def test_a_reader_that_goes_away_stops_the_command_quietly():
     assert err == ""
 
 
-SEEN: list[bool] = []
-
-
-def record_collector(argv: list[str]) -> int:
-    """A stand-in command: what the cyclic collector was doing before and after started()."""
-    from bot.channels.cli.main import started
-
-    SEEN.append(gc.isenabled())
-    started()
-    SEEN.append(gc.isenabled())
-    return 0
-
-
-def test_start_up_runs_without_the_collector_and_a_started_command_with_it(monkeypatch):
-    monkeypatch.setitem(SUBCOMMANDS, "probe", (f"{__name__}:record_collector", "test"))
-    SEEN.clear()
-    assert gc.isenabled()
-    assert main(["probe"]) == 0
-    assert SEEN == [False, True]
-    assert gc.isenabled()  # restored for whoever called main
-
-
-def test_the_collector_is_restored_after_a_failing_command(capsys):
-    assert main(["rules", "check", "/nonexistent/rules.yaml"]) == 1
-    assert gc.isenabled()

@@ -252,7 +252,9 @@ def test_missing_file_and_bad_encoding_are_problems(tmp_path):
     assert "file not found" in check_rules(tmp_path / "nope.yaml")[1][0].message
     bad = tmp_path / "bad.yaml"
     bad.write_bytes(b"version: 1\n\xff\xfe")
-    assert "cannot read file" in check_rules(bad)[1][0].message
+    [problem] = check_rules(bad)[1]
+    assert (problem.line, problem.column) == (2, 1)
+    assert problem.message == "bytes 0xFF 0xFE are not UTF-8"
 
 
 def test_missing_solved_outcome_is_reported(tiny_rules):
@@ -301,3 +303,68 @@ def test_a_particles_pattern_that_does_not_compile_is_reported(tiny_rules):
     problem = only_problem(path)
     assert (problem.line, problem.column) == position(path, '"[がは"')
     assert "particles pattern does not compile" in problem.message
+
+
+OOS = "out_of_scope:\n  ja: [天気]\n  en: [weather]\n"
+
+
+def test_negation_scope_and_calibration_are_read(tiny_rules):
+    path = tiny_rules(
+        (EN_LOCALE, EN_LOCALE + "    words:\n      negation:\n        before: [Not, no]\n"
+                                "        reach: 2\n        stop: [but]\n"
+                                "        except_after: [can]\n      alternatives: [or]\n"),
+        (OOS, OOS + "scope:\n  products:\n    ja: [キー製品]\n    en: [keyproduct]\n"
+                    "  other_topics:\n    ja: [請求書]\n    en: [invoice]\n"
+                    "calibration:\n  answer: [[0.7, 0.9], [1, 0.99]]\n"))
+    knowledge, problems = check_rules(path)
+    assert problems == [] and knowledge is not None
+    negation = knowledge.locales[1].words.negation
+    assert negation.before == ("not", "no") and negation.reach == 2
+    assert negation.stop == {"but"} and negation.except_after == {"can"}
+    assert knowledge.locales[1].words.alternatives == ("or",)
+    assert knowledge.scope.products["en"] == ("keyproduct",)
+    assert knowledge.scope.other_topics["ja"] == ("請求書",) and not knowledge.scope.context
+    assert knowledge.calibration == ((0.7, 0.9), (1.0, 0.99))
+
+
+@pytest.mark.parametrize(("negation", "needle", "message"), [
+    ("before: [not]\n        reach: 99\n", "99", "the reach of the negation"),
+    ("reach: 2\n", "reach", "names no denying words"),
+    ("before: [not]\n        befor: [no]\n", "befor: [no]", "unknown key 'befor'"),
+    ("before: not\n", "not\n", "the before of the negation"),
+])
+def test_negation_mistakes_are_positioned(tiny_rules, negation, needle, message):
+    path = tiny_rules((EN_LOCALE, EN_LOCALE + "    words:\n      negation:\n        "
+                       + negation))
+    problem = only_problem(path)
+    assert (problem.line, problem.column) == position(path, needle), problem
+    assert message in problem.message
+
+
+@pytest.mark.parametrize(("section", "needle", "message"), [
+    ("scope:\n  others:\n    ja: [x]\n    en: [y]\n", "others", "unknown key 'others' in scope"),
+    ("scope:\n  context:\n    ja: [キー]\n", "context", "has no 'en' phrases"),
+    ("scope:\n  context:\n    ja: [キー]\n    en: [key]\n    fr: [clé]\n", "fr",
+     "undeclared locale 'fr'"),
+    ("calibration:\n  answer: [[0.9, 0.9], [0.8, 0.95]]\n", "[0.8", "out of order"),
+    ("calibration:\n  answer: [[0.9, 1.5]]\n", "1.5", "a share right is '1.5'"),
+    ("calibration:\n  answer: [[0.9]]\n", "[0.9]", "not a pair"),
+    ("calibration:\n  points: []\n", "points", "unknown key 'points'"),
+])
+def test_scope_and_calibration_mistakes_are_positioned(tiny_rules, section, needle, message):
+    path = tiny_rules((OOS, OOS + section))
+    knowledge, problems = check_rules(path)
+    assert knowledge is None
+    assert any(message in p.message for p in problems), problems
+    problem = next(p for p in problems if message in p.message)
+    if needle != "context":  # a missing locale is reported at the phrases' mapping
+        assert (problem.line, problem.column) == position(path, needle), problem
+
+
+def test_with_key_must_be_true_or_false(tiny_rules):
+    path = tiny_rules(("  broken-or-how:\n    intents: [key-broken, how-to]\n",
+                       "  broken-or-how:\n    intents: [key-broken, how-to]\n"
+                       "    with_key: sometimes\n"))
+    problem = only_problem(path)
+    assert (problem.line, problem.column) == position(path, "sometimes")
+    assert "with_key" in problem.message and problem.expected == "true or false"

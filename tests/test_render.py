@@ -21,6 +21,7 @@ from bot.dialogue.replies import (
     Escalate,
     EscalationSummary,
     Explanation,
+    ImageNote,
     LinkRef,
     NotRecognised,
     Remedy,
@@ -65,6 +66,7 @@ def samples(lang: str) -> list[Reply]:
                links=()),
         Explanation(lang=lang, choices=(), about="path", intent_title=TRICKY, causes=(),
                     path=answers),
+        ImageNote(lang=lang, choices=choice, reason="too-large", max_megabytes=10),
     ]
 
 
@@ -80,6 +82,16 @@ def test_every_kind_renders_in_every_channel_and_language(channel: str, lang: st
         assert rendered.text and rendered.fallback, reply.kind
         assert rendered.kind == reply.kind
         assert len(rendered.choices) == len(reply.choices)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_reason_an_image_was_not_read_has_its_own_words(lang: str) -> None:
+    reasons = ("no-error", "too-large", "too-many-pixels", "not-image", "unreadable",
+               "cannot-open", "not-downloaded", "busy", "unavailable")
+    texts = {render(ImageNote(lang=lang, choices=(), reason=r, max_megabytes=7), "cli").text
+             for r in reasons}
+    assert len(texts) == len(reasons)
+    assert any("7 MB" in t for t in texts)
 
 
 def test_slack_escapes_only_ampersand_and_angle_brackets_of_values() -> None:

@@ -20,6 +20,7 @@ from bot.dialogue.conversation import Conversation
 from bot.dialogue.replies import Reply
 
 MISS_CHARS = 200  # an unrecognised message is kept this long at most
+PURGE_EVERY = 1000  # recorded turns between retention sweeps
 
 
 @dataclass
@@ -59,6 +60,8 @@ class AnalyticsStore(Protocol):
 
     def choose_clarification(self, *, conversation: str, chosen: str) -> None: ...
 
+    def purge(self, *, older_than: float) -> None: ...
+
 
 def conversation_hash(conversation_id: str) -> str:
     """Conversations are counted, never named: Slack ids stay out of the figures."""
@@ -68,16 +71,27 @@ def conversation_hash(conversation_id: str) -> str:
 class Recorder:
     """Turns the dialogue's turns into case rows and miss lists."""
 
-    def __init__(self, *, store: AnalyticsStore, channel: str,
-                 clock: Callable[[], float]) -> None:
+    def __init__(self, *, store: AnalyticsStore, channel: str, clock: Callable[[], float],
+                 retention_seconds: float | None = None) -> None:
         self.store = store
         self.channel = channel
         self.clock = clock
+        self.retention_seconds = retention_seconds
+        self._turns = 0
+        self.enforce_retention()  # at start, then every PURGE_EVERY turns
+
+    def enforce_retention(self) -> None:
+        """Delete what is older than ``KEYHELP_RETENTION_DAYS`` allows."""
+        if self.retention_seconds is not None:
+            self.store.purge(older_than=self.clock() - self.retention_seconds)
 
     def turn(self, before: Conversation, after: Conversation, replies: Sequence[Reply], *,
              action: str | None, masked_text: str | None) -> None:
         """Record one turn; ``masked_text`` is the user's message as normalised (key masked)."""
         now = self.clock()
+        self._turns += 1
+        if self._turns % PURGE_EVERY == 0:
+            self.enforce_retention()
         conv = conversation_hash(after.id)
         kinds = [reply.kind for reply in replies]
         if before.intent and (after.intent != before.intent or "welcome" in kinds):

@@ -3,6 +3,11 @@
 Wording and layout live in ``templates/report/`` (``stats.txt.j2``, ``stats.html.j2``); the
 page loads nothing from anywhere (no script, no font, no image): it opens offline and can be
 mailed. HTML is autoescaped, so an unrecognised message cannot inject markup.
+
+It has its own Jinja2 Environment, the only one outside bot/render/: the report is not a
+channel. It is an operator's English page with no reply objects, no user language and no
+gettext, and its filters (durations, percentages) and chart globals belong to it alone;
+in the renderer's channel Environments they would be offered to every reply template.
 """
 
 from __future__ import annotations

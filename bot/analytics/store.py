@@ -151,7 +151,7 @@ class SqliteAnalytics(SqlAnalytics):
 
         self.path = Path(path)
         self._lock = threading.Lock()
-        self._db = open_database(path, _TABLES.format(serial="INTEGER"))
+        self._db = open_database(path, _TABLES.format(serial="INTEGER"), writable=True)
 
     def _run(self, sql: str, params: Sequence[Any] = (), *, fetch: bool = False) -> Any:
         with self._lock:
@@ -206,8 +206,10 @@ def open_analytics(settings: Settings) -> SqlAnalytics:
 
 
 def recorder_for(settings: Settings, *, channel: str, clock: Callable[[], float]) -> Recorder:
-    """The production recorder, on the database the settings name (``open_analytics``)."""
-    return Recorder(store=open_analytics(settings), channel=channel, clock=clock)
+    """The production recorder, on the database the settings name (``open_analytics``); rows
+    kept ``KEYHELP_RETENTION_DAYS``."""
+    return Recorder(store=open_analytics(settings), channel=channel, clock=clock,
+                    retention_seconds=settings.retention_seconds)
 
 
 def _case(row: Sequence[Any]) -> Case:

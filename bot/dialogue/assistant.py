@@ -8,15 +8,21 @@ The only module that knows the whole pipeline. Adapters call::
     for reply in replies:
         print(render(reply, "cli").text)          # bot.render.renderer
 
-``handle(conversation_id, *, text=None, action=None, lang=None, lang_explicit=False)
--> list[Reply]``: ``text`` is a user message, ``action`` a ``Choice.value`` from a button shown
-earlier (stale buttons are harmless: the current step is shown again), ``lang`` a language
-hint (e.g. the Slack user's locale) for a conversation that starts with this turn; later the
-message's own language wins unless the user chose one (``action="lang:ja"``, typing
-日本語/English, or ``lang_explicit=True`` with ``lang``), which is remembered. With neither
-text nor action, ``handle`` shows where the conversation stands (resuming after a restart).
+``handle(conversation_id, *, text=None, action=None, hints=None) -> list[Reply]``: ``text`` is
+a user message, ``action`` a ``Choice.value`` from a button shown earlier (stale buttons are
+harmless: the current step is shown again), ``hints`` what the channel knows of the user's
+language (``bot.dialogue.language.LanguageHints``: a remembered choice, the Slack locale or
+the browser's languages), from which ``bot/dialogue/language.py`` decides. Without hints,
+``lang`` is the language for a conversation that starts with this turn, and
+``lang_explicit=True`` makes it the user's choice. The message's own language wins unless the
+user chose one (``action="lang:ja"``, typing 日本語/English, an explicit ``lang``, or a choice
+the hints carry), which is remembered. With neither text nor action, ``handle`` shows where
+the conversation stands (resuming after a restart).
 ``start(conversation_id, lang=, explicit=False)`` opens with a welcome.
 ``diagnose(text, lang=None) -> Diagnosis`` answers one message without creating a conversation.
+A screenshot's text (``bot.understand.image``: already masked) goes in as ``screenshot=`` to
+``handle`` or ``diagnose``; ``image_note(conversation_id, reason)`` answers one that could not
+be read at all (refused, busy) without a turn.
 Thread-safe: turns of one conversation are serialised, different conversations run in parallel.
 Several processes may share a store: a turn whose save lost the race to another process's is
 taken again on the conversation as that one left it (``ConversationStore.save`` is a
@@ -36,12 +42,14 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from bot.dialogue import steps, turns
 from bot.dialogue.conversation import Conversation
-from bot.dialogue.replies import Reply
+from bot.dialogue.language import LanguageHints, Languages
+from bot.dialogue.replies import ImageNote, Reply
 
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.dialogue.conversation_store import ConversationStore
     from bot.dialogue.reload import Brain, RulesWatcher
+    from bot.understand.normalise import Normalised
     from bot.understand.recognise import Recognition
 
 _STRIPES = 64  # per-conversation locks, striped: bounded memory for any number of conversations
@@ -99,13 +107,15 @@ class Assistant:
                       observer: TurnObserver | None = None) -> Assistant:
         """The production wiring: rules from ``settings.rules_path``, the store it names.
 
-        ``warm``: load the recogniser's lazy parts in the background (servers, not one-shots).
+        ``warm``: load the recogniser's lazy parts, and validate a changed rules file, in the
+        background (servers, not one-shots).
         A ``KEYHELP_LANG`` that is not a locale of the rules file raises ``SettingError``.
         """
         from bot.config import LANG_ENV, check_locale
         from bot.dialogue.reload import RulesWatcher
 
-        watcher = RulesWatcher(path=settings.rules_path, warm=warm)
+        watcher = RulesWatcher(path=settings.rules_path, warm=warm, background=warm,
+                               max_bytes=settings.rules_max_bytes)
         if settings.default_lang is not None:
             check_locale(settings.default_lang, watcher.current().knowledge.locale_ids,
                          name=LANG_ENV)
@@ -122,19 +132,17 @@ class Assistant:
         """The rules in force now (checked for changes on every turn)."""
         return self.watcher.current()
 
-    def _lang_for_new(self, brain: Brain, hint: str | None) -> str:
-        locales = brain.knowledge.locale_ids
-        for candidate in (hint, self.default_lang):
-            if candidate in locales:
-                return candidate  # type: ignore[return-value]
-        return brain.knowledge.default_locale
+    def languages(self, brain: Brain | None = None) -> Languages:
+        """The language decision for the rules in force (bot/dialogue/language.py)."""
+        brain = brain or self.brain
+        return Languages(brain.knowledge, brain.recogniser.normaliser, self.default_lang)
 
     def _load(self, brain: Brain, conversation_id: str,
               hint: str | None) -> tuple[Conversation, bool]:
         """The stored conversation (or a new one), and whether a rules change reset it."""
         conv = self.store.load(conversation_id) if self.store is not None else None
         if conv is None:
-            conv = Conversation.new(conversation_id, lang=self._lang_for_new(brain, hint),
+            conv = Conversation.new(conversation_id, lang=self.languages(brain).for_new(hint),
                                     now=self.clock())
         return conv, turns.repair(brain.knowledge, conv)
 
@@ -156,12 +164,17 @@ class Assistant:
 
     def handle(self, conversation_id: str, *, text: str | None = None,
                action: str | None = None, lang: str | None = None,
-               lang_explicit: bool = False) -> list[Reply]:
+               lang_explicit: bool = False, hints: LanguageHints | None = None,
+               screenshot: Normalised | None = None) -> list[Reply]:
         """One user turn: a message (``text``) or a button (``action``); returns the replies.
 
         ``lang_explicit``: ``lang`` is the user's choice, not a hint; this turn and the later
         ones answer in it whatever the messages are written in (as a ``lang:`` button would).
+        ``hints`` (instead of ``lang``): a channel's hints, decided on with the message.
         """
+        if hints is not None:  # a screenshot's language is the language of its text
+            said = screenshot.original_masked if screenshot is not None else text
+            lang, lang_explicit = self.languages().decide(hints, said)
 
         def turn(brain: Brain, conv: Conversation, reset: bool) -> _Taken:
             if lang_explicit and lang in brain.knowledge.locale_ids:
@@ -172,7 +185,8 @@ class Assistant:
                 return replies, None
             before = dataclasses.replace(conv, candidates=list(conv.candidates))
             replies = list(turns.take_turn(brain, conv, text=text, action=action,
-                                           history_lines=self.history_lines).replies)
+                                           history_lines=self.history_lines,
+                                           screenshot=screenshot).replies)
             if self.observer is None:
                 return replies, None
             return replies, lambda: self._observe(brain, before, conv, replies, text=text,
@@ -229,20 +243,35 @@ class Assistant:
             self.store.purge_expired()
         return True
 
-    def diagnose(self, text: str, lang: str | None = None) -> Diagnosis:
-        """Recognise one message and give the first step, without storing a conversation."""
+    def image_note(self, conversation_id: str | None, reason: str, *,
+                   lang: str | None = None, max_megabytes: int = 0) -> list[Reply]:
+        """Why a screenshot was not read (refused, busy), in the conversation's language.
+
+        No turn is taken: the conversation stays where it was, its buttons still valid.
+        """
         brain = self.brain
-        conv = Conversation.new("diagnose", lang=self._lang_for_new(brain, lang),
+        conv = self.store.load(conversation_id) if self.store and conversation_id else None
+        reply_lang = conv.lang if conv is not None else self.languages(brain).for_new(lang)
+        choices = turns.current_choices(brain.knowledge, conv) if conv is not None else ()
+        return [ImageNote(lang=reply_lang, choices=choices, reason=reason,
+                          max_megabytes=max_megabytes)]
+
+    def diagnose(self, text: str, lang: str | None = None, *,
+                 screenshot: Normalised | None = None) -> Diagnosis:
+        """Recognise one message (or ``screenshot``) and give the first step; nothing stored."""
+        brain = self.brain
+        conv = Conversation.new("diagnose", lang=self.languages(brain).for_new(lang),
                                 now=self.clock())
         if lang in brain.knowledge.locale_ids:
             conv.lang_explicit = True
         result = turns.take_turn(brain, conv, text=text, action=None,
-                                 history_lines=self.history_lines)
+                                 history_lines=self.history_lines, screenshot=screenshot)
         # a command ("why", 「最初から」, a language name) or blank text is not recognised in a
         # turn; a one-shot diagnosis still reports what the recogniser makes of it
-        recognition = result.recognition or brain.recogniser.classify(text)
-        return Diagnosis(recognition=recognition, replies=result.replies,
-                         fired=tuple(conv.fired))
+        recognition = result.recognition or (
+            brain.recogniser.recognise(screenshot) if screenshot is not None
+            else brain.recogniser.classify(text))
+        return Diagnosis(recognition=recognition, replies=result.replies, fired=result.fired)
 
     def close(self) -> None:
         if self.store is not None:

@@ -1,136 +1,58 @@
-"""The rules file compiled into durable-rules: each turn's facts in, the rules that fired out.
+"""Runs the compiled rules (``bot.dialogue.rulebook``) in durable-rules: a turn in, the rules
+that fired out, in the order they fired.
 
 The only module that imports ``durable``. Conversation state lives in our store, not here:
-every turn asserts ONE flat fact (state + event) under a fresh sid to a timer-less host, the
-actions only record which rules fired, a lowest-priority catch-all always fires, and the
-session is deleted in ``finally`` under one lock — so at most one live session ever exists
-(the 1,024-sessions ceiling and the two known segfaults cannot be reached; see
-``shared/reference/engine-notes.md``). Which step comes next is decided by the compiled rules;
-Python only maps the winning rule back to the step it names.
+each turn is posted as ONE flat event (state + event) under a fresh session id to a
+timer-less host; the event is taken by the matching rule with the lowest ``pri`` (durable's
+own choice), whose action records its name and may post a follow-up event into the same
+session (``Rule.then``), which the next rule takes. A lowest-priority catch-all takes any
+event nothing else does, so an action runs in every session; the session is deleted in
+``finally`` under one lock. So at most one live session ever exists, and durable-rules
+2.0.28's limits cannot be reached: 1,024 live sessions per ruleset (the next raises
+MemoryError and poisons its slot), and two segfaults — ``delete_state`` while the stock
+Host's timer threads walk other sessions (hence ``_QuietHost``), and ``delete_state`` on a
+session in which no action ran (hence the catch-all).
 
 Example::
 
-    engine = Engine(knowledge=knowledge)
-    decision = engine.decide(Facts(event="message", recognised="key-expired", recog="answer"))
-    decision.target  # Target(kind="ask", id="other-key"); decision.fired names every rule
+    engine = Engine(compile_rules(knowledge))
+    decision = engine.decide(Facts(event="message", recog="answer", recognised="key-expired"))
+    decision.rules[0].target  # Target(kind="ask", id="other-key"); .names for the trace
 """
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import threading
-from collections.abc import Callable
-from typing import Literal, NamedTuple
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from durable.engine import Host
 
-from bot.knowledge.model import Knowledge, Target
+from bot.dialogue.rulebook import FALLBACK_RULE, Facts, Rule
 
-Effect = Literal[
-    "go", "clarify", "not-recognised", "escalate-unrecognised", "escalate-unsolved",
-    "explain-question", "explain-path", "restart", "stay",
-]
-
-# Lower runs first and wins; the catch-all must stay last (it fires on every fact).
-PRI_COMMAND, PRI_STEP, PRI_STREAK, PRI_GENERIC, PRI_FALLBACK = 1, 10, 15, 30, 1000
 # durable-rules hangs (holding the GIL) once ~512 rules branch on one property at one node
 # of its network, e.g. 512 intents; refuse to build well before that.
 MAX_BRANCHES = 480
-FALLBACK_RULE = "fallback"
+MAX_CHAIN = 16  # follow-up events per turn: the rules file's flows are loop-free, this is a guard
 _builds = itertools.count(1)
 # One lock for every engine in the process (old and new ones overlap during a hot reload):
 # durable's C calls never release the GIL, so serialising them costs next to nothing.
 _LOCK = threading.Lock()
-# Decisions remembered per engine: a turn's facts are a few short strings from small sets
-# (events, intents, steps), and the compiled rules never change under an engine.
-DECISIONS_KEPT = 4096
-
-
-class Facts(NamedTuple):
-    """One turn as the engine sees it: the conversation state plus the event, all flat strings."""
-
-    event: str  # message | answer | key | solved | unsolved | why | restart
-    intent: str = ""  # the conversation's current intent
-    step_kind: str = ""  # ask | remedy | outcome | ""
-    step: str = ""
-    answer: str = ""
-    check: str = ""  # key-suspicious | key-clean | ""
-    recog: str = ""  # answer | clarify | unknown (recognition of a free-text message)
-    recognised: str = ""  # intent the recogniser chose
-    streak: int = 0  # unrecognised messages in a row before this one
-    lang: str = ""
-
-
-class Rule(NamedTuple):
-    """A compiled rule: its durable condition and what it means when it wins."""
-
-    name: str
-    pri: int
-    condition: dict
-    effect: Effect
-    intent: str = ""
-    target: Target | None = None
-    answer: str = ""  # the answer a step rule stands for (recorded in the conversation)
 
 
 class Decision(NamedTuple):
-    """The winning rule's effect, plus every rule that fired this turn (for "why?")."""
+    """The rules that fired in one turn, in order; each one's effect is to be carried out."""
 
-    effect: Effect
-    rule: str
-    fired: tuple[str, ...]
-    intent: str = ""
-    target: Target | None = None
-    answer: str = ""
+    rules: tuple[Rule, ...]
 
-
-def _all(**tests: str) -> dict:
-    return {"$and": [{k: v} for k, v in tests.items()]} if len(tests) > 1 else dict(tests)
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The trace without the catch-all (which only says "nothing else applied")."""
+        return tuple(rule.name for rule in self.rules if rule.name != FALLBACK_RULE)
 
 
-def compile_rules(knowledge: Knowledge) -> list[Rule]:
-    """Every rule the rules file implies; per-intent rules come from its data, never code."""
-    rules = [
-        Rule("restart", PRI_COMMAND, _all(event="restart"), "restart"),
-        Rule("unrecognised-again", PRI_STREAK,
-             {"$and": [{"event": "message"}, {"recog": "unknown"}, {"$gte": {"streak": 1}}]},
-             "escalate-unrecognised"),
-        Rule("unrecognised", PRI_GENERIC, _all(event="message", recog="unknown"), "not-recognised"),
-        Rule("clarify", PRI_GENERIC, _all(event="message", recog="clarify"), "clarify"),
-        Rule("why-question", PRI_GENERIC, _all(event="why", step_kind="ask"), "explain-question"),
-        Rule("why-remedy", PRI_GENERIC, _all(event="why", step_kind="remedy"), "explain-path"),
-        Rule("why-outcome", PRI_GENERIC, _all(event="why", step_kind="outcome"), "explain-path"),
-        Rule("unsolved", PRI_GENERIC, _all(event="unsolved", step_kind="remedy"),
-             "escalate-unsolved"),
-    ]
-    if "solved" in knowledge.outcomes:
-        rules.append(Rule("solved", PRI_GENERIC, _all(event="solved", step_kind="remedy"), "go",
-                          target=Target("outcome", "solved")))
-    for intent in knowledge.intents.values():
-        i = intent.id
-        rules.append(Rule(f"start:{i}", PRI_STEP, _all(event="message", recog="answer",
-                                                       recognised=i), "go", i, intent.start))
-        for question in intent.questions.values():
-            q = question.id
-            for answer in question.answers:
-                rules.append(Rule(f"answer:{i}:{q}:{answer.id}", PRI_STEP,
-                                  _all(event="answer", intent=i, step_kind="ask", step=q,
-                                       answer=answer.id), "go", i, answer.target, answer.id))
-                if answer.when:
-                    rules.append(Rule(f"check:{i}:{q}:{answer.id}", PRI_STEP,
-                                      _all(event="key", intent=i, step_kind="ask", step=q,
-                                           check=answer.when), "go", i, answer.target, answer.id))
-        for remedy in intent.remedies.values():
-            if remedy.if_unsolved is not None:
-                rules.append(Rule(f"unsolved:{i}:{remedy.id}", PRI_STEP,
-                                  _all(event="unsolved", intent=i, step_kind="remedy",
-                                       step=remedy.id), "go", i, remedy.if_unsolved))
-    rules.append(Rule(FALLBACK_RULE, PRI_FALLBACK, {"turn": 1}, "stay"))
-    return rules
-
-
-def check_branching(rules: list[Rule]) -> None:
+def check_branching(rules: Sequence[Rule]) -> None:
     """Raise ValueError if rules would branch too widely at one node (durable would hang)."""
     children: dict[tuple, set[tuple]] = {}
     for rule in rules:
@@ -155,60 +77,75 @@ class _QuietHost(Host):
 
 
 class Engine:
-    """Decides each turn's next step with the compiled rules; thread-safe, one live session max."""
+    """Decides each turn with the compiled rules; thread-safe, one live session at most."""
 
-    def __init__(self, *, knowledge: Knowledge) -> None:
-        self.knowledge = knowledge
-        compiled = compile_rules(knowledge)
-        check_branching(compiled)
-        self.rules = {rule.name: rule for rule in compiled}
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        check_branching(rules)
+        self.rules = {rule.name: rule for rule in rules}
         # A unique name per build, so tests and hot reloads can build engines freely.
         self.ruleset = f"keyhelp_{next(_builds)}"
         self._fired: list[str] = []
-        self._sids = itertools.count(1)
+        self._used = 0  # session ids handed out so far: "1" … str(self._used)
         self._host = _QuietHost()
-        self._decisions: dict[Facts, Decision] = {}
         self._host.set_rulesets({self.ruleset: {
             rule.name: {"all": [{"m": rule.condition}], "pri": rule.pri,
-                        "run": self._recorder(rule.name)}
+                        "run": self._action(rule)}
             for rule in self.rules.values()
         }})
 
-    def _recorder(self, name: str) -> Callable[[object], None]:
-        def record(_c: object) -> None:
+    def _action(self, rule: Rule) -> Callable[[object], None]:
+        """Record that ``rule`` fired; post its follow-up turn, if any, into the same session."""
+        name, then = rule.name, rule.then
+
+        def run(c: object) -> None:
             self._fired.append(name)
-        return record
+            if then is not None:
+                if len(self._fired) > MAX_CHAIN:  # raised into the session's state, see fire()
+                    raise RuntimeError(f"rules chain without end after {name}")
+                turn = c.m._d  # type: ignore[attr-defined]  # the event this rule took
+                # its own id: two identical events pending in one session are refused
+                c.post({**turn, **then, "id": f"{turn['sid']}.{len(self._fired)}"})  # type: ignore[attr-defined]
+        return run
 
     def fire(self, facts: Facts) -> tuple[str, ...]:
-        """Assert one turn's facts in a fresh session; return the names of the rules that fired."""
+        """Post one turn under a fresh session; the names of the rules that fired, in order."""
         with _LOCK:
-            sid = str(next(self._sids))
+            self._used += 1
+            sid = str(self._used)
             self._fired = []
             try:
-                state = self._host.assert_fact(
+                state = self._host.post(
                     self.ruleset, {**facts._asdict(), "sid": sid, "id": sid, "turn": 1})
-            except BaseException:
-                # A rejected fact may leave no session (delete then fails with code 309);
-                # the original error is the one worth reporting.
-                with contextlib.suppress(Exception):
-                    self._host.delete_state(self.ruleset, sid)
-                raise
-            self._host.delete_state(self.ruleset, sid)
+            finally:
+                self._delete(sid)
             fired = tuple(self._fired)
         if isinstance(state, dict) and "exception" in state:
             raise RuntimeError(f"rule action failed: {state['exception']}")
         return fired
 
+    def _delete(self, sid: str) -> None:
+        try:
+            self._host.delete_state(self.ruleset, sid)
+        except Exception as err:
+            # A rejected event may leave no session: "not found" (code 309) is what we
+            # wanted; the post's own error, if any, is the one worth reporting.
+            if "error code: 309" not in str(err):
+                raise
+
     def decide(self, facts: Facts) -> Decision:
-        """The highest-priority rule that fired wins; the catch-all means one always does."""
-        known = self._decisions.get(facts)
-        if known is not None:
-            return known  # same facts, same compiled rules: the same rules fire
-        fired = self.fire(facts)
-        winner = min((self.rules[name] for name in fired), key=lambda rule: rule.pri)
-        decision = Decision(effect=winner.effect, rule=winner.name, fired=fired,
-                            intent=winner.intent, target=winner.target, answer=winner.answer)
-        if len(self._decisions) >= DECISIONS_KEPT:
-            self._decisions.clear()  # bounded; refilled by the next turns
-        self._decisions[facts] = decision
-        return decision
+        """The rules that fired for ``facts``; the catch-all means at least one always does."""
+        return Decision(tuple(self.rules[name] for name in self.fire(facts)))
+
+    def live_sessions(self) -> int:
+        """Sessions durable still holds for this engine, asked of durable for every id used."""
+        live = 0
+        with _LOCK:
+            for n in range(1, self._used + 1):
+                try:
+                    self._host.get_state(self.ruleset, str(n))
+                except Exception as err:
+                    if "error code: 309" not in str(err):  # 309: no such session
+                        raise
+                else:
+                    live += 1
+        return live

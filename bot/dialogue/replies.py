@@ -12,7 +12,7 @@ English gettext msgid the renderer translates. A pasted key appears only as
 ``bot.understand.keys.KeyCheck``: masked, with its flaws, never whole.
 
 Kinds (``reply.kind``): ask, remedy, clarify, not-recognised, escalate, closed, explanation,
-welcome. Action values: ``answer:<question>:<answer>``, ``intent:<intent>``, ``why``,
+welcome, image. Action values: ``answer:<question>:<answer>``, ``intent:<intent>``, ``why``,
 ``solved:yes``, ``solved:no``, ``restart``, ``lang:<locale>``.
 
 The records are ``NamedTuple``s rather than frozen dataclasses because every ``keyhelp`` start
@@ -86,6 +86,7 @@ class Ask(NamedTuple):
     text: str
     accepts_key: bool  # the user may paste a product key instead of choosing
     key: KeyCheck | None = None
+    hint: bool = False  # asked again: the reply was not one of the answers
 
 
 class Remedy(NamedTuple):
@@ -100,6 +101,7 @@ class Remedy(NamedTuple):
     text: str
     links: tuple[LinkRef, ...]
     key: KeyCheck | None = None
+    hint: bool = False  # asked again whether it worked: the reply said neither
 
 
 class ClarifyOption(NamedTuple):
@@ -136,7 +138,8 @@ class EscalationSummary(NamedTuple):
 
     conversation_id: str
     # unsolved: the suggested remedy did not solve it; outcome: the diagnosis ended at an
-    # outcome only a person can carry out; unrecognised: two messages in a row not recognised
+    # outcome only a person can carry out; unrecognised: ``in_a_row`` messages in a row not
+    # recognised (the rules file's policy.hand_off_after_unrecognised)
     reason: str
     intent: str | None
     intent_title: str | None
@@ -149,6 +152,7 @@ class EscalationSummary(NamedTuple):
     outcome: str | None = None  # outcome id when the case ended at an outcome
     lang_name: str = ""  # the language's own name (日本語, English)
     next_step: str = ""  # the outcome's text: what the person has to do
+    in_a_row: int = 0  # reason unrecognised: how many messages in a row
 
 
 class Escalate(NamedTuple):
@@ -190,6 +194,23 @@ class Explanation(NamedTuple):
     path: tuple[AnswerLine, ...]  # about == path
 
 
-Reply = Welcome | Ask | Remedy | Clarify | NotRecognised | Escalate | Closed | Explanation
+class ImageNote(NamedTuple):
+    """A screenshot that gave no diagnosis, and why; the user is asked for the text instead.
+
+    ``reason``: no-error (read, but no error message in it), too-large, not-image,
+    too-many-pixels, unreadable (damaged file), cannot-open (no such file), not-downloaded
+    (Slack's file could not be fetched), busy (too many screenshots being read: try again),
+    unavailable (OCR is not installed here).
+    """
+
+    kind = "image"
+    lang: str
+    choices: tuple[Choice, ...]
+    reason: str
+    max_megabytes: int = 0  # the size limit, for too-large
+
+
+Reply = (Welcome | Ask | Remedy | Clarify | NotRecognised | Escalate | Closed | Explanation
+         | ImageNote)
 KINDS: tuple[type[Reply], ...] = (Welcome, Ask, Remedy, Clarify, NotRecognised, Escalate,
-                                  Closed, Explanation)
+                                  Closed, Explanation, ImageNote)

@@ -6,6 +6,8 @@ language) or is an interface msgid the renderer translates.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from bot.dialogue.conversation import Conversation
 from bot.dialogue.replies import (
     RESTART,
@@ -31,8 +33,6 @@ SOLVED_CHOICES = (Choice(SOLVED_YES, "Yes, it's solved", interface=True),
                   Choice(SOLVED_NO, "No, it still fails", interface=True))
 
 
-
-
 def links(knowledge: Knowledge, ids: tuple[str, ...], lang: str) -> tuple[LinkRef, ...]:
     fallback = knowledge.default_locale
     return tuple(LinkRef(i, knowledge.links[i].url, knowledge.links[i].label.get(lang, fallback))
@@ -48,13 +48,15 @@ def welcome(knowledge: Knowledge, conv: Conversation, reason: str = "start") -> 
     return Welcome(lang=conv.lang, choices=lang_choices(knowledge, conv.lang), reason=reason)
 
 
-def answer_lines(knowledge: Knowledge, conv: Conversation) -> tuple[AnswerLine, ...]:
-    """The questions answered so far, as texts in the conversation's language."""
+def answer_lines(knowledge: Knowledge, conv: Conversation,
+                 answered: Iterable[Sequence[str]] | None = None) -> tuple[AnswerLine, ...]:
+    """The questions answered (``answered``: question and answer ids; default: every answer
+    so far), as texts in the conversation's language."""
     intent = knowledge.intents.get(conv.intent)
     if intent is None:
         return ()
     fb, lines = knowledge.default_locale, []
-    for question_id, answer_id in conv.answers:
+    for question_id, answer_id in conv.answers if answered is None else answered:
         question = intent.questions.get(question_id)
         answer = question.answer(answer_id) if question else None
         if question and answer:

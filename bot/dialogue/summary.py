@@ -17,8 +17,11 @@ BOT_CHARS = 300  # a step's text in the transcript is cut here: the summary is n
 
 
 def escalate(knowledge: Knowledge, conv: Conversation, reason: str, outcome: str,
-             link_ids: tuple[str, ...]) -> Escalate:
-    """The hand-off reply: the outcome's text (if any) and the summary of the current case."""
+             link_ids: tuple[str, ...], *, in_a_row: int = 0) -> Escalate:
+    """The hand-off reply: the outcome's text (if any) and the summary of the current case.
+
+    ``in_a_row``: for reason ``unrecognised``, how many messages in a row were not recognised.
+    """
     intent = knowledge.intents.get(conv.intent)
     lang, fb = conv.lang, knowledge.default_locale
     text = knowledge.outcomes[outcome].text.get(lang, fb) if outcome else ""
@@ -29,7 +32,7 @@ def escalate(knowledge: Knowledge, conv: Conversation, reason: str, outcome: str
         answers=steps.answer_lines(knowledge, conv),
         masked_key=conv.key["masked"] if conv.key else None, key=KeyCheck.from_data(conv.key),
         transcript=transcript(knowledge, conv), links=steps.links(knowledge, link_ids, lang),
-        outcome=outcome or None, lang_name=locale.name, next_step=text)
+        outcome=outcome or None, lang_name=locale.name, next_step=text, in_a_row=in_a_row)
     return Escalate(lang=lang, choices=(steps.RESTART_CHOICE,), text=text, summary=summary,
                     support=steps.links(knowledge, knowledge.fallback_links, lang))
 

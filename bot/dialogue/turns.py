@@ -1,31 +1,23 @@
-"""One turn of a conversation: input → engine facts → the winning rule's effect → replies.
+"""One turn of a conversation: input → engine facts → the fired rules' effects → replies.
 
 Understanding the input (buttons, numbers, answer labels, commands, a pasted key, free text
-for the recogniser) is generic; which step comes next is decided only by the engine's
-compiled rules. Works on a ``Conversation`` in place; storing it is the caller's job.
+for the recogniser) is generic; what happens next is decided only by the engine's compiled
+rules (``bot.dialogue.rulebook``) and carried out by ``bot.dialogue.effects``. Works on a
+``Conversation`` in place; storing it is the caller's job.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
-from bot.dialogue import cases, steps
+from bot.dialogue import cases, effects, steps, typed
 from bot.dialogue.conversation import Conversation
-from bot.dialogue.engine import FALLBACK_RULE, Decision, Facts
-from bot.dialogue.replies import (
-    WHY,
-    Choice,
-    Clarify,
-    ClarifyOption,
-    Explanation,
-    NotRecognised,
-    Reply,
-)
-from bot.dialogue.summary import escalate
+from bot.dialogue.language import follow_message
+from bot.dialogue.replies import Choice, ImageNote, Reply
+from bot.dialogue.rulebook import Facts
 from bot.knowledge.catalogs import fold_command
-from bot.knowledge.model import Knowledge, Target
+from bot.knowledge.model import Knowledge
 from bot.understand.keys import KeyCheck
 
 if TYPE_CHECKING:
@@ -36,13 +28,15 @@ if TYPE_CHECKING:
 _ACTION_EVENTS = {"restart": "restart", "why": "why", "solved:yes": "solved",
                   "solved:no": "unsolved"}
 _COMMAND_EVENTS = {"restart": "restart", "why": "why", "yes": "solved", "no": "unsolved"}
+SCREENSHOT_MARK = "(screenshot)"  # a screenshot's line in the transcript: this, then its text
 
 
 class TurnResult(NamedTuple):
-    """The replies of one turn and the recognition behind them."""
+    """The replies of one turn, the recognition behind them and the rules that fired."""
 
     replies: tuple[Reply, ...]
     recognition: Recognition | None
+    fired: tuple[str, ...] = ()
 
 
 @dataclass
@@ -52,8 +46,8 @@ class _Input:
     facts: Facts
     key: KeyCheck | None = None  # pasted this turn
     recognition: Recognition | None = None
-    lang_changed: bool = False
     said: bool = False  # the user sent something this turn (its transcript line is the last)
+    hint: bool = False  # the open step is shown again with a word on how to answer it
 
 
 def repair(knowledge: Knowledge, conv: Conversation) -> bool:
@@ -66,27 +60,25 @@ def repair(knowledge: Knowledge, conv: Conversation) -> bool:
     conv.candidates = [c for c in conv.candidates if c in knowledge.intents]
     if conv.intent and (intent is None or conv.step not in steps_of.get(conv.step_kind, {})):
         cases.end_case(conv, "restarted")
-        _reset(conv)
+        effects.reset(conv)
         return True
     return False
 
 
-def _reset(conv: Conversation) -> None:
-    """Forget where the case stood (its transcript is the caller's: see ``cases.end_case``)."""
-    conv.intent = conv.step_kind = conv.step = ""
-    conv.answers, conv.candidates, conv.fired, conv.shown = [], [], [], []
-    conv.key, conv.streak, conv.status = None, 0, "new"
-
-
 def current_choices(knowledge: Knowledge, conv: Conversation) -> tuple[Choice, ...]:
     if conv.candidates:
-        return _clarify(knowledge, conv).choices
+        return effects.clarify(knowledge, conv).choices
     return steps.step_reply(knowledge, conv).choices
 
 
 def _facts(conv: Conversation, event: str, **more: object) -> Facts:
     return Facts(event=event, intent=conv.intent, step_kind=conv.step_kind, step=conv.step,
-                 streak=conv.streak, lang=conv.lang, **more)  # type: ignore[arg-type]
+                 status=conv.status, streak=conv.streak, **more)  # type: ignore[arg-type]
+
+
+def _check(key: KeyCheck) -> str:
+    """A pasted key's check result, as the rules file's ``when:`` answers name it."""
+    return "key-clean" if key.clean else "key-suspicious"
 
 
 def _from_action(knowledge: Knowledge, conv: Conversation, action: str) -> _Input:
@@ -95,7 +87,7 @@ def _from_action(knowledge: Knowledge, conv: Conversation, action: str) -> _Inpu
     kind, _, rest = action.partition(":")
     if kind == "lang" and rest in knowledge.locale_ids:
         conv.lang, conv.lang_explicit = rest, True
-        return _Input(_facts(conv, "lang"), lang_changed=True)
+        return _Input(_facts(conv, "lang"))
     if kind == "answer":
         question, _, answer = rest.partition(":")
         if conv.step_kind == "ask" and question == conv.step:
@@ -130,34 +122,34 @@ def _from_text(brain: Brain, conv: Conversation, text: str, normalised: Normalis
     if conv.step_kind == "ask" and normalised.key is not None:
         question = knowledge.intents[conv.intent].questions[conv.step]
         if question.check == "product-key":
-            check = "key-clean" if normalised.key.clean else "key-suspicious"
-            return _Input(_facts(conv, "key", check=check), key=normalised.key)
-    if conv.status in ("closed", "escalated"):  # a new message after the end: a new case
-        cases.end_case(conv, conv.status, keep=1)
-        _reset(conv)
-    recognition = brain.recogniser.recognise(normalised)
-    if not conv.lang_explicit:
-        if recognition.action != "unknown":
-            conv.lang = recognition.lang
-        elif _written_in(knowledge, normalised):  # not recognised, but its script is clear
-            conv.lang = normalised.lang
+            return _Input(_facts(conv, "key", check=_check(normalised.key)), key=normalised.key)
+    read = typed.read(brain, conv, normalised) if typed.applies(conv) else None
+    if read is not None and read.event != "message":  # an answer, "why?", or ask again
+        return _Input(_facts(conv, read.event, answer=read.answer), hint=read.hint)
+    recognition = read.recognition if read else brain.recogniser.recognise(normalised)
+    follow_message(knowledge, conv, recognition, normalised)
     return _Input(_facts(conv, "message", recog=recognition.action,
-                         recognised=recognition.intent or ""),
+                         recognised=recognition.intent or "",
+                         check=_check(normalised.key) if normalised.key else ""),
                   key=normalised.key, recognition=recognition)
 
 
-def _written_in(knowledge: Knowledge, normalised: Normalised) -> bool:
-    """The message is written in its detected language's own script (not just defaulted)."""
-    script = next((loc.script for loc in knowledge.locales if loc.id == normalised.lang), None)
-    return bool(script and re.search(script, normalised.text))
-
-
 def take_turn(brain: Brain, conv: Conversation, *, text: str | None, action: str | None,
-              history_lines: int) -> TurnResult:
-    """Advance ``conv`` by one user turn and return what to say."""
+              history_lines: int, screenshot: Normalised | None = None) -> TurnResult:
+    """Advance ``conv`` by one user turn and return what to say.
+
+    ``screenshot``: a screenshot's text, already normalised and masked, read like a typed
+    message; one that shows no error gets an ``ImageNote`` asking for the text instead.
+    """
     knowledge = brain.knowledge
     choices = current_choices(knowledge, conv)
-    if action:
+    if screenshot is not None:
+        cases.say_user(conv, f"{SCREENSHOT_MARK} {screenshot.original_masked}".strip(), "",
+                       history_lines)
+        given = _from_text(brain, conv, screenshot.original_masked, screenshot, choices)
+        if given.recognition is not None and not _shows_error(knowledge, given.recognition):
+            return _no_error(conv, screenshot, choices, given.recognition, history_lines)
+    elif action:
         # recorded before the action is taken: a "start over" belongs to the case it ends
         cases.say_user(conv, "", action, history_lines)
         given = _from_action(knowledge, conv, action)
@@ -174,116 +166,33 @@ def take_turn(brain: Brain, conv: Conversation, *, text: str | None, action: str
         given = _from_text(brain, conv, text, normalised, choices)
     else:
         given = _Input(_facts(conv, "stale"))
-    given.said = bool(action) or bool(text and text.strip())
-    replies = _apply(brain, conv, given, brain.engine.decide(given.facts))
+    given.said = screenshot is not None or bool(action) or bool(text and text.strip())
+    decision = brain.engine.decide(given.facts)
+    replies = effects.apply(brain, conv, decision, event=given.facts.event, key=given.key,
+                            recognition=given.recognition, said=given.said)
+    if given.hint:
+        replies = typed.with_hint(replies)
     for reply in replies:
         cases.say_bot(conv, reply, history_lines)
     conv.shown = [choice.value for choice in replies[-1].choices]
-    return TurnResult(tuple(replies), given.recognition)
+    return TurnResult(tuple(replies), given.recognition, decision.names)
 
 
-def _apply(brain: Brain, conv: Conversation, given: _Input, decision: Decision) -> list[Reply]:
-    knowledge = brain.knowledge
-    effect = decision.effect
-    if effect != "not-recognised":
-        conv.streak = 0
-    if effect == "go":
-        return [_go(brain, conv, given, decision)]
-    if effect == "clarify":
-        assert given.recognition is not None
-        conv.candidates = [c.intent for c in given.recognition.candidates]
-        return [_clarify(knowledge, conv)]
-    if effect == "not-recognised":
-        conv.streak += 1
-        current = steps.step_reply(knowledge, conv) if conv.step_kind else None
-        fb = knowledge.default_locale
-        return [NotRecognised(lang=conv.lang, choices=current.choices if current else (),
-                              at_step=current is not None,
-                              prompt=getattr(current, "text", "") if current else "",
-                              topics=tuple(i.title.get(conv.lang, fb)
-                                           for i in knowledge.intents.values()),
-                              links=steps.links(knowledge, knowledge.fallback_links, conv.lang))]
-    if effect in ("escalate-unrecognised", "escalate-unsolved"):
-        conv.status = "escalated"
-        reason = "unrecognised" if effect == "escalate-unrecognised" else "unsolved"
-        remedy_links = ()
-        if conv.step_kind == "remedy":
-            remedy_links = knowledge.intents[conv.intent].remedies[conv.step].links
-        return [escalate(knowledge, conv, reason, "", remedy_links)]
-    if effect in ("explain-question", "explain-path"):
-        return [_explain(knowledge, conv, effect == "explain-question")]
-    if effect == "restart":
-        cases.end_case(conv, "restarted")
-        _reset(conv)
-        return [steps.welcome(knowledge, conv, "restart")]
-    # stay: show where the conversation stands (after a language change, in the new language)
-    if not conv.step_kind and not conv.candidates:
-        return [steps.welcome(knowledge, conv, "lang" if given.lang_changed else "start")]
-    return [_clarify(knowledge, conv) if conv.candidates and not conv.step_kind
-            else _show(knowledge, conv)]
+def _no_error(conv: Conversation, screenshot: Normalised, choices: tuple[Choice, ...],
+              recognition: Recognition, history_lines: int) -> TurnResult:
+    """A screenshot with no error message on it: ask for the text; the step stays open."""
+    lang = conv.lang if conv.lang_explicit or not screenshot.text else screenshot.lang
+    reply = ImageNote(lang=lang, choices=choices, reason="no-error")
+    cases.say_bot(conv, reply, history_lines)
+    conv.shown = [choice.value for choice in choices]
+    return TurnResult((reply,), recognition)
 
 
-def _go(brain: Brain, conv: Conversation, given: _Input, decision: Decision) -> Reply:
-    knowledge = brain.knowledge
-    if decision.rule.startswith("start:"):
-        if conv.intent or conv.status in ("closed", "escalated"):  # a case was under way
-            how = conv.status if conv.status in ("closed", "escalated") else "replaced"
-            cases.end_case(conv, how, keep=1 if given.said else 0)
-        _reset(conv)
-        conv.intent, conv.status = decision.intent, "open"
-    elif decision.answer and conv.step_kind == "ask":
-        conv.answers.append([conv.step, decision.answer])
-    if given.key is not None:
-        conv.key = given.key.to_data()
-    conv.candidates = []
-    conv.fired = [name for name in decision.fired if name != FALLBACK_RULE]
-    assert decision.target is not None
-    conv.step_kind, conv.step = decision.target.kind, decision.target.id
-    if given.key is not None and given.facts.event != "key" and conv.step_kind == "ask":
-        question = knowledge.intents[conv.intent].questions[conv.step]
-        if question.check == "product-key":  # the key came with the message: check it now
-            check = "key-clean" if given.key.clean else "key-suspicious"
-            facts = _facts(conv, "key", check=check)
-            again = brain.engine.decide(facts)
-            if again.effect == "go":
-                first = conv.fired
-                reply = _go(brain, conv, _Input(facts, key=given.key), again)
-                conv.fired = first + conv.fired
-                return reply
-    # an outcome reached by "no, it still fails" hands over because the remedy failed
-    return _show(knowledge, conv, "unsolved" if given.facts.event == "unsolved" else "outcome")
-
-
-def _show(knowledge: Knowledge, conv: Conversation, reason: str = "outcome") -> Reply:
-    target = Target(conv.step_kind, conv.step)  # type: ignore[arg-type]
-    if target.kind == "outcome":
-        outcome = knowledge.outcomes[target.id]
-        conv.status = "escalated" if outcome.escalate else "closed"
-        if outcome.escalate:
-            return escalate(knowledge, conv, reason, outcome.id, outcome.links)
-    return steps.step_reply(knowledge, conv)
-
-
-def _clarify(knowledge: Knowledge, conv: Conversation) -> Clarify:
-    fb = knowledge.default_locale
-    intents = [knowledge.intents[i] for i in conv.candidates]
-    return Clarify(lang=conv.lang, choices=tuple(
-        Choice(f"intent:{i.id}", i.title.get(conv.lang, fb)) for i in intents),
-        options=tuple(ClarifyOption(i.id, i.title.get(conv.lang, fb),
-                                    tuple(m.get(conv.lang, fb) for m in i.messages))
-                      for i in intents))
-
-
-def _explain(knowledge: Knowledge, conv: Conversation, about_question: bool) -> Explanation:
-    intent = knowledge.intents[conv.intent]
-    fb = knowledge.default_locale
-    causes: tuple[str, ...] = ()
-    if about_question:
-        question = intent.questions[conv.step]
-        causes = tuple(intent.causes[c].text.get(conv.lang, fb) for c in question.separates
-                       if c in intent.causes)
-    choices = tuple(c for c in _show(knowledge, conv).choices if c.value != WHY)
-    return Explanation(lang=conv.lang, choices=choices,
-                       about="question" if about_question else "path",
-                       intent_title=intent.title.get(conv.lang, fb), causes=causes,
-                       path=() if about_question else steps.answer_lines(knowledge, conv))
+def _shows_error(knowledge: Knowledge, recognition: Recognition) -> bool:
+    """A screenshot counts for the error it shows: a page's own words ("Enter your product
+    key") pointing at a topic (how to redeem) are no error message."""
+    if recognition.action == "unknown":
+        return False
+    return any(knowledge.intents[c.intent].kind == "error" for c in recognition.candidates
+               if c.intent in knowledge.intents and (recognition.action == "clarify"
+                                                     or c.intent == recognition.intent))

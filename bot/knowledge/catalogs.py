@@ -2,8 +2,10 @@
 
 English msgids are the fallback, so a new language needs only a new ``.po`` file. The same
 catalogs give the words a user may type as commands (msgctxt ``command``: "start over",
-「最初から」, "why?", 「なぜ？」 …), so those are translated too, not coded. Parsed catalogs are
-cached on disk keyed by the files' content hash (Babel's import alone costs ~60 ms).
+「最初から」, "why?", 「なぜ？」 …, and the words after a channel's own command: ``/keyhelp
+help``, ``/keyhelp ヘルプ``, ``/keyhelp lang ja``), so those are translated too, not coded.
+Parsed catalogs are cached on disk keyed by the files' content hash (Babel's import alone
+costs ~60 ms).
 Plural forms are chosen by the language's CLDR plural rules through Babel (``ngettext``),
 never by ``n == 1``.
 """
@@ -25,6 +27,11 @@ COMMANDS = {
     "why": "why|why?|how did we get here|how did you get there",
     "yes": "yes|y|solved|it worked|that worked|fixed",
     "no": "no|n|not solved|still broken|didn't work|it didn't work",
+}
+# the first word after a channel's own command (Slack's ``/keyhelp``), translated the same way
+CHANNEL_COMMANDS = {
+    "help": "help",
+    "lang": "lang",
 }
 
 
@@ -82,7 +89,8 @@ class Catalogs:
         digest.update(cache.code_digest().encode())  # the entry's shape is the code's
         self.catalogs, self.plurals = cache.cached(
             "catalogs", digest.hexdigest(), lambda: _read_catalogs(locale_dir))
-        self._commands = self._command_table()
+        self._commands = self._command_table(COMMANDS)
+        self._channel_commands = self._command_table(CHANNEL_COMMANDS)
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -101,9 +109,9 @@ class Catalogs:
     def pgettext(self, lang: str, context: str, msgid: str) -> str:
         return self.catalogs.get(lang, {}).get(f"{context}\x04{msgid}") or msgid
 
-    def _command_table(self) -> dict[str, str]:
+    def _command_table(self, commands: dict[str, str]) -> dict[str, str]:
         table: dict[str, str] = {}
-        for command, msgid in COMMANDS.items():
+        for command, msgid in commands.items():
             variants = [msgid] + [self.pgettext(lang, COMMAND_CONTEXT, msgid)
                                   for lang in self.catalogs]
             for variant in variants:
@@ -115,3 +123,7 @@ class Catalogs:
     def command(self, text: str) -> str | None:
         """``restart``/``why``/``yes``/``no`` if ``text`` is one of their phrases, else None."""
         return self._commands.get(fold_command(text))
+
+    def channel_command(self, word: str) -> str | None:
+        """``help``/``lang`` if ``word`` is one of their words in any language, else None."""
+        return self._channel_commands.get(fold_command(word))

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.knowledge.model import SOLVED_OUTCOME, Intent, Knowledge, Target
+from bot.knowledge.model import Intent, Knowledge, Target
 
 HANDOFF = "handoff"
 MAX_LABEL = 60
@@ -61,10 +61,11 @@ def flow(knowledge: Knowledge, intent: Intent, lang: str) -> tuple[list[Node], l
         elif target.kind == "remedy":
             remedy = intent.remedies[target.id]
             nodes[node_id] = Node(node_id, "remedy", _short(remedy.text.get(lang, fallback)))
-            if SOLVED_OUTCOME in knowledge.outcomes:
-                edges.append(Edge(node_id, node_for(Target("outcome", SOLVED_OUTCOME)), "solved"))
-            unsolved = remedy.if_unsolved
-            edges.append(Edge(node_id, node_for(unsolved) if unsolved else handoff(), "not solved"))
+            edges.append(Edge(node_id, node_for(knowledge.policy.solved), "solved"))
+            # "no": the remedy's if_unsolved, else the rules file's policy.not_solved
+            unsolved = remedy.if_unsolved or knowledge.policy.not_solved
+            edges.append(Edge(node_id, node_for(unsolved) if isinstance(unsolved, Target)
+                              else handoff(), "not solved"))
         else:
             outcome = knowledge.outcomes[target.id]
             shape = "escalate" if outcome.escalate else "outcome"

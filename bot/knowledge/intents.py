@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import yaml
 
+from bot.knowledge.answer_words import check_answers, read_answer_extras
 from bot.knowledge.model import STEP_KINDS, Answer, Cause, Intent, Question, Remedy, frozen_map
 from bot.knowledge.reader import CHECKS, Ref, RulesReader
 from bot.knowledge.yaml_nodes import pos
@@ -64,7 +65,7 @@ def _read_questions(b: RulesReader, intent_id: str, node: yaml.Node | None) -> d
     for qid, value in b.by_id(node, f"the questions of intent '{intent_id}'", "question"):
         what = f"question '{qid}' of intent '{intent_id}'"
         entries = b.mapping(value, what, required=("text", "separates", "answers"),
-                            optional=("check",))
+                            optional=("check", "measures"))
         if entries is None:
             continue
         b.where[("ask", intent_id, qid)] = value.key_pos
@@ -78,21 +79,28 @@ def _read_questions(b: RulesReader, intent_id: str, node: yaml.Node | None) -> d
             b.report(entries["check"], f"{what} has unknown check '{check}'",
                      "one of " + ", ".join(CHECKS))
             check = None
-        answers = _read_answers(b, intent_id, what, entries.get("answers"), check)
+        measures = b.text(entries.get("measures"), f"the measures of {what}")
+        answers, nodes = _read_answers(b, intent_id, what, entries.get("answers"), check,
+                                       measures)
         if "answers" in entries and not answers and not b.sequence(entries["answers"], what):
             b.report(entries["answers"], f"{what} has no answers (a dead end)",
                      "at least one answer leading on")
+        check_answers(b, answers, nodes, what, entries.get("measures") if measures else None)
         if text is not None:
-            questions[qid] = Question(qid, text, tuple(separates), tuple(answers), check)
+            questions[qid] = Question(qid, text, tuple(separates), tuple(answers), check,
+                                      measures)
     return questions
 
 
 def _read_answers(b: RulesReader, intent_id: str, question: str, node: yaml.Node | None,
-                  check: str | None) -> list[Answer]:
+                  check: str | None, measure: str | None,
+                  ) -> tuple[list[Answer], dict[str, dict[str, yaml.Node]]]:
+    """The answers, and each one's entries by id (positions for later checks)."""
     answers: list[Answer] = []
+    nodes: dict[str, dict[str, yaml.Node]] = {}
     for item in b.sequence(node, f"the answers of {question}"):
         entries = b.mapping(item, f"an answer of {question}", required=("id", "label"),
-                            optional=("when", *STEP_KINDS))
+                            optional=("when", "cues", "means", "range", *STEP_KINDS))
         if entries is None:
             continue
         answer_id = b.ident(entries.get("id"), f"an answer id of {question}")
@@ -108,13 +116,15 @@ def _read_answers(b: RulesReader, intent_id: str, question: str, node: yaml.Node
             b.report(entries["id"], f"duplicate answer id '{answer_id}' in {question}",
                      "each answer id once")
         elif None not in (answer_id, label, target):
-            answers.append(Answer(answer_id, label, target, when))
+            extras = read_answer_extras(b, entries, what, measure)
+            answers.append(Answer(answer_id, label, target, when, **extras))  # type: ignore[arg-type]
+            nodes[answer_id] = entries
     if check is not None:
         for result in CHECKS[check]:
             if not any(a.when == result for a in answers):
                 b.report(node or (0, 0), f"{question} has no answer for check result '{result}'",
                          f"an answer with when: {result}")
-    return answers
+    return answers, nodes
 
 
 def _read_remedies(b: RulesReader, intent_id: str, node: yaml.Node | None) -> dict[str, Remedy]:

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import yaml
 
+from bot.config import DEFAULT_RULES_MAX_BYTES
 from bot.knowledge import checks as rules_checks
+from bot.knowledge.answer_words import read_answer_words
 from bot.knowledge.intents import read_intents
 from bot.knowledge.model import (
-    SOLVED_OUTCOME,
     CueGroup,
     KeyFormat,
     Knowledge,
@@ -24,31 +25,54 @@ from bot.knowledge.model import (
     WordRules,
     frozen_map,
 )
+from bot.knowledge.policy import read_policy
 from bot.knowledge.problems import Problem, RulesError
 from bot.knowledge.reader import LOCALE_PATTERN, Ref, RulesReader
+from bot.knowledge.scope_rules import read_calibration, read_negation, read_scope
+from bot.knowledge.source import decode, read_limited
 from bot.knowledge.yaml_nodes import compose, pos
 
 SUPPORTED_VERSION = 1
 
 
-def load_knowledge(path: Path | str) -> Knowledge:
+def load_knowledge(path: Path | str, *, max_bytes: int = DEFAULT_RULES_MAX_BYTES) -> Knowledge:
     """Load and validate a rules file; raise ``RulesError`` listing every problem."""
     path = Path(path)
-    knowledge, problems = check_rules(path)
+    knowledge, problems = check_rules(path, max_bytes=max_bytes)
     if problems or knowledge is None:
         raise RulesError(path, problems)
     return knowledge
 
 
-def check_rules(path: Path) -> tuple[Knowledge | None, list[Problem]]:
+def knowledge_from(content: bytes, path: Path) -> Knowledge:
+    """``load_knowledge`` for bytes already read from ``path`` (so they are read only once)."""
+    knowledge, problems = check_content(content, path)
+    if problems or knowledge is None:
+        raise RulesError(path, problems)
+    return knowledge
+
+
+def check_rules(path: Path, *,
+                max_bytes: int = DEFAULT_RULES_MAX_BYTES) -> tuple[Knowledge | None, list[Problem]]:
     """Everything wrong with a rules file, and the knowledge when nothing is."""
     file = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        content = read_limited(path, max_bytes)
+    except RulesError as err:  # too big to read
+        return None, err.problems
     except FileNotFoundError:
         return None, [Problem(file, 1, 1, "file not found", "a readable rules file")]
-    except (OSError, UnicodeDecodeError) as err:
-        return None, [Problem(file, 1, 1, f"cannot read file: {err}", "a UTF-8 text file")]
+    except OSError as err:
+        return None, [Problem(file, 1, 1, f"cannot read file: {err}", "a readable rules file")]
+    return check_content(content, path)
+
+
+def check_content(content: bytes, path: Path) -> tuple[Knowledge | None, list[Problem]]:
+    """``check_rules`` for the bytes of ``path``, already read."""
+    file = str(path)
+    text, problems = decode(content, file)
+    if text is None:
+        return None, problems
     root, problems = compose(text, file)
     if problems:
         return None, problems
@@ -63,7 +87,8 @@ def _read_root(b: RulesReader, root: yaml.Node | None, path: Path) -> Knowledge 
     top = b.mapping(root, "the rules file",
                     required=("version", "locales", "default_locale", "links", "product_key",
                               "outcomes", "intents"),
-                    optional=("fallback_links", "ambiguities", "out_of_scope"))
+                    optional=("fallback_links", "ambiguities", "out_of_scope", "scope",
+                              "calibration", "policy"))
     if top is None:
         return None
     version = b.integer(top.get("version"), "version")
@@ -82,10 +107,13 @@ def _read_root(b: RulesReader, root: yaml.Node | None, path: Path) -> Knowledge 
     fallback_links = b.link_refs(top.get("fallback_links"), "fallback_links", None)
     key_format = _read_key_format(b, top.get("product_key"))
     outcomes = _read_outcomes(b, top.get("outcomes"))
+    policy = read_policy(b, top.get("policy"), top.get("outcomes"))
     intents = read_intents(b, top.get("intents"))
     ambiguities = _read_ambiguities(b, top.get("ambiguities"))
     out_of_scope = b.per_locale_texts(top.get("out_of_scope"), "out_of_scope") \
         if "out_of_scope" in top else {}
+    scope = read_scope(b, top["scope"]) if "scope" in top else None
+    calibration = read_calibration(b, top["calibration"]) if "calibration" in top else ()
     if key_format is None or default_locale is None or version is None:
         return None
     return Knowledge(
@@ -93,7 +121,8 @@ def _read_root(b: RulesReader, root: yaml.Node | None, path: Path) -> Knowledge 
         links=frozen_map(links), key_format=key_format, outcomes=frozen_map(outcomes),
         intents=frozen_map(intents), fallback_links=fallback_links,
         ambiguities=frozen_map(ambiguities),
-        out_of_scope=frozen_map(out_of_scope),
+        out_of_scope=frozen_map(out_of_scope), calibration=calibration, policy=policy,
+        **({"scope": scope} if scope is not None else {}),
     )
 
 
@@ -129,7 +158,8 @@ def _read_words(b: RulesReader, node: yaml.Node, what: str) -> WordRules | None:
     """A locale's ``words``: how loose matching reads the language (see WordRules)."""
     entries = b.mapping(node, what, optional=("stemmer", "spelled_out", "shorthand",
                                               "function_words", "particles",
-                                              "negative_endings", "negative_forms"))
+                                              "negative_endings", "negative_forms",
+                                              "negation", "alternatives", "answers"))
     if entries is None:
         return None
     particles = _pattern(b, entries, "particles", f"the particles of {what}",
@@ -149,11 +179,19 @@ def _read_words(b: RulesReader, node: yaml.Node, what: str) -> WordRules | None:
                in _word_map(b, entries, "spelled_out", what).items()}
     shorthand = _word_map(b, entries, "shorthand", what)
     function = b.texts(entries.get("function_words"), f"the function_words of {what}")
+    negation = read_negation(b, entries["negation"], f"the negation of {what}") \
+        if "negation" in entries else None
+    alternatives = b.texts(entries.get("alternatives"), f"the alternatives of {what}")
+    answers = read_answer_words(b, entries["answers"], f"the answers of {what}") \
+        if "answers" in entries else None
+    for measure, units in (answers.units if answers else {}).items():
+        b.measures.setdefault(measure, {}).update(units)
     return WordRules(stemmer=stemmer, spelled_out=frozen_map(spelled),
                      shorthand=frozen_map(shorthand),
                      function_words=frozenset(word.casefold() for word, _ in function),
                      particles=particles, negative_endings=tuple(t for t, _ in endings),
-                     negative_forms=tuple(t for t, _ in forms))
+                     negative_forms=tuple(t for t, _ in forms), negation=negation,
+                     alternatives=tuple(t.casefold() for t, _ in alternatives), answers=answers)
 
 
 def _read_locales(b: RulesReader, node: yaml.Node | None) -> tuple[Locale, ...]:
@@ -239,10 +277,6 @@ def _read_outcomes(b: RulesReader, node: yaml.Node | None) -> dict[str, Outcome]
         b.where[("outcome", outcome_id)] = value.key_pos
         if escalate is not None and text is not None:
             outcomes[outcome_id] = Outcome(outcome_id, text, links, escalate)
-    if isinstance(node, yaml.MappingNode) and SOLVED_OUTCOME not in outcomes \
-            and all(key.value != SOLVED_OUTCOME for key, _ in node.value):
-        b.report(node, f"outcomes has no '{SOLVED_OUTCOME}'",
-                 f"an outcome named {SOLVED_OUTCOME}: where a remedy that worked leads")
     return outcomes
 
 
@@ -252,7 +286,7 @@ def _read_ambiguities(b: RulesReader, node: yaml.Node | None) -> dict[str, CueGr
         return groups
     for group_id, value in b.by_id(node, "ambiguities", "ambiguity"):
         what = f"ambiguity '{group_id}'"
-        entries = b.mapping(value, what, required=("intents", "cues"))
+        entries = b.mapping(value, what, required=("intents", "cues"), optional=("with_key",))
         if entries is None:
             continue
         intents = []
@@ -263,5 +297,6 @@ def _read_ambiguities(b: RulesReader, node: yaml.Node | None) -> dict[str, CueGr
             b.report(entries["intents"], f"{what} names {len(intents)} intent(s)",
                      "two or more intents to choose between")
         cues = b.per_locale_texts(entries.get("cues"), f"the cues of {what}")
-        groups[group_id] = CueGroup(group_id, tuple(intents), frozen_map(cues))
+        with_key = b.boolean(entries.get("with_key"), f"the with_key of {what}")
+        groups[group_id] = CueGroup(group_id, tuple(intents), frozen_map(cues), bool(with_key))
     return groups

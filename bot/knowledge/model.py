@@ -7,6 +7,7 @@ Annotations are real objects (no ``from __future__ import annotations``): as str
 would compile each one as a forward reference at import.
 """
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -14,7 +15,7 @@ from typing import Literal, NamedTuple
 
 StepKind = Literal["ask", "remedy", "outcome"]
 STEP_KINDS: tuple[StepKind, ...] = ("ask", "remedy", "outcome")
-SOLVED_OUTCOME = "solved"  # where "yes, that fixed it" after a remedy leads; every file declares it
+SOLVED_OUTCOME = "solved"  # where "yes, that fixed it" leads unless the policy names another
 
 
 def frozen_map(items: Mapping | None = None) -> Mapping:
@@ -39,6 +40,67 @@ class Localized(NamedTuple):
         return next(iter(self.texts.values()), "")
 
 
+class Negation(NamedTuple):
+    """How a language denies what it names ("isn't expired", 期限切れじゃない): a denied phrase
+    is evidence against its intent, not for it."""
+
+    before: tuple[str, ...] = ()  # words that deny a phrase following them ("not", "no")
+    after: tuple[str, ...] = ()  # words or endings that deny a phrase before them (じゃない)
+    reach: int = 3  # words (characters, for text without spaces) between denial and phrase
+    stop: frozenset[str] = frozenset()  # words that end a denial's reach ("but", "says")
+    # words after which a denying word reports a failure, denying nothing ("could not create")
+    except_after: frozenset[str] = frozenset()
+
+
+MEANINGS = ("yes", "no", "unsure")  # what an answer may stand for in a yes/no question
+
+
+class Interval(NamedTuple):
+    """A stretch of a measured quantity (minutes, a count) in its base unit: an answer's
+    ``range``, or what a typed answer says ("about an hour" is [60, 60], "over an hour"
+    [60, ∞))."""
+
+    low: float = 0.0
+    high: float = math.inf
+    low_open: bool = False
+    high_open: bool = True
+
+    def contains(self, other: "Interval") -> bool:
+        """Every value of ``other`` lies in this interval."""
+        low_ok = other.low > self.low or (other.low == self.low and (
+            not self.low_open or other.low_open))
+        high_ok = other.high < self.high or (other.high == self.high and (
+            not self.high_open or other.high_open))
+        return low_ok and high_ok
+
+    def overlaps(self, other: "Interval") -> bool:
+        """Some value lies in both intervals."""
+        below = self.high < other.low or (self.high == other.low and (
+            self.high_open or other.low_open))
+        above = other.high < self.low or (other.high == self.low and (
+            other.high_open or self.low_open))
+        return not (below or above)
+
+
+class AnswerWords(NamedTuple):
+    """How one language's typed answers to questions are read (the locale's ``words.answers``).
+
+    Phrases are folded to lower case; numbers and unit sizes are plain floats.
+    """
+
+    means: Mapping[str, tuple[str, ...]] = EMPTY  # yes | no | unsure -> phrases saying it
+    solved: tuple[str, ...] = ()  # "did this solve it?": phrases saying it did
+    unsolved: tuple[str, ...] = ()  # ... and that it did not
+    why: tuple[str, ...] = ()  # asking why the question is asked
+    deny_before: tuple[str, ...] = ()  # words that deny a phrase after them ("not", "never")
+    deny_after: tuple[str, ...] = ()  # ... or before them ("have not", 使って「いない」)
+    reach: int = 2  # words (characters without spaces) between a denial and its phrase
+    numbers: Mapping[str, float] = EMPTY  # number words: "an" -> 1, "half" -> 0.5, 数 -> 3
+    units: Mapping[str, Mapping[str, float]] = EMPTY  # measure -> unit word -> size
+    more: tuple[str, ...] = ()  # "more than", 以上: the quantity or more
+    less: tuple[str, ...] = ()  # "less than", 未満: below the quantity
+
+
 class WordRules(NamedTuple):
     """How loose matching reads one language's words: stems, contractions, grammar words.
 
@@ -53,6 +115,9 @@ class WordRules(NamedTuple):
     particles: str | None = None  # a regex of particles between words (が, は, を)
     negative_endings: tuple[str, ...] = ()  # ない, ません, …: cut off a phrase's end
     negative_forms: tuple[str, ...] = ()  # what may follow the cut phrase in a message
+    negation: Negation | None = None  # denials that veto the phrases they govern
+    alternatives: tuple[str, ...] = ()  # "or", か: two intents named as alternatives -> ask
+    answers: AnswerWords | None = None  # how typed answers to questions are read
 
 
 class Locale(NamedTuple):
@@ -97,12 +162,20 @@ class Target(NamedTuple):
 
 
 class Answer(NamedTuple):
-    """A choice at a question. ``when`` names an automatic check result that selects it."""
+    """A choice at a question. ``when`` names an automatic check result that selects it.
+
+    A typed answer is matched by ``cues`` (per locale), by what it ``means`` (yes, no,
+    unsure: the locales' shared words for those) and, when the question measures something,
+    by its ``range``.
+    """
 
     id: str
     label: Localized
     target: Target
     when: str | None = None
+    cues: Mapping[str, tuple[str, ...]] = EMPTY
+    means: tuple[str, ...] = ()
+    range: Interval | None = None
 
 
 class Question(NamedTuple):
@@ -113,6 +186,7 @@ class Question(NamedTuple):
     separates: tuple[str, ...]
     answers: tuple[Answer, ...]
     check: str | None = None
+    measures: str | None = None  # a measure of the locales' units ("duration"), if it asks one
 
     def answer(self, answer_id: str) -> Answer | None:
         return next((a for a in self.answers if a.id == answer_id), None)
@@ -163,6 +237,36 @@ class CueGroup(NamedTuple):
     id: str
     intents: tuple[str, ...]
     cues: Mapping[str, tuple[str, ...]]
+    with_key: bool = False  # the cues count only in a message holding a pasted product key
+
+
+class Scope(NamedTuple):
+    """What keeps a message in scope or takes it out, per locale (see the rules file's header)."""
+
+    products: Mapping[str, tuple[str, ...]] = EMPTY  # our products' names
+    context: Mapping[str, tuple[str, ...]] = EMPTY  # words of the redemption context
+    other_products: Mapping[str, tuple[str, ...]] = EMPTY  # look-alike keys and licences
+    other_topics: Mapping[str, tuple[str, ...]] = EMPTY  # neighbouring tasks, not problems
+
+
+class Policy(NamedTuple):
+    """The general dialogue behaviour (the rules file's ``policy:``; read by
+    ``bot.knowledge.policy``, compiled into engine rules by ``bot.dialogue.rulebook``).
+
+    Each command's entry is one of the words ``bot.knowledge.policy`` allows for it
+    (``explain-causes``, ``explain-path``, ``repeat``, ``restart``, ``first-step``,
+    ``hand-off``) or a ``Target`` (an outcome to end at).
+    """
+
+    hand_off_after_unrecognised: int = 2  # messages in a row keyhelp cannot place
+    why_at_question: str = "explain-causes"
+    why_at_remedy: str = "explain-path"
+    why_at_end: str = "explain-path"  # at an outcome (the case has ended)
+    start_over: str = "restart"
+    language_change: str = "repeat"
+    solved: Target = Target("outcome", SOLVED_OUTCOME)  # "yes, it's solved" after a remedy
+    # "no, it still fails" after a remedy without its own if_unsolved
+    not_solved: Target | str = "hand-off"
 
 
 class Knowledge(NamedTuple):
@@ -179,10 +283,11 @@ class Knowledge(NamedTuple):
     fallback_links: tuple[str, ...] = ()  # offered when keyhelp cannot help
     ambiguities: Mapping[str, CueGroup] = EMPTY
     out_of_scope: Mapping[str, tuple[str, ...]] = EMPTY
+    scope: Scope = Scope()
+    # raw confidence -> share of answers right, as (raw, calibrated) points, raw ascending
+    calibration: tuple[tuple[float, float], ...] = ()
+    policy: Policy = Policy()
 
     @property
     def locale_ids(self) -> tuple[str, ...]:
         return tuple(loc.id for loc in self.locales)
-
-    def intent(self, intent_id: str) -> Intent:
-        return self.intents[intent_id]

@@ -37,6 +37,8 @@ class RulesReader(Reader):
     locales: tuple[str, ...] = ()
     refs: list[Ref] = field(default_factory=list)
     where: dict[tuple[str, ...], Pos] = field(default_factory=dict)
+    # unit words of each measure ("duration": {"minutes": 1, "時間": 60}), from every locale
+    measures: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def ident(self, node: yaml.Node | None, what: str) -> str | None:
         value = self.text(node, what)

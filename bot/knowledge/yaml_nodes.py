@@ -26,14 +26,28 @@ def pos(node: yaml.Node) -> Pos:
 
 
 def compose(text: str, file: str) -> tuple[yaml.Node | None, list[Problem]]:
-    """Parse YAML into nodes; a syntax error becomes a positioned problem."""
+    """Parse YAML into nodes; a syntax error or an alias becomes a positioned problem."""
     try:
-        return yaml.compose(text, Loader=_Loader), []
+        root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line, mark.column) if mark else (0, 0)
         what = " ".join(s for s in (err.problem, err.context) if s) or "invalid YAML"
         return None, [Problem(file, line + 1, col + 1, f"YAML syntax error: {what}", "valid YAML")]
+    except RecursionError:  # only the pure-Python parser; libyaml limits nesting itself
+        return None, [Problem(file, 1, 1, "YAML nested too deeply", "valid YAML")]
+    aliases = _aliases(text, file) if "*" in text else []  # no alias without a '*'
+    return (None, aliases) if aliases else (root, [])
+
+
+def _aliases(text: str, file: str) -> list[Problem]:
+    """Every alias (``*name``): refused, since aliases of aliases can expand a small file
+    beyond any memory (a "billion laughs"), and a rules file has no need of them."""
+    return [Problem(file, event.start_mark.line + 1, event.start_mark.column + 1,
+                    f"alias *{event.anchor} repeats the entry anchored as &{event.anchor}",
+                    "the entry written out again here (rules files do not use aliases)")
+            for event in yaml.parse(text, Loader=_Loader)
+            if isinstance(event, yaml.AliasEvent)]
 
 
 def _kind(node: yaml.Node) -> str:

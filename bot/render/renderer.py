@@ -1,13 +1,15 @@
-"""Replies to channel text through Jinja2 templates: wording in templates, knowledge in rules.
+"""Replies and named templates to channel text through Jinja2: wording in templates, knowledge
+in rules.
 
 ``render(reply, "cli" | "slack" | "web") -> Rendered``. The body comes from ``templates/<channel>/
 <kind>.j2``, else ``templates/default/<kind>.j2``; the plain-text ``fallback`` from the
-default template without channel escaping. Each channel has one Environment, built once, with
-``StrictUndefined``; escaping is the channel's: none for the terminal, for Slack mrkdwn only
-``&``, ``<``, ``>`` of every ``{{ value }}`` (HTML autoescape would show ``&#39;`` literally),
-and Jinja2's HTML autoescaping for the web page (its body is safe HTML, ``markupsafe.Markup``).
-Interface wording goes through gettext (``{% trans %}``, ``_()``) in the reply's ``lang``;
-plurals (``{% pluralize %}``) follow the language's CLDR plural rules.
+default template in the terminal's Environment (nothing escaped). Templates that are not a
+reply (Slack's help, App Home, escalation post and agent drafts; the terminal's "recognised"
+line) go through the same Environments: ``render_named(channel, name, lang, **fields)``.
+Each channel has exactly one Environment in the process, built once, with ``StrictUndefined``
+and the channel's escaping rule and filters (bot/render/filters.py). Interface wording goes
+through gettext (``{% trans %}``, ``_()``) in the template's ``lang``; plurals
+(``{% pluralize %}``) follow the language's CLDR plural rules.
 ``choices`` and ``links`` come back structured, for the adapter to build buttons from.
 The terminal adds two options: ``one_shot`` (a command that cannot take an answer: no numbered
 choices, a word on how to go on) and ``colour`` (ANSI bold through the ``strong`` filter).
@@ -17,21 +19,25 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
 import jinja2
-from jinja2 import pass_context
 from markupsafe import Markup
 
-from bot.dialogue.replies import Choice, Reply
+from bot.dialogue.replies import Reply
 from bot.knowledge.catalogs import Catalogs
+from bot.render.filters import (
+    HTML_CHANNELS,
+    Mrkdwn,
+    environment_options,
+    escape_mrkdwn,
+    install,
+    label_of,
+    mrkdwn_url,
+)
 
-Channel = Literal["cli", "slack", "web"]
 CHANNELS: tuple[str, ...] = ("cli", "slack", "web")
-HTML_CHANNELS = frozenset({"web"})  # autoescaped as HTML; filters build Markup
-_PLAIN = "plain"  # the fallback's environment: default templates, no escaping
-LINK_MSGID = "%(label)s: %(url)s"  # a link as text (the terminal, plain fallbacks)
-_BOLD, _NORMAL = "\x1b[1m", "\x1b[22m"  # ANSI SGR: bold on, bold off (other styles kept)
+PLAIN = "cli"  # fallbacks are the default templates with nothing escaped: the terminal's way
 
 
 class Rendered(NamedTuple):
@@ -44,29 +50,8 @@ class Rendered(NamedTuple):
     links: tuple[tuple[str, str], ...]  # (url, label)
 
 
-class Mrkdwn(str):
-    """Text already safe for Slack mrkdwn (built by our filters); not escaped again."""
-
-
-def escape_mrkdwn(value: object) -> str:
-    """Slack mrkdwn escaping: only ``&``, ``<`` and ``>``."""
-    text = str(value)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _finalize_for(channel: str):
-    if channel != "slack":
-        return lambda value: "" if value is None else value
-
-    def finalize(value: object) -> object:
-        if value is None:
-            return ""
-        return value if isinstance(value, Mrkdwn) else escape_mrkdwn(value)
-    return finalize
-
-
 class Renderer:
-    """One Jinja2 Environment per channel (plus the plain one), each built once."""
+    """One Jinja2 Environment per channel, each built once and shared by every template."""
 
     def __init__(self, *, templates: Path, catalogs: Catalogs) -> None:
         self.templates = templates
@@ -78,6 +63,8 @@ class Renderer:
         """The channel's Environment, built on first use and kept (one per channel)."""
         env = self._envs.get(channel)
         if env is None:
+            if channel not in CHANNELS:
+                raise ValueError(f"unknown channel {channel!r}; one of {', '.join(CHANNELS)}")
             with self._lock:
                 env = self._envs.get(channel) or self._environment(channel)
                 self._envs[channel] = env
@@ -90,53 +77,36 @@ class Renderer:
             loader=jinja2.FileSystemLoader(str(self.templates)),
             # compiled templates on disk: a fresh `keyhelp diagnose` skips compiling them
             bytecode_cache=_bytecode_cache(cache_dir()),
-            undefined=jinja2.StrictUndefined, autoescape=channel in HTML_CHANNELS,
-            keep_trailing_newline=False,
-            trim_blocks=True, lstrip_blocks=True, finalize=_finalize_for(channel),
-            extensions=["jinja2.ext.i18n"], auto_reload=False)
-        catalogs = self.catalogs
-
-        @pass_context
-        def gettext(context: Any, msgid: str) -> str:
-            return catalogs.gettext(context["lang"], msgid)
-
-        @pass_context
-        def ngettext(context: Any, singular: str, plural: str, n: int) -> str:
-            return catalogs.ngettext(context["lang"], singular, plural, n)
-
-        env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
-        # Every filter, in one place.
-        env.filters["label"] = pass_context(
-            lambda context, choice: _label(catalogs, context["lang"], choice))
-        env.filters["link"] = pass_context(lambda context, link: _link(
-            channel, link.url, link.label, catalogs.gettext(context["lang"], LINK_MSGID)))
-        env.filters["quote"] = lambda text: _quote(channel, text)
-        env.filters["strong"] = pass_context(
-            lambda context, text: f"{_BOLD}{text}{_NORMAL}" if context["colour"] else text)
-        env.globals.update(channel=channel, one_shot=False, colour=False)
+            undefined=jinja2.StrictUndefined, keep_trailing_newline=False,
+            trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.i18n"],
+            auto_reload=False, **environment_options(channel))
+        install(env, channel, self.catalogs)
         return env
 
     def render(self, reply: Reply, channel: str, *, one_shot: bool = False,
                colour: bool = False) -> Rendered:
         """The reply for ``channel`` ("cli", "slack" or "web"; web's ``text`` is ``Markup``);
         the options are the terminal's."""
-        if channel not in CHANNELS:
-            raise ValueError(f"unknown channel {channel!r}; one of {', '.join(CHANNELS)}")
         context = reply._asdict()
         body = self.environment(channel).select_template(
             [f"{channel}/{reply.kind}.j2", f"default/{reply.kind}.j2"]).render(
                 context, one_shot=one_shot, colour=colour)
-        plain = self.environment(_PLAIN).get_template(f"default/{reply.kind}.j2").render(context)
-        choices = tuple((c.value, _label(self.catalogs, reply.lang, c)) for c in reply.choices)
+        plain = self.environment(PLAIN).get_template(f"default/{reply.kind}.j2").render(context)
+        choices = tuple((c.value, label_of(self.catalogs, reply.lang, c)) for c in reply.choices)
         links = tuple((link.url, link.label) for link in getattr(reply, "links", ()))
         text = Markup(body.strip()) if channel in HTML_CHANNELS else body.strip()
         return Rendered(kind=reply.kind, text=text, fallback=plain.strip(),
                         choices=choices, links=links)
 
     def render_named(self, channel: str, name: str, lang: str, **fields: Any) -> str:
-        """A channel's template that is not a reply (``templates/<channel>/<name>.j2``)."""
-        return self.environment(channel).get_template(f"{channel}/{name}.j2").render(
+        """A channel's template that is not a reply (``templates/<channel>/<name>.j2``), in the
+        channel's form: ``Mrkdwn`` for Slack and ``Markup`` for the web (not escaped again when
+        nested in another template), text for the terminal."""
+        text = self.environment(channel).get_template(f"{channel}/{name}.j2").render(
             lang=lang, **fields).strip()
+        if channel == "slack":
+            return Mrkdwn(text)
+        return Markup(text) if channel in HTML_CHANNELS else text
 
 
 def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
@@ -149,30 +119,6 @@ def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
     except OSError:
         return None  # an unwritable cache only costs time
     return jinja2.FileSystemBytecodeCache(str(folder / "jinja2"))
-
-
-def _label(catalogs: Catalogs, lang: str, choice: Choice) -> str:
-    return catalogs.gettext(lang, choice.label) if choice.interface else choice.label
-
-
-def _link(channel: str, url: str, label: str, form: str) -> str:
-    """Slack's link markup, or the catalog's ``form`` of a label and its URL as text."""
-    if channel == "slack":
-        return Mrkdwn(f"<{escape_mrkdwn(url)}|{escape_mrkdwn(label)}>")
-    if channel in HTML_CHANNELS:  # only web links become anchors: no javascript: or data: URLs
-        if url.lower().startswith(("https://", "http://")):
-            return Markup('<a href="{}">{}</a>').format(url, label)
-        return Markup(form) % {"label": label, "url": url}
-    return form % {"label": label, "url": url}
-
-
-def _quote(channel: str, text: str) -> str:
-    lines = str(text).splitlines() or [""]
-    if channel == "slack":
-        return Mrkdwn("\n".join("> " + escape_mrkdwn(line) for line in lines))
-    if channel in HTML_CHANNELS:
-        return Markup("<blockquote>{}</blockquote>").format(str(text))
-    return "\n".join("  > " + line for line in lines)
 
 
 _default: Renderer | None = None
@@ -195,3 +141,7 @@ def render(reply: Reply, channel: str, *, one_shot: bool = False,
            colour: bool = False) -> Rendered:
     """Render with the shipped templates, e.g. ``render(reply, "slack").text``."""
     return default_renderer().render(reply, channel, one_shot=one_shot, colour=colour)
+
+
+__all__ = ["CHANNELS", "Mrkdwn", "Rendered", "Renderer", "default_renderer", "escape_mrkdwn",
+           "mrkdwn_url", "render"]

@@ -129,8 +129,8 @@ class LooseIndex:
         # written without spaces: (stem, negative, phrase) by the stem's first two characters
         self._dense: dict[str, list[tuple[str, bool, Phrase]]] = {}
         for phrase in phrases:
-            if phrase.sources == {"oos"}:
-                continue  # out-of-scope phrases are exact ones ("valid keys" ≠ "a valid key")
+            if phrase.sources == {"oos"} or phrase.scope is not None:
+                continue  # out-of-scope and scope phrases: exact ("valid keys" ≠ "a valid key")
             if phrase.dense:
                 bare = reader.drop_particles(phrase.text)
                 stem_ = reader.cut_negative(bare)
@@ -149,7 +149,7 @@ class LooseIndex:
         self._match_dense(views[1], quality, hits)
         # phrases of two or more words found as written claim their words (see _claimed)
         exact = [h.phrase for h in found if h.quality >= 1.0 and not h.phrase.dense
-                 and h.phrase.group is None and " " in h.phrase.text]
+                 and h.phrase.group is None and h.phrase.scope is None and " " in h.phrase.text]
         self._match_spaced(views[0], quality, exact, hits)
         return list(hits.values())
 
@@ -180,7 +180,7 @@ class LooseIndex:
                 key = id(phrase)
                 if key in hits or found.get(key, 0.0) >= LOOSE_QUALITY or not needed <= present:
                     continue
-                used = _follows(stems, text, start)
+                used = follows(stems, text, start)
                 if used is None:
                     continue
                 if claimed is None:
@@ -202,7 +202,7 @@ def _claimed(exact: list[Phrase], text: list[str],
     return claimed
 
 
-def _follows(stems: tuple[str, ...], text: list[str], start: int) -> list[int] | None:
+def follows(stems: tuple[str, ...], text: list[str], start: int) -> list[int] | None:
     """Positions of ``stems`` in order from ``start``, each within the allowed gap; or None."""
     at, used = start, [start]
     for wanted in stems[1:]:

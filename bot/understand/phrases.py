@@ -1,8 +1,10 @@
 """The phrase index the recogniser matches against, compiled from the rules file alone.
 
 Every exact message is cut into clauses; a clause shown by several intents points at all of
-them. Cues point at their intent, ambiguity cues at their group, out-of-scope phrases at
-nobody (``OUT_OF_SCOPE``). Nothing here knows any intent: it is all read from the rules.
+them, and so does an opening several messages share (a screenshot cut after "The product key
+you entered"). Cues point at their intent, ambiguity cues at their group, out-of-scope phrases
+at nobody (``OUT_OF_SCOPE``), scope phrases at nobody but name their part of the ``scope``
+section. Nothing here knows any intent: it is all read from the rules.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from itertools import chain
 from typing import NamedTuple
 
 from bot.knowledge.model import Knowledge
+from bot.understand.message_index import MessageIndex
 from bot.understand.normalise import fold
 
 OUT_OF_SCOPE = ""
@@ -48,6 +51,7 @@ COMMON_INTENTS = 3  # a word (or CJK character pair) in this many intents' messa
 # them: an 80+ partial ratio implies well over half, so 0.4 loses nothing and saves time.
 GRAM_SHARE = 0.4
 FREQUENT_GRAM = 0.1  # a q-gram in more than this share of the phrases is not indexed
+OPENING_MIN_DENSE = 5  # characters a shared opening needs in a script without spaces
 
 
 def spaced_view(text: str) -> str:
@@ -88,9 +92,11 @@ class Phrase:
     targets: tuple[str, ...]
     weight: float
     group: str | None = None
-    sources: set[str] = field(default_factory=set)  # "message" | "cue" | "group" | "oos"
+    sources: set[str] = field(default_factory=set)  # "message" | "cue" | "group" | "oos" | "scope"
     # its stretches of words that few intents' messages share; None: the whole phrase is
     specific: tuple[str, ...] | None = None
+    scope: str | None = None  # the part of the scope section it belongs to ("products", …)
+    verbatim: bool = False  # word for word in an on-screen message of an intent it points at
 
 
 class Hit(NamedTuple):
@@ -150,6 +156,60 @@ def clauses(message: str) -> Iterator[str]:
             yield part
 
 
+def _common_start(a: str, b: str) -> str:
+    """The longest start two texts share."""
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+def _opening_key(view: str, dense: bool, words: int) -> str:
+    """What two views that share an opening have in common: their first ``words`` words
+    (latin), or their first OPENING_MIN_DENSE characters."""
+    return view[:OPENING_MIN_DENSE] if dense else " ".join(view.split()[:words])
+
+
+def openings(knowledge: Knowledge) -> dict[str, list[str]]:
+    """Starts that messages of different intents share, beyond one word, with the intents
+    whose messages begin so: what a message cut short can still tell ("Sorry, we can't")."""
+    starts: list[tuple[str, bool, str]] = []  # (view, dense, intent) of every message
+    for intent in knowledge.intents.values():
+        for message in intent.messages:
+            for text in message.texts.values():
+                dense = is_dense(text)
+                view = spaced_view(text)
+                starts.append((dense_view(view) if dense else view, dense, intent.id))
+    # only messages that begin alike can share an opening (two whole words, or
+    # OPENING_MIN_DENSE characters): each is compared with its bucket, not with all
+    buckets: dict[tuple[bool, str], list[int]] = {}
+    by_first: dict[tuple[bool, str], list[int]] = {}  # who begins with an opening found
+    for n, (view, dense, _) in enumerate(starts):
+        buckets.setdefault((dense, _opening_key(view, dense, 2)), []).append(n)
+        by_first.setdefault((dense, _opening_key(view, dense, 1)), []).append(n)
+
+    def owners_bucket(common: str, dense: bool) -> list[int]:
+        return by_first.get((dense, _opening_key(common, dense, 1)), [])
+
+    found: dict[str, list[str]] = {}
+    for i, (a, dense, owner) in enumerate(starts):
+        for j in buckets[(dense, _opening_key(a, dense, 2))]:
+            b, other = starts[j][0], starts[j][2]
+            if j <= i or owner == other:
+                continue
+            common = _common_start(a, b)
+            if not dense:  # whole words only, and at least two of them
+                common = common[:common.rfind(" ")].strip()
+                if common.count(" ") < 1:
+                    continue
+            elif len(common) < OPENING_MIN_DENSE:
+                continue
+            if common not in found:  # the messages beginning so are in its first word's bucket
+                found[common] = [starts[k][2] for k in owners_bucket(common, dense)
+                                 if starts[k][0].startswith(common if dense else f" {common}")]
+    return {text: list(dict.fromkeys(owners)) for text, owners in found.items()}
+
+
 def partial_ratio(phrase: str, view: str, score_cutoff: float = 0) -> float:
     """rapidfuzz's best-window similarity (0-100), 0 under the cutoff.
 
@@ -176,14 +236,16 @@ class PhraseIndex:
         by_text: dict[tuple[str, str | None], Phrase] = {}
         message_views: dict[str, list[str]] = {}
 
-        def add(raw: str, targets: Iterable[str], source: str, group: str | None = None) -> None:
+        def add(raw: str, targets: Iterable[str], source: str, group: str | None = None,
+                scope: str | None = None) -> None:
             dense = is_dense(raw)
             view = spaced_view(raw)
             text = dense_view(view) if dense else view.strip()
             if not text:
                 return
-            phrase = by_text.setdefault((text, group), Phrase(text, dense, (), weight_of(text),
-                                                              group))
+            phrase = by_text.setdefault((text, group or (scope and f"scope:{scope}")),
+                                        Phrase(text, dense, (), weight_of(text), group,
+                                               scope=scope))
             phrase.targets += tuple(t for t in targets if t not in phrase.targets)
             phrase.sources.add(source)
 
@@ -204,17 +266,26 @@ class PhraseIndex:
         for phrases in knowledge.out_of_scope.values():
             for raw in phrases:
                 add(raw, [OUT_OF_SCOPE], "oos")
+        for part, per_locale in knowledge.scope._asdict().items():
+            for phrases in per_locale.values():
+                for raw in phrases:
+                    add(raw, [], "scope", scope=part)
+        for opening, owners in openings(knowledge).items():
+            add(opening, owners, "message")
 
+        in_messages = MessageIndex(message_views)
         for phrase in by_text.values():
             if "message" in phrase.sources:
                 if len(phrase.targets) > 1:  # a clause several messages share tells less
                     phrase.weight /= len(phrase.targets) ** 0.5
                 continue
-            needle = phrase.text if phrase.dense else f" {phrase.text}"
-            others = [i for i, views in message_views.items() if i not in phrase.targets
-                      and any(needle in v for v in views)]
-            if others:
+            if in_messages.containing(phrase.text, phrase.dense, phrase.targets):
                 phrase.weight *= DISCOUNT_IN_OTHER_MESSAGE
+        for phrase in by_text.values():
+            if phrase.sources & {"cue", "message"} and phrase.scope is None:
+                needle = phrase.text if phrase.dense else f" {phrase.text} "
+                phrase.verbatim = any(needle in v for t in phrase.targets
+                                      for v in message_views.get(t, ()))
         common = CommonParts(message_views)
         for phrase in by_text.values():
             specific = common.specific(phrase.text, phrase.dense)
@@ -228,9 +299,12 @@ class PhraseIndex:
                 self._exact_dense.setdefault(p.text[:2], []).append((p.text, p))
             else:
                 self._exact_spaced.setdefault(p.text.split()[0][:3], []).append((f" {p.text}", p))
-        self._fuzzy_spaced = _FuzzySet([p for p in self.phrases if not p.dense
+        # scope phrases are fixed words: found as written, or they mislead (サブスクリプションの
+        # 更新 is not サブスクリプションが使えない); only product names are found with typos
+        typo_prone = [p for p in self.phrases if p.scope in (None, "products")]
+        self._fuzzy_spaced = _FuzzySet([p for p in typo_prone if not p.dense
                                         and len(p.text) >= FUZZY_MIN_SPACED], 3, spaced_cutoff)
-        self._fuzzy_dense = _FuzzySet([p for p in self.phrases if p.dense
+        self._fuzzy_dense = _FuzzySet([p for p in typo_prone if p.dense
                                        and len(p.text) >= FUZZY_MIN_DENSE], 2, dense_cutoff)
 
     @staticmethod

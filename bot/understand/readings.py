@@ -30,8 +30,8 @@ class Readings:
     """Readings of Japanese message clauses and cues, built lazily, shared between threads."""
 
     def __init__(self, phrases: Iterable[Phrase]) -> None:
-        self._phrases = [p for p in phrases if p.dense and has_kanji(p.text)
-                         and p.sources & {"message", "cue", "group"}]
+        self._phrases = [p for p in phrases if p.dense and has_kanji(p.text) and (
+            p.sources & {"message", "cue", "group"} or p.scope == "products")]
         self._lock = threading.Lock()
         self._convert: Callable[[str], str] | None = None
         self._index: list[tuple[str, Phrase]] | None = None

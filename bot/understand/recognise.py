@@ -13,9 +13,12 @@ import math
 from typing import Any, Literal, NamedTuple
 
 from bot.knowledge.model import Knowledge
+from bot.understand.calibration import calibrated
 from bot.understand.concepts import Concepts
+from bot.understand.evidence import ANSWER, Evidence
 from bot.understand.keys import KeyCheck
 from bot.understand.loose import LooseIndex, WordReader, words_found
+from bot.understand.negation import Denial, Negation
 from bot.understand.normalise import Normalised, Normaliser
 from bot.understand.phrases import (
     OUT_OF_SCOPE,
@@ -26,6 +29,7 @@ from bot.understand.phrases import (
     partial_ratio,
 )
 from bot.understand.readings import Readings
+from bot.understand.scope import QUOTE_QUALITY, Alternatives, judge
 
 Action = Literal["answer", "clarify", "unknown"]
 MAX_CHOICES = 4
@@ -40,8 +44,8 @@ class Thresholds(NamedTuple):
     clarify_minimum: float = 0.6  # less evidence than this for the intents to offer: unknown
     decisive: float = 3.0  # exact evidence this strong and this far ahead skips typo matching
     scope_ratio: float = 0.5  # out-of-scope evidence at least this share of the best: unknown
-    # Calibration: on dev and our held-out sets even the weakest answers and clarifications
-    # were right, so confidence starts at these floors and rises with evidence and margin.
+    # Raw confidence starts at these floors and rises with evidence and margin; an answer's
+    # is then mapped by the rules file's calibration to the share of such answers right.
     answer_floor: float = 0.7
     clarify_floor: float = 0.6
     unknown_ceiling: float = 0.97  # even no evidence at all may be wording we lack
@@ -67,18 +71,20 @@ class Recognition(NamedTuple):
     confidence: float
     lang: str
     key: KeyCheck | None
+    evidence: tuple[Evidence, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        """Exactly the ``result`` object of issue 3 (scores rounded for stable output)."""
+        """The ``result`` object of issue 3 plus ``evidence`` (scores rounded for stable output)."""
         return {
             "action": self.action,
             "intent": self.intent,
             "candidates": [{"intent": c.intent, "score": round(c.score, 3)}
                            for c in self.candidates],
-            "confidence": round(self.confidence, 3),
+            "confidence": round(self.confidence, 4),  # calibrated shares differ in the 4th
             "lang": self.lang,
             "key": {"present": self.key is not None,
                     "masked": self.key.masked if self.key is not None else None},
+            "evidence": [e.to_json() for e in self.evidence],
         }
 
 
@@ -87,9 +93,21 @@ def _tally(hits: list[Hit], topics: frozenset[str] = frozenset(),
     """Sum each hit's evidence onto the intents it points at (or onto out-of-scope)."""
     per_intent: dict[str, float] = {}
     out_of_scope = 0.0
+    # one ambiguity group is one piece of evidence, however many of its cues are found
+    best_of_group: dict[str, float] = {}
+    for hit in hits:
+        if hit.phrase.group is not None:
+            amount = hit.phrase.weight * hit.quality
+            best_of_group[hit.phrase.group] = max(best_of_group.get(hit.phrase.group, 0.0),
+                                                  amount)
     for hit in hits:
         amount = hit.phrase.weight * hit.quality
-        for target in hit.phrase.targets:
+        group = hit.phrase.group
+        if group is not None:
+            if best_of_group.get(group) != amount:
+                continue
+            best_of_group[group] = -1.0  # counted once
+        for target in hit.phrase.targets:  # scope phrases have none: they only judge
             if target == OUT_OF_SCOPE:
                 out_of_scope += amount
             else:
@@ -114,8 +132,11 @@ def _score(evidence: float) -> float:
 class Recogniser:
     """Built once per rules file; ``classify`` is safe to call from many requests."""
 
-    def __init__(self, knowledge: Knowledge, *, thresholds: Thresholds | None = None) -> None:
+    def __init__(self, knowledge: Knowledge, *, thresholds: Thresholds | None = None,
+                 calibrate: bool = True) -> None:
+        """``calibrate`` false: answers keep the raw confidence (what calibration is fit on)."""
         self.knowledge = knowledge
+        self._calibration = knowledge.calibration if calibrate else ()
         self.thresholds = thresholds or Thresholds()
         self.normaliser = Normaliser(knowledge)
         self.index = PhraseIndex(knowledge)
@@ -123,6 +144,10 @@ class Recogniser:
         self.loose = LooseIndex(self.index.phrases, self.reader)
         self.concepts = Concepts(self.index.phrases, knowledge.intents, self.reader)
         self.readings = Readings(self.index.phrases)
+        self.negation = Negation(knowledge, self.reader, self.index.phrases)
+        self.alternatives = Alternatives(knowledge)
+        self._keyed = frozenset(g.id for g in knowledge.ambiguities.values() if g.with_key)
+        self._needs_context = bool(knowledge.scope.products or knowledge.scope.context)
         self._topics = frozenset(i for i, intent in knowledge.intents.items()
                                  if intent.kind == "topic")
         self._order = {intent_id: n for n, intent_id in enumerate(knowledge.intents)}
@@ -141,7 +166,7 @@ class Recogniser:
 
     def evidence(self, normalised: Normalised) -> tuple[dict[str, float], float, list[Hit]]:
         """Evidence per intent, out-of-scope evidence, and the phrase hits behind them."""
-        hits = self._phrase_hits(self._views(normalised.text))
+        hits = self._phrase_hits(self._views(normalised.text), normalised.key is not None)
         return (*_tally(hits), hits)
 
     def _views(self, folded: str) -> tuple[str, str]:
@@ -149,9 +174,11 @@ class Recogniser:
         spaced = self.reader.write_out(message_view(folded))
         return spaced, dense_view(spaced)
 
-    def _phrase_hits(self, views: tuple[str, str]) -> list[Hit]:
+    def _phrase_hits(self, views: tuple[str, str], key_pasted: bool = True) -> list[Hit]:
         """Phrases found exactly, then (unless that settles it) with typos or loosely."""
         hits = self.index.match_exact(views)
+        if not key_pasted:  # cues that need a pasted key say nothing without one
+            hits = [h for h in hits if h.phrase.group not in self._keyed]
         if self._decisive(hits):
             return hits
         # a typo match must still find each of the phrase's words ("put" ≠ "register")
@@ -162,19 +189,50 @@ class Recogniser:
     def recognise(self, normalised: Normalised) -> Recognition:
         """Decide answer / clarify / unknown from the evidence."""
         views = self._views(normalised.text)
-        hits = self._phrase_hits(views)
-        recognition = self._decide(hits, normalised)
+        hits = self._phrase_hits(views, normalised.key is not None)
+        recognition = self._judge(hits, normalised, views)
         if recognition.action != "answer":
             # no single intent: an IME slip (仕様 for 使用) may hide the deciding clause
             extra = self.readings.match(views[1], {id(h.phrase): h.quality for h in hits})
             if extra:
                 hits = _better(hits, extra)
-                recognition = self._decide(hits, normalised)
-        if not hits:  # no phrase at all: the intent whose own words it clearly uses, if any
+                recognition = self._judge(hits, normalised, views)
+        if not any(h.phrase.scope is None for h in hits):
+            # no phrase at all: the intent whose own words it clearly uses, if any
             concept = self.concepts.match(views[0])
             if concept:
-                recognition = self._decide(concept, normalised)
+                recognition = self._judge(hits + concept, normalised, views)
         return recognition
+
+    def _usable(self, hits: list[Hit], normalised: Normalised) -> list[Hit]:
+        """Without a pasted key, the cues of groups that need one say nothing."""
+        if normalised.key is not None or not self._keyed:
+            return hits
+        return [h for h in hits if h.phrase.group not in self._keyed]
+
+    def _stretch_hits(self, views: tuple[str, str], found: list[Hit]) -> list[Hit]:
+        """Phrases of a stretch of a message (for denials): exactly or loosely, and those the
+        whole message had only with typos, if the stretch has them too."""
+        hits = self.index.match_exact(views)
+        have = {id(h.phrase) for h in hits}
+        for hit in found:
+            phrase = hit.phrase
+            if hit.quality < 1.0 and id(phrase) not in have and partial_ratio(
+                    phrase.text, views[1] if phrase.dense else views[0],
+                    score_cutoff=self.index.dense_cutoff if phrase.dense
+                    else self.index.spaced_cutoff):
+                hits.append(Hit(phrase, hit.quality))
+        return _better(hits, self.loose.match(views, hits))
+
+    def _judge(self, hits: list[Hit], normalised: Normalised,
+               views: tuple[str, str]) -> Recognition:
+        """Phrases that need a key set aside without one, denied phrases too; then decide."""
+        hits = self._usable(hits, normalised)
+        denials = self.negation.denied(normalised.text, views, hits, self._stretch_hits)
+        if denials:
+            gone = {id(d.phrase) for d in denials}
+            hits = [h for h in hits if id(h.phrase) not in gone]
+        return self._decide(hits, normalised, views, denials)
 
     def _decisive(self, hits: list[Hit]) -> bool:
         """Exact matches alone settle it (typo matching could not change the answer)."""
@@ -186,25 +244,30 @@ class Recogniser:
         return ranked[0] >= self.thresholds.decisive and ranked[0] - second >= \
             self.thresholds.decisive
 
-    def _decide(self, hits: list[Hit], normalised: Normalised) -> Recognition:
-        quoted = any(h.quality >= self.thresholds.quoted and h.phrase.group is None
-                     and OUT_OF_SCOPE not in h.phrase.targets
+    def _decide(self, hits: list[Hit], normalised: Normalised, views: tuple[str, str],
+                denials: list[Denial]) -> Recognition:
+        # an error's message, cue or group ("got an error") found this well: topics count less
+        quoted = any(h.quality >= self.thresholds.quoted and h.phrase.targets
+                     and h.phrase.scope is None and OUT_OF_SCOPE not in h.phrase.targets
                      and not self._topics.intersection(h.phrase.targets) for h in hits)
         per_intent, out_of_scope = _tally(hits, self._topics,
                                           self.thresholds.topic_share if quoted else 1.0)
         ranked = sorted(per_intent.items(), key=lambda kv: (-kv[1], self._order[kv[0]]))
         th = self.thresholds
         best = ranked[0][1] if ranked else 0.0
+        scope = judge(hits, normalised.key is not None, self._needs_context)
+        evidence = [Evidence.of_hit(h) for h in hits] + \
+            [Evidence.denied(d.phrase, d.by) for d in denials]
 
         def result(action: Action, intent: str | None, chosen: list[str],
-                   confidence: float) -> Recognition:
+                   confidence: float, *why: Evidence) -> Recognition:
             candidates = tuple(Candidate(i, _score(per_intent.get(i, 0.0))) for i in chosen)
             return Recognition(action, intent, candidates, max(0.0, min(1.0, confidence)),
-                               normalised.lang, normalised.key)
+                               normalised.lang, normalised.key, (*evidence, *why))
 
         top = [i for i, _ in ranked[:MAX_CHOICES]]
-        if best < th.minimum or out_of_scope >= best * th.scope_ratio:
-            doubt = max(best - out_of_scope, 0.0)
+        if best < th.minimum or out_of_scope >= best * th.scope_ratio or scope.vetoes:
+            doubt = max(best - out_of_scope, 0.0) if not scope.vetoes else 0.0
             confidence = th.unknown_ceiling * (1.0 - _score(best) * 0.5 - _score(doubt) * 0.3)
             return result("unknown", None, top, confidence)
         near = [i for i, e in ranked if best - e < th.margin and e >= best * th.near_share]
@@ -212,13 +275,31 @@ class Recogniser:
         spread = best - max((e for i, e in ranked if i not in near), default=0.0)
         certainty = _score(best) ** 0.5 * _score(2 * spread) ** 0.3
         if len(near) == 1:
-            confidence = th.answer_floor + (1 - th.answer_floor) * certainty
-            return result("answer", near[0], top, confidence)
+            if not scope.context:  # cues alone, nothing says it is about redeeming a key
+                return result("unknown", None, top, th.unknown_ceiling * (1.0 - _score(best)),
+                              Evidence("", "no-context", "against", (ANSWER,)))
+            # "isn't valid or has expired": ask, unless the message itself was pasted
+            joined = [] if self._pasted(near[0], hits) else [
+                (a, w, b) for a, w, b in self.alternatives.joined(hits, views)
+                if near[0] in a.targets + b.targets]
+            if not joined:
+                raw = th.answer_floor + (1 - th.answer_floor) * certainty
+                return result("answer", near[0], top, calibrated(raw, self._calibration))
+            near = list(dict.fromkeys(i for a, _, b in joined for i in a.targets + b.targets))
+            near.sort(key=lambda i: (-per_intent.get(i, 0.0), self._order[i]))
+            evidence.extend(Evidence(w, "alternatives", "against", (ANSWER,))
+                            for _, w, _ in joined)
         if best < th.clarify_minimum:  # a hint this weak ("sorry") is not worth a question
             return result("unknown", None, top, th.unknown_ceiling * (1.0 - _score(best)))
         choices = self._choices(near, hits)
         return result("clarify", None, choices,
                       th.clarify_floor + (1 - th.clarify_floor) * certainty)
+
+    @staticmethod
+    def _pasted(intent: str, hits: list[Hit]) -> bool:
+        """A clause of the intent's own on-screen message (of no other intent) is in the text."""
+        return any("message" in h.phrase.sources and h.phrase.targets == (intent,)
+                   and h.quality >= QUOTE_QUALITY for h in hits)
 
     def _choices(self, near: list[str], hits: list[Hit]) -> list[str]:
         """The 2–4 intents to offer: in an ambiguity group's order when a group explains them."""

@@ -60,9 +60,14 @@ class FakeSlack:
     listening on the same port (connections refused meanwhile).
     """
 
-    def __init__(self, *, locales: dict[str, str] | None = None) -> None:
+    def __init__(self, *, locales: dict[str, str] | None = None,
+                 bot_token: str = "xoxb-test-token") -> None:
         self.locales = dict(locales or {})
         self.members: dict[str, list[str]] = {}  # channel -> user ids (conversations.members)
+        self.bot_token = bot_token  # files are served only to a request bearing this token
+        self.files: dict[str, bytes] = {}
+        self.downloads: list[tuple[str, str | None]] = []  # (file name, Authorization header)
+        self.file_length_header = True  # False: files sent without Content-Length, to EOF
         self.socket_url = "ws://127.0.0.1:9/link"
         self.calls: list[Call] = []
         self.failed: list[tuple[str, int]] = []
@@ -110,6 +115,11 @@ class FakeSlack:
 
     def response_url(self, name: str = "r") -> str:
         return f"http://127.0.0.1:{self._port}/response/{name}"
+
+    def add_file(self, name: str, data: bytes) -> str:
+        """Serve ``data`` as a shared file; returns its ``url_private_download``."""
+        self.files[name] = data
+        return f"http://127.0.0.1:{self._port}/files-pri/T0KEYHELP-F0{name}/download/{name}"
 
     def start(self) -> FakeSlack:
         self._server = _Server(("127.0.0.1", self._port), self._handler)
@@ -194,8 +204,36 @@ class FakeSlack:
             and found, timeout=timeout)
 
     # ---- serving
+    def _serve_file(self, handler: BaseHTTPRequestHandler, name: str) -> None:
+        """Like files.slack.com: the bytes to the bot token, 403 to anything else."""
+        auth = handler.headers.get("Authorization")
+        with self._cond:
+            self.downloads.append((name, auth))
+            gate = self._held.get("file")  # hold("file") keeps downloads waiting
+            if gate is not None:
+                self.waiting.append("file")
+                self._cond.notify_all()
+                self._cond.wait_for(gate.is_set, 10)
+                self.waiting.remove("file")
+            self._cond.notify_all()
+        data = self.files.get(name)
+        status = 404 if data is None else 200 if auth == f"Bearer {self.bot_token}" else 403
+        handler.send_response(status)
+        handler.send_header("Content-Type", "image/png" if status == 200 else "text/plain")
+        body = data if status == 200 and data is not None else b"no"
+        if self.file_length_header:
+            handler.send_header("Content-Length", str(len(body)))
+        else:
+            handler.send_header("Connection", "close")
+            handler.close_connection = True
+        handler.end_headers()
+        handler.wfile.write(body)
+
     def _serve(self, handler: BaseHTTPRequestHandler) -> None:
         parsed = urlparse(handler.path)
+        if parsed.path.startswith("/files-pri/"):
+            self._serve_file(handler, parsed.path.rsplit("/", 1)[-1])
+            return
         length = int(handler.headers.get("Content-Length") or 0)
         raw = handler.rfile.read(length).decode("utf-8") if length else ""
         args: dict[str, Any] = dict(parse_qsl(parsed.query))

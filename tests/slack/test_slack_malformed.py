@@ -92,6 +92,13 @@ def variants() -> list[tuple[str, Any]]:
                  id="ts-int"),
     pytest.param("application/json",
                  json.dumps(event_envelope(dm_message(MARKER, user=["UENGLISH"]))), id="user-list"),
+    pytest.param("application/json",
+                 json.dumps(event_envelope(dm_message(MARKER, user="UENGLISH") | {"files": 5})),
+                 id="files-int"),
+    pytest.param("application/json",
+                 json.dumps(event_envelope(dm_message(MARKER, user="UENGLISH")
+                                           | {"files": [{"size": 1, "url_private": 7}]})),
+                 id="file-url-int"),
     pytest.param("application/x-www-form-urlencoded",
                  urlencode({"payload": json.dumps(owned_click() | {"user": 5})}),
                  id="click-user-int"),

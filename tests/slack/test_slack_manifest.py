@@ -31,7 +31,7 @@ def test_events_commands_and_shortcut_match_the_listeners():
 def test_scopes_cover_every_web_api_method_used():
     needed = {"chat:write", "users:read", "commands", "app_mentions:read", "im:history",
               "channels:history", "groups:history", "channels:read", "groups:read",
-              "reactions:read"}
+              "reactions:read", "files:read"}
     assert set(manifest()["oauth_config"]["scopes"]["bot"]) == needed
 
 

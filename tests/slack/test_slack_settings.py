@@ -26,6 +26,12 @@ def test_defaults_and_lists():
                                   mode="http").lease_seconds == 2.5
 
 
+def test_watch_min_confidence_is_a_share_with_a_default():
+    assert SlackSettings.from_env(GOOD, mode="http").keyhelp.watch_min_confidence == 0.995
+    chosen = SlackSettings.from_env(GOOD | {"KEYHELP_WATCH_MIN_CONFIDENCE": "0.9"}, mode="http")
+    assert chosen.keyhelp.watch_min_confidence == 0.9
+
+
 def test_api_url_gets_a_trailing_slash():
     settings = SlackSettings.from_env(GOOD | {"SLACK_API_URL": "https://slack-gov.com/api"},
                                       mode="socket")
@@ -48,6 +54,10 @@ def test_api_url_gets_a_trailing_slash():
     ({"KEYHELP_LEASE_SECONDS": "nan"}, "http", "KEYHELP_LEASE_SECONDS is malformed"),
     ({"KEYHELP_LEASE_SECONDS": "0.1"}, "http", "KEYHELP_LEASE_SECONDS is malformed"),
     ({"KEYHELP_DATABASE_URL": "sqlite:///k.db"}, "http", "KEYHELP_DATABASE_URL must be"),
+    ({"KEYHELP_WATCH_MIN_CONFIDENCE": "high"}, "http", "KEYHELP_WATCH_MIN_CONFIDENCE"),
+    ({"KEYHELP_WATCH_MIN_CONFIDENCE": "1.5"}, "http", "KEYHELP_WATCH_MIN_CONFIDENCE"),
+    ({"KEYHELP_WATCH_MIN_CONFIDENCE": "-0.1"}, "http", "KEYHELP_WATCH_MIN_CONFIDENCE"),
+    ({"KEYHELP_WATCH_MIN_CONFIDENCE": "nan"}, "socket", "KEYHELP_WATCH_MIN_CONFIDENCE"),
 ])
 def test_problems_name_the_variable(change, mode, message):
     with pytest.raises(SettingsError, match=message):

@@ -63,7 +63,8 @@ def test_what_was_posted_before_the_instance_died_is_not_posted_again(bot, dead)
     bot.idle()
     dead.claim_job("EvDEAD", PLACE.conversation, job("hello again"))  # twice: escalated
     dead.begin("EvDEAD", *backend.snapshot(PLACE.conversation))
-    backend.handle(PLACE.conversation, text="hello again", lang="en")  # the dead one's turn
+    backend.handle(PLACE.conversation, text="hello again",  # the dead one's turn
+                   hints=bot.bot.conversations.picker.hints("UENGLISH"))
     version, _ = backend.snapshot(PLACE.conversation)
     # it posted the reply to the user, then died before the summary to the support channel
     dead.advance("EvDEAD", [["D0DIRECT", "1700000000.000900", False]])
@@ -83,7 +84,8 @@ def test_a_turn_stored_without_its_replies_gets_them_from_the_state_before_it(bo
     bot.idle()
     dead.claim_job("EvDEAD", PLACE.conversation, job("why?"))
     dead.begin("EvDEAD", *backend.snapshot(PLACE.conversation))
-    backend.handle(PLACE.conversation, text="why?", lang="en")  # stored; its replies lost
+    backend.handle(PLACE.conversation, text="why?",  # stored; its replies lost
+                   hints=bot.bot.conversations.picker.hints("UENGLISH"))
     stored, _ = backend.snapshot(PLACE.conversation)
     dead.release()
     _, why = bot.fake.wait_calls("chat.postMessage", 2)

@@ -169,6 +169,27 @@ def test_watched_channel_answers_only_confident_messages_in_a_thread(bot):
     assert remedy["thread_ts"] == thread and says(remedy, "Wait about 15 minutes")
 
 
+WEAK_ANSWER = "intune key says it is invalid"  # an answer from cues, below the default bar
+
+
+def test_watched_channel_stays_silent_below_the_confidence_bar(bot):
+    bot.send.event(channel_message(WEAK_ANSWER, user="UENGLISH", channel=WATCHED))
+    bot.send.event(channel_message(REQUEST_FAILED_EN, user="UENGLISH", channel=WATCHED,
+                                   ts="1700000009.000100"))
+    [post] = bot.fake.wait_calls("chat.postMessage", 1)
+    bot.idle()
+    assert post["thread_ts"] == "1700000009.000100"  # only the pasted message is answered
+    assert len(bot.fake.calls_to("chat.postMessage")) == 1
+
+
+def test_watch_min_confidence_setting_lowers_the_bar(start_bot):
+    bot = start_bot(env={"KEYHELP_WATCH_MIN_CONFIDENCE": "0.5"})
+    bot.send.event(channel_message(WEAK_ANSWER, user="UENGLISH", channel=WATCHED,
+                                   ts="1700000010.000100"))
+    [post] = bot.fake.wait_calls("chat.postMessage", 1)
+    assert post["thread_ts"] == "1700000010.000100" and says(post, "easily confused")
+
+
 def test_support_channel_is_not_watched_unless_configured(bot):
     bot.send.event(channel_message(REQUEST_FAILED_EN, user="UENGLISH", channel=SUPPORT))
     bot.idle()

@@ -1,16 +1,17 @@
-"""Slack-only wording: every sentence from the gettext catalogs, placeholders escaped for mrkdwn."""
+"""Slack's own templates (not replies) through the one renderer: every sentence from the gettext
+catalogs, placeholders escaped for mrkdwn."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from bot.channels.slack.wording import Wording
 from bot.knowledge.catalogs import Catalogs
 from bot.paths import templates_dir
-from bot.render.renderer import Mrkdwn
+from bot.render.renderer import Mrkdwn, Renderer
 
 SLACK_TEMPLATES = sorted(p.name for p in (templates_dir() / "slack").glob("*.j2"))
 HOSTILE = "<!channel> & <https://evil.example|x>"
@@ -28,10 +29,11 @@ FIELDS = {  # sample fields for each template that speaks to a person, in any la
 }
 
 
-def wording(root: Path | None = None) -> Wording:
+def wording(root: Path | None = None) -> Callable[..., str]:
+    """``words(name, lang, **fields)``: ``templates/slack/<name>.j2`` in the Slack Environment."""
     root = root or templates_dir()
-    return Wording(default_lang="en", catalogs=Catalogs(locale_dir=root / "locale"),
-                   templates=root)
+    renderer = Renderer(templates=root, catalogs=Catalogs(locale_dir=root / "locale"))
+    return lambda name, lang, **fields: renderer.render_named("slack", name, lang, **fields)
 
 
 @pytest.mark.parametrize("name", SLACK_TEMPLATES)

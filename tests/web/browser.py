@@ -74,6 +74,7 @@ def chromium(*, javascript: bool, size: tuple[int, int] = PHONE,
                      f"--lang={language}"):
         options.add_argument(argument)
     options.add_experimental_option("prefs", {"intl.accept_languages": language})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # console, for checks
     if not javascript:
         options.add_argument("--blink-settings=scriptEnabled=false")
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)

@@ -141,3 +141,15 @@ def test_a_third_language_from_the_rules_file_needs_no_change_to_the_page(start_
     switch = re.search(r'<form class="langs".*?</form>', page.body, re.S)[0]
     assert re.findall(r'value="lang:([^"]+)"', switch) == ["ja", "zh-Hans", "en"]
     assert 'lang="zh-Hans" aria-describedby="lang-label" aria-pressed="true">简体中文' in switch
+
+
+def test_a_closed_server_leaves_no_request_threads_behind(start_web):
+    import threading
+
+    before = {t.ident for t in threading.enumerate()}
+    web = start_web()
+    web.browser().get("/healthz")
+    web.close()
+    left = [t.name for t in threading.enumerate()
+            if t.ident not in before and t.is_alive() and t.name.startswith("waitress")]
+    assert left == []  # (the recogniser's warm-up thread ends by itself)

@@ -8,7 +8,9 @@ Examples::
 
     keyhelp chat --lang ja
     printf '%s\\n' "The product key you entered isn't valid" 1 2 | keyhelp chat
+    keyhelp chat --jsonl < turns.jsonl     # machine mode: bot/channels/cli/chat_jsonl.py
     keyhelp diagnose "このプロダクト キーは既に使用されています" --json
+    keyhelp diagnose --image screenshot.png      # the error read from a screenshot
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
-from bot.channels.cli.main import CliError, add_rules_option, started
+from bot.channels.cli.main import CliError, add_rules_option
 
 if TYPE_CHECKING:
     from bot.channels.cli.terminal import Terminal
@@ -80,20 +82,30 @@ def chat(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(
         prog="keyhelp chat",
         description="Talk to keyhelp in the terminal; answers can also be piped on stdin, "
-                    "one per line.")
+                    "one per line. '/image FILE' sends a screenshot of the error.")
     parser.add_argument("--lang", metavar="LOCALE",
                         help="Reply language (a locale of the rules file, e.g. ja, en).")
     add_rules_option(parser)
     parser.add_argument("--conversation", dest="conversation_id", metavar="ID",
                         help="Continue this conversation (its id is printed when a chat starts).")
+    parser.add_argument("--jsonl", action="store_true",
+                        help="Machine mode: one JSON object a line in ({\"conversation\": ID, "
+                             "\"text\": ...} or {..., \"action\": VALUE}), one out per line.")
     args = parser.parse_args(argv)
+    if args.jsonl and args.conversation_id is not None:
+        parser.error("--conversation does not go with --jsonl: each line names its conversation")
     lang, conversation_id = args.lang, args.conversation_id
     assistant = _assistant(args.rules, with_store=True, lang=lang)
     from bot.config import DatabaseUnavailable
     from bot.dialogue.assistant import ConversationBusy
 
     try:
-        _chat(assistant, conversation_id, lang)
+        if args.jsonl:
+            from bot.channels.cli.chat_jsonl import run
+
+            run(assistant, sys.stdin.buffer, sys.stdout, lang)
+        else:
+            _chat(assistant, conversation_id, lang)
     except (ConversationBusy, DatabaseUnavailable) as err:
         raise CliError(str(err)) from None
     finally:
@@ -102,7 +114,6 @@ def chat(argv: list[str]) -> None:
 
 def _chat(assistant: Assistant, conversation_id: str | None, lang: str | None) -> None:
     """Resume the conversation with that id (which must exist), or start a new one."""
-    started()
     assistant.watcher.install_sighup()  # `kill -HUP` re-reads the rules; edits are seen anyway
     from bot.channels.cli.terminal import Terminal
 
@@ -122,6 +133,7 @@ def _chat(assistant: Assistant, conversation_id: str | None, lang: str | None) -
               f"--conversation {conversation_id})", file=sys.stderr)
         _print(terminal, assistant.start(conversation_id, lang=lang, explicit=lang is not None))
     interactive = sys.stdin.isatty()
+    images = None
     try:
         while True:
             if interactive:
@@ -134,41 +146,59 @@ def _chat(assistant: Assistant, conversation_id: str | None, lang: str | None) -
                 continue
             if text.casefold() in QUIT:
                 break
+            from bot.channels.cli import image
+
+            if image.is_command(text):
+                images = images or image.Images()
+                _print(terminal, images.turn(assistant, conversation_id,
+                                             text[len(image.COMMAND):]))
+                continue
             _print(terminal, assistant.handle(conversation_id, text=text))
     except KeyboardInterrupt:
         print()
+    finally:
+        if images is not None:
+            images.close()
 
 
-def diagnose(argv: list[str]) -> None:
+def diagnose(argv: list[str]) -> int | None:
     """`keyhelp diagnose`: one message in, the first step out; nothing stored."""
     parser = argparse.ArgumentParser(
         prog="keyhelp diagnose",
         description="Recognise one message and print the first question or remedy "
                     "(no conversation kept).")
-    parser.add_argument("text", metavar="TEXT", help="The error message, whole or in part.")
+    parser.add_argument("text", metavar="TEXT", nargs="?",
+                        help="The error message, whole or in part.")
+    parser.add_argument("--image", metavar="FILE",
+                        help="Read the error from a screenshot instead (PNG, JPEG or WebP).")
     parser.add_argument("--json", dest="as_json", action="store_true",
                         help="Print one JSON object instead of text.")
     parser.add_argument("--lang", metavar="LOCALE",
                         help="Reply language (default: the message's language).")
     add_rules_option(parser)
     args = parser.parse_args(argv)
-    if not args.text.strip():
+    if (args.text is None) == (args.image is None):
+        parser.error("give the error message as TEXT or as --image FILE (one of the two)")
+    if args.text is not None and not args.text.strip():
         parser.error("TEXT is empty: give the error message (or part of it) to diagnose")
-    from bot.render.renderer import default_renderer, render
+    from bot.render.renderer import default_renderer
 
     assistant = _assistant(args.rules, with_store=False, lang=args.lang)
-    result = assistant.diagnose(args.text, lang=args.lang)
+    more: dict[str, object] = {}
+    if args.image is None:
+        result = assistant.diagnose(args.text, lang=args.lang)
+    else:
+        from bot.channels.cli.image import diagnose_image
+
+        result, more = diagnose_image(assistant, args.image, lang=args.lang)
+    failed = 1 if more.get("image", {}).get("read") is False else None  # type: ignore[union-attr]
     if args.as_json:
-        replies = []
-        for reply in result.replies:
-            rendered = render(reply, "cli")
-            replies.append({"kind": reply.kind, "text": rendered.fallback,
-                            "choices": [{"value": v, "label": label}
-                                        for v, label in rendered.choices],
-                            "links": [{"url": u, "label": label} for u, label in rendered.links]})
+        from bot.channels.cli.chat_jsonl import reply_json
+
+        replies = [reply_json(reply) for reply in result.replies]
         print(json.dumps({"recognition": result.recognition.to_json(), "replies": replies,
-                          "rules": list(result.fired)}, ensure_ascii=False))
-        return
+                          "rules": list(result.fired), **more}, ensure_ascii=False))
+        return failed
     from bot.channels.cli.terminal import Terminal
 
     terminal = Terminal()
@@ -183,3 +213,4 @@ def diagnose(argv: list[str]) -> None:
             "cli", "recognised", lang, title=title,
             confidence=round(recognition.confidence * 100)))
     _print(terminal, list(result.replies), one_shot=True)
+    return failed

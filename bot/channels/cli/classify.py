@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.channels.cli.main import CliError, add_rules_option, started
+from bot.channels.cli.main import CliError, add_rules_option
+from bot.config import rules_max_bytes
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.problems import RulesError
 from bot.paths import rules_path
@@ -26,7 +27,11 @@ def _recogniser(rules: str | None) -> Recogniser:
     """Load the rules once; a broken rules file is an exit message, not a traceback."""
     path = rules_path(rules)
     try:
-        return Recogniser(load_knowledge(Path(path)))
+        max_bytes = rules_max_bytes()
+    except ValueError as err:
+        raise CliError(str(err)) from None
+    try:
+        return Recogniser(load_knowledge(Path(path), max_bytes=max_bytes))
     except RulesError as err:
         raise CliError(f"the rules file has problems (fix them, then run "
                        f"`keyhelp rules check`):\n{err.report()}") from err
@@ -93,7 +98,6 @@ def classify(argv: list[str]) -> None:
     if args.jsonl == (args.text is not None):
         parser.error("give either TEXT or --jsonl")
     recogniser = _recogniser(args.rules)
-    started()  # a stream may be long: collect garbage again from here
     out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n",
                            line_buffering=False, write_through=False)
     try:

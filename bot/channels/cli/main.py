@@ -12,7 +12,6 @@ Only the standard library's argparse is used: a CLI framework would cost more st
 from __future__ import annotations
 
 import argparse
-import gc
 import importlib
 import io
 import os
@@ -67,7 +66,9 @@ def file_path(value: str) -> str:
 def add_rules_option(parser: argparse.ArgumentParser) -> None:
     """``--rules FILE``, the same for every command that reads the rules."""
     parser.add_argument("--rules", metavar="FILE", type=file_path,
-                        help="Rules file (default: $KEYHELP_RULES, else the shipped one).")
+                        help="Rules file (default: $KEYHELP_RULES, else the user file "
+                             "~/.config/keyhelp/rules.yaml if there is one, else the shipped "
+                             "rules; `keyhelp rules path` says which).")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -95,36 +96,15 @@ def _tolerant_streams() -> None:
             stream.reconfigure(errors="replace")
 
 
-def started() -> None:
-    """Start-up is over: a command that keeps running turns the cyclic collector back on.
-
-    ``main`` turns it off while modules load and the cached rules are unpickled: those objects
-    all live until exit, and collecting among them was 2 % of a one-shot ``diagnose``'s work.
-    """
-    gc.enable()
-
 
 def run() -> NoReturn:
-    """The ``keyhelp`` command: ``main``, then exit without a last look for garbage.
-
-    At exit the interpreter scans every object for cycles once more, which was 8 % of a
-    one-shot ``diagnose``'s work; the process is ending, so its objects are frozen first (the
-    commands close their files and connections themselves).
-    """
-    status = main()
-    gc.freeze()
-    sys.exit(status)
+    """The ``keyhelp`` command."""
+    sys.exit(main())
 
 
 def main(argv: list[str] | None = None) -> int | None:
     """Run one subcommand; its return value (or 1 after a ``CliError``) is the exit status."""
-    collecting = gc.isenabled()
-    gc.disable()  # until the command says it has started (see started)
-    try:
-        return _run(sys.argv[1:] if argv is None else argv)
-    finally:
-        if collecting:
-            gc.enable()
+    return _run(sys.argv[1:] if argv is None else argv)
 
 
 def _run(args: list[str]) -> int | None:

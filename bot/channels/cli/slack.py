@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from bot.channels.cli.main import CliError, started
+from bot.channels.cli.main import CliError
 
 if TYPE_CHECKING:
     from bot.channels.slack.app import SlackBot
@@ -120,7 +120,6 @@ def serve(*, port: int, host: str, threads: int, verbose: bool) -> None:
     # acks and short turns stop queueing behind a long one (measured: benchmarks/slack.py).
     sys.setswitchinterval(SWITCH_INTERVAL)
     settings, bot = _build("http")
-    started()
     from bot.channels.slack.server import HttpServer, SlackWsgi
 
     wsgi = SlackWsgi(app=bot.app, signing_secret=settings.signing_secret, health=bot.health)
@@ -143,7 +142,6 @@ def socket(*, verbose: bool) -> None:
     """Socket Mode: connect out to Slack over a websocket (no public URL needed)."""
     _configure_logging(verbose)
     settings, bot = _build("socket")
-    started()
     from bot.channels.slack.delivery import describe
     from bot.channels.slack.socket_mode import SocketRunner
 

@@ -59,6 +59,7 @@ def stats(argv: list[str]) -> int:
     except DatabaseUnavailable as err:
         raise CliError(str(err)) from None
     try:
+        store.purge(older_than=now - settings.retention_seconds)  # KEYHELP_RETENTION_DAYS
         if args.unrecognised:
             _export_misses(store, since)
             return 0

@@ -13,7 +13,7 @@ import logging
 import signal
 import sys
 
-from bot.channels.cli.main import CliError, started
+from bot.channels.cli.main import CliError
 
 SWITCH_INTERVAL = 0.0005  # as `keyhelp slack serve`: short turns do not queue behind a long one
 
@@ -89,7 +89,6 @@ def serve(args: argparse.Namespace) -> None:
         raise CliError(f"cannot start: {err}") from None
     except DatabaseUnavailable as err:  # names KEYHELP_DATABASE_URL, without the password
         raise CliError(str(err)) from None
-    started()
     app.conversations.assistant.watcher.install_sighup()
     try:
         server = WebServer(app=app, host=args.host, port=args.port, threads=args.threads,

@@ -38,8 +38,8 @@ class AgentDesk:
     def diagnose(self, *, agent: str, author: str | None, text: str, channel: str,
                  thread_ts: str) -> None:
         """Show the agent, privately, the recognised error, confidence and a ready reply."""
-        author_lang = self._picker.pick(author, text)
-        agent_lang = self._picker.pick(agent)
+        author_lang = self._backend.language(self._picker.hints(author), text)
+        agent_lang = self._backend.language(self._picker.hints(agent))
         draft = self._backend.diagnose(text, lang=author_lang)
         draft_id = self._store.save_draft(channel=channel, thread_ts=thread_ts, text=draft.reply)
         summary = self._backend.wording(
@@ -61,7 +61,7 @@ class AgentDesk:
 
     def post_draft(self, draft_id: str, *, agent: str, response_url: str | None) -> None:
         """Post the draft as keyhelp in the author's thread, then replace the private message."""
-        agent_lang = self._picker.pick(agent)
+        agent_lang = self._backend.language(self._picker.hints(agent))
         taken = self._store.take_draft(draft_id)
         if taken is None:
             self._respond(response_url, self._backend.wording("agent_draft_gone", agent_lang),

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 
 from bot.channels.health import Health
 from bot.channels.slack.backend import Backend
+from bot.channels.slack.files import SlackScreenshots
 from bot.channels.slack.listeners import dedupe_middleware, register
 from bot.channels.slack.retry import make_client
 from bot.channels.slack.settings import SettingsError, SlackSettings
@@ -31,9 +32,12 @@ class SlackBot:
     store: AdapterState
     workers: KeyedWorkers
     conversations: Conversations
+    screenshots: SlackScreenshots | None = None
 
     def close(self, *, timeout: float = 10.0) -> None:
         self.workers.shutdown(timeout=timeout)
+        if self.screenshots is not None:  # after the jobs that waited for a reading
+            self.screenshots.close()
         self.conversations.close()  # what is left is handed to the other instances
         self.store.close()
         self.conversations.backend.close()
@@ -95,8 +99,10 @@ def build_bot(*, settings: SlackSettings, backend: Backend | None = None,
     skip_debug_formatting(client.logger)
     store = open_state(settings)
     workers = KeyedWorkers(max_workers=max_workers)
+    screenshots = _screenshots(backend, settings)
     conversations = Conversations(backend=backend, client=client, store=store, workers=workers,
-                                  settings=settings, job_retry=job_retry)
+                                  settings=settings, screenshots=screenshots,
+                                  job_retry=job_retry)
     app = App(
         client=client,
         signing_secret=settings.signing_secret or "",
@@ -110,4 +116,19 @@ def build_bot(*, settings: SlackSettings, backend: Backend | None = None,
     )
     register(app, conversations=conversations, settings=settings)
     return SlackBot(app=app, client=client, store=store, workers=workers,
-                    conversations=conversations)
+                    conversations=conversations, screenshots=screenshots)
+
+
+def _screenshots(backend: Backend, settings: SlackSettings) -> SlackScreenshots | None:
+    """Shared images are read with the shipped orchestrator (KEYHELP_OCR_*, …_IMAGE_MAX_MB)."""
+    from bot.channels.slack.orchestrator import OrchestratorBackend
+    from bot.understand.image.settings import OcrSettings
+
+    if not isinstance(backend, OrchestratorBackend):
+        return None
+    try:
+        ocr = OcrSettings.from_env()
+    except ValueError as err:
+        raise SettingsError(str(err)) from None
+    return SlackScreenshots.build(backend=backend, token=settings.bot_token,
+                                  api_url=settings.api_url, settings=ocr)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from bot.dialogue.language import LanguageHints
+
 
 @dataclass(frozen=True, kw_only=True)
 class SlackReply:
@@ -20,7 +22,7 @@ class SlackReply:
     lang: str
     choices: tuple[tuple[str, str], ...] = ()
     escalation: str | None = None  # mrkdwn summary for the support channel (key masked)
-    # (a str subclass marking trusted mrkdwn, bot.render.renderer.Mrkdwn, is not escaped again)
+    # (a str subclass marking trusted mrkdwn, bot/render/filters.py Mrkdwn, is not escaped again)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,10 +41,18 @@ class Backend(Protocol):
 
     languages: tuple[str, ...]
     default_lang: str
-    scripts: dict[str, str]  # locale id -> regex character class of its script
 
     def handle(self, conversation: str, *, text: str | None = None, action: str | None = None,
-               lang: str | None = None, lang_explicit: bool = False) -> list[SlackReply]: ...
+               hints: LanguageHints | None = None) -> list[SlackReply]: ...
+
+    def language(self, hints: LanguageHints, text: str | None = None) -> str:
+        """The language to answer in, decided from Slack's hints and the message."""
+
+    def locale(self, tag: str) -> str | None:
+        """The rules file's locale for a tag the user typed (``/keyhelp lang zh-CN``)."""
+
+    def command_word(self, word: str) -> str | None:
+        """``help`` or ``lang`` for the first word after ``/keyhelp``, in any language."""
 
     def confident(self, text: str) -> bool: ...
 
@@ -55,8 +65,8 @@ class Backend(Protocol):
         JSON; ``(0, None)`` when none is stored."""
 
     def replay(self, snapshot: str | None, conversation: str, *, text: str | None = None,
-               action: str | None = None, lang: str | None = None,
-               lang_explicit: bool = False) -> list[SlackReply]:
+               action: str | None = None, hints: LanguageHints | None = None,
+               screenshot: Any = None) -> list[SlackReply]:
         """The replies ``handle`` gave (or would give) taking the turn on the conversation as
         it was (``snapshot``), without storing anything: for a turn that was stored by an
         instance that died before its replies were."""
@@ -66,8 +76,6 @@ class Backend(Protocol):
 
     def close(self) -> None:
         """Release the stores; the backend is not used again."""
-
-    def text_lang(self, text: str) -> str: ...
 
     def answers_question(self, value: str) -> bool: ...
 

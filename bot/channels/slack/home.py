@@ -40,7 +40,7 @@ class HomeTab:
         self._members: tuple[float, frozenset[str]] | None = None
 
     def opened(self, user: str) -> None:
-        lang = self._picker.pick(user)
+        lang = self._backend.language(self._picker.hints(user))
         if self._is_agent(user):
             text = self._backend.wording("home", lang, figures=self._backend.week(lang))
         else:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
@@ -28,22 +29,40 @@ from slack_sdk.errors import SlackApiError
 from bot.channels.slack.backend import Backend, SlackReply
 from bot.channels.slack.blocks import Message, actions, context, fit, sections
 from bot.channels.slack.delivery import Outbox, describe
+from bot.channels.slack.files import Reading, SlackScreenshots
 from bot.channels.slack.language import LanguagePicker
 from bot.channels.slack.places import Place
 from bot.channels.slack.respond import ResponseUrls
 from bot.channels.slack.state import AdapterState, PendingJob
 from bot.render.renderer import Mrkdwn
+from bot.understand.normalise import Normalised
 
 logger = logging.getLogger("keyhelp.slack.jobs")
 
 
+@dataclass(frozen=True, kw_only=True)
+class _Said:
+    """A job's input: text, or a screenshot's masked text, or why an image was not read."""
+
+    text: str | None = None
+    screenshot: Normalised | None = None
+    reason: str = ""
+
+
+def _unasked(data: dict[str, Any]) -> bool:
+    """A watched channel's message or image: answered only when confident, and recorded."""
+    return data["kind"] == "watched" or bool(data.get("watched"))
+
+
 class TurnJobs:
-    """Runs jobs of three kinds: ``message``, ``watched`` (answered only if confident) and
-    ``click`` (a button: the question it settles shows the answer, then the turn)."""
+    """Runs jobs of four kinds: ``message``, ``watched`` (answered only if confident),
+    ``click`` (a button: the question it settles shows the answer, then the turn) and
+    ``screenshot`` (a shared image: its masked text is the message, files.py)."""
 
     def __init__(self, *, backend: Backend, client: WebClient, state: AdapterState,
                  picker: LanguagePicker, outbox: Outbox, responses: ResponseUrls,
-                 support_channel: str | None) -> None:
+                 support_channel: str | None,
+                 screenshots: SlackScreenshots | None = None) -> None:
         self.backend = backend
         self._client = client
         self._state = state
@@ -51,55 +70,77 @@ class TurnJobs:
         self._outbox = outbox
         self._responses = responses
         self._support = support_channel
+        self._screenshots = screenshots
 
-    def run(self, job: PendingJob, local: dict[str, Any] | None) -> bool:
+    def run(self, job: PendingJob, local: dict[str, Any] | None) -> bool | None:
         """Carry the job as far as it goes: True once finished (or another instance took it);
-        False when Slack did not take a message (it and the rest are tried again later)."""
+        False when Slack did not take a message (it and the rest are tried again later);
+        None while a shared image is still being read here (the job is woken when it is)."""
         data = job.job
         place = Place(**data["place"])
-        text = (local or {}).get("text", data.get("text"))  # this instance's: unmasked
-        replies = self._turn(job, place, text)
+        reading = (local or {}).get("reading")
+        if reading is not None and not reading.done():
+            return None
+        said = self._said(data, local, reading)
+        if said is None:
+            return True  # a screenshot job on an instance that reads no images: nothing to do
+        replies = self._turn(job, place, said)
         if replies is None:
             return True
         outbox = [self._outgoing(place, reply) for reply in replies]
-        if data["kind"] == "watched" and outbox:  # recorded once posted: its 👍/👎 count
+        if _unasked(data) and outbox:  # recorded once posted: its 👍/👎 count
             outbox[0]["unasked"] = True
-        return self._post(job, place, outbox, text)
+        return self._post(job, place, outbox, said.text)
+
+    def _said(self, data: dict[str, Any], local: dict[str, Any] | None,
+              reading: Reading | None) -> _Said | None:
+        """What the user gave: a message's text (this instance's unmasked, else the stored
+        masked form), or a screenshot's masked text read now."""
+        if data["kind"] != "screenshot":
+            return _Said(text=(local or {}).get("text", data.get("text")))
+        if self._screenshots is None:
+            logger.error("a screenshot job, but images are not read here")
+            return None
+        message, reason = self._screenshots.read(data["file"], reading)
+        return _Said(screenshot=message, reason=reason,
+                     text=message.original_masked if message is not None else None)
 
     # ---- stages 1 and 2
-    def _turn(self, job: PendingJob, place: Place, text: str | None
-              ) -> list[SlackReply] | None:
+    def _turn(self, job: PendingJob, place: Place, said: _Said) -> list[SlackReply] | None:
         """The turn's replies: taken now, or (its turn stored by an instance that died)
         taken again on the state before it; None when there is nothing (more) to do."""
         data, kind = job.job, job.job["kind"]
-        if job.base is None and kind == "watched" and not self.backend.confident(text or ""):
+        if job.base is None and _unasked(data) and not self._confident(said):
             self._state.advance(job.claim, [], done=True)
             return None
+        hints = self._picker.hints(data.get("user")) if kind != "click" else None
+        inputs: dict[str, Any] = {"text": said.text, "hints": hints}
+        if kind == "click":
+            inputs = {"action": data["value"]}
+        elif said.screenshot is not None:
+            inputs = {"screenshot": said.screenshot, "hints": hints}
         version, before = self.backend.snapshot(place.conversation)
         if job.base is not None and version != job.base:
             # stored by the instance that died: the same turn, taken again on the state it
             # was taken on, gives the same replies (and nothing is stored again)
             logger.warning("%s: job %d's turn was stored by the instance that died; taking "
                            "it again on the state before it", place.conversation, job.seq)
-            return self.backend.replay(job.before, place.conversation,
-                                       **self._inputs(data, text))
+            return self.backend.replay(job.before, place.conversation, **inputs)
         if job.base is None and not self._state.begin(job.claim, version, before):
             return None  # taken over meanwhile
         if kind == "click":
             self._settle_question(place, data)
-        if kind == "watched":
+        if _unasked(data):
             self._state.follow_thread(place.conversation)
-        return self.backend.handle(place.conversation, **self._inputs(data, text))
+        if said.reason and self._screenshots is not None:  # an image not read: no turn
+            return self._screenshots.note(place.conversation, said.reason, hints=hints)
+        return self.backend.handle(place.conversation, **inputs)
 
-    def _inputs(self, data: dict[str, Any], text: str | None) -> dict[str, Any]:
-        """What the turn is given: a button's value, or a message in the reply language."""
-        if data["kind"] == "click":
-            return {"action": data["value"]}
-        lang = self._picker.pick(data.get("user"), text)
-        # The orchestrator would follow the text's own script; when Slack's rule picks another
-        # language (a remembered choice, or the locale for script-less text), it must stick.
-        return {"text": text, "lang": lang,
-                "lang_explicit": lang != self.backend.text_lang(text or "")}
+    def _confident(self, said: _Said) -> bool:
+        """Worth an unasked answer in a watched channel (its text, or its image's)."""
+        if said.screenshot is not None and self._screenshots is not None:
+            return self._screenshots.confident(said.screenshot)
+        return not said.reason and self.backend.confident(said.text or "")
 
     def _settle_question(self, place: Place, data: dict[str, Any]) -> None:
         """A language button's choice is remembered; an answered question shows the answer
@@ -188,7 +229,7 @@ class TurnJobs:
         except (SlackApiError, OSError) as err:
             logger.warning("chat.getPermalink failed: %s", describe(err))
             permalink = None
-        text = self.backend.wording("escalation", self._picker.default, summary=summary,
+        text = self.backend.wording("escalation", self.backend.default_lang, summary=summary,
                                     user=user, permalink=permalink,
                                     conversation=place.conversation)
         posted = self._outbox.post(Place(conversation=f"support:{place.conversation}",

@@ -15,6 +15,7 @@ from slack_bolt import Ack, App, BoltContext, BoltResponse
 from slack_bolt.middleware import Middleware
 from slack_bolt.request import BoltRequest
 
+from bot.channels.slack.files import image_file
 from bot.channels.slack.places import Place, from_a_bot, without_mentions
 from bot.channels.slack.settings import SlackSettings
 from bot.channels.slack.state import AdapterState
@@ -78,6 +79,12 @@ def _event_claim(body: dict[str, Any], event: dict[str, Any]) -> str:
 def register(app: App, *, conversations: Conversations, settings: SlackSettings) -> None:
     """Attach every listener keyhelp uses (see manifest.yml for the matching subscriptions)."""
 
+    def shared(event: dict[str, Any], place: Place, claim: str, watched: bool = False) -> bool:
+        """An image file in the message is read as the message (files.py), not its text."""
+        file = image_file(event)
+        return file is not None and conversations.screenshot(
+            place, user=event.get("user"), file=file, claim=claim, watched=watched)
+
     @app.event("message")  # first: the commonest event is matched with one check
     def on_message(event: dict[str, Any], context: BoltContext, body: dict[str, Any]) -> None:
         text, user, channel = event.get("text") or "", event.get("user"), event.get("channel", "")
@@ -86,7 +93,8 @@ def register(app: App, *, conversations: Conversations, settings: SlackSettings)
         claim = _event_claim(body, event)
         if event.get("channel_type") == "im":  # answered where it was written, thread or not
             place = Place.dm(user=user, channel=channel, thread_ts=event.get("thread_ts"))
-            conversations.message(place, user=user, text=text, claim=claim)
+            shared(event, place, claim) or conversations.message(place, user=user, text=text,
+                                                                  claim=claim)
             return
         if context.bot_user_id and f"<@{context.bot_user_id}" in text:
             return  # the app_mention event for this message does the work
@@ -94,10 +102,12 @@ def register(app: App, *, conversations: Conversations, settings: SlackSettings)
         if thread_ts:
             place = Place.thread(channel=channel, thread_ts=thread_ts)
             if conversations.follows(place):
-                conversations.message(place, user=user, text=text, claim=claim)
+                shared(event, place, claim) or conversations.message(
+                    place, user=user, text=text, claim=claim)
         elif channel in settings.watched_channels:
-            conversations.watched(Place.thread(channel=channel, thread_ts=event["ts"]),
-                                  user=user, text=text, claim=claim)
+            place = Place.thread(channel=channel, thread_ts=event["ts"])
+            shared(event, place, claim, watched=True) or conversations.watched(
+                place, user=user, text=text, claim=claim)
 
     @app.event("app_mention")
     def on_mention(event: dict[str, Any], body: dict[str, Any]) -> None:
@@ -107,8 +117,9 @@ def register(app: App, *, conversations: Conversations, settings: SlackSettings)
         place = Place.thread(channel=channel, thread_ts=thread)
         conversations.follow(place)
         text = without_mentions(event.get("text") or "")
-        conversations.message(place, user=event.get("user"), text=text,
-                              claim=_event_claim(body, event))
+        claim = _event_claim(body, event)
+        shared(event, place, claim) or conversations.message(place, user=event.get("user"),
+                                                              text=text, claim=claim)
 
     @app.event("reaction_added")
     def on_reaction_added(event: dict[str, Any]) -> None:

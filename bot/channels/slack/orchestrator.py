@@ -1,8 +1,10 @@
 """The shipped orchestrator (``bot.dialogue.assistant``) behind the Slack adapter's
 ``Backend`` seam.
 
-Replies are rendered by ``bot.render.renderer`` for the "slack" channel; this module adds only what
-Slack needs on top: the escalation summary for the support channel and the agent's draft.
+Replies, and every Slack template that is not a reply (``templates/slack/*.j2``: help, App
+Home, hand-off and escalation posts, agent drafts, button labels), are rendered by the one
+renderer's "slack" Environment (bot/render/renderer.py); this module adds only what Slack needs
+on top: the escalation summary for the support channel and the agent's draft.
 """
 
 from __future__ import annotations
@@ -13,13 +15,20 @@ import time
 from typing import Any
 
 from bot.channels.slack.backend import AgentDraft, SlackReply
-from bot.channels.slack.wording import Wording
+from bot.config import DEFAULT_WATCH_MIN_CONFIDENCE
 from bot.dialogue.assistant import Assistant
 from bot.dialogue.conversation import Conversation
+from bot.dialogue.language import LanguageHints
 from bot.dialogue.replies import WHY, Escalate, Reply
 from bot.dialogue.store import SqlConversations
-from bot.render.renderer import Mrkdwn, Rendered, Renderer, default_renderer, escape_mrkdwn
-from bot.understand.normalise import mask_keys
+from bot.render.renderer import (
+    Rendered,
+    Renderer,
+    default_renderer,
+    escape_mrkdwn,
+    mrkdwn_url,
+)
+from bot.understand.normalise import Normalised, mask_keys
 
 LANG_ACTION = re.compile(r"^lang:([A-Za-z-]+)$")
 MASKED_KEY = re.compile(r"\bX{2,}[-X0-9A-Z]*")  # what bot.understand.keys.mask writes
@@ -28,18 +37,17 @@ MASKED_KEY = re.compile(r"\bX{2,}[-X0-9A-Z]*")  # what bot.understand.keys.mask 
 class OrchestratorBackend:
     """Adapts ``Assistant`` replies into rendered ``SlackReply`` values."""
 
-    def __init__(self, *, assistant: Assistant, renderer: Renderer, default_lang: str | None,
-                 wording: Wording | None = None) -> None:
+    def __init__(self, *, assistant: Assistant, renderer: Renderer,
+                 watch_min_confidence: float = DEFAULT_WATCH_MIN_CONFIDENCE) -> None:
         self.assistant = assistant
+        self.watch_min_confidence = watch_min_confidence
         self.renderer = renderer
-        knowledge = assistant.brain.knowledge
-        self.languages = knowledge.locale_ids
-        self.default_lang = default_lang or knowledge.default_locale
-        self.scripts = {loc.id: loc.script for loc in knowledge.locales if loc.script}
-        # the renderer's templates and catalogs: one set of translations per process
-        self._wording = wording or Wording(default_lang=self.default_lang,
-                                           catalogs=renderer.catalogs,
-                                           templates=renderer.templates)
+        self.languages = assistant.brain.knowledge.locale_ids
+
+    @property
+    def default_lang(self) -> str:
+        """``KEYHELP_LANG``, else the rules file's default locale (bot/dialogue/language.py)."""
+        return self.assistant.languages().default
 
     @classmethod
     def load(cls, *, settings: Any) -> OrchestratorBackend:
@@ -50,22 +58,53 @@ class OrchestratorBackend:
         recorder = recorder_for(settings.keyhelp, channel="slack", clock=time.time)
         assistant = Assistant.from_settings(settings.keyhelp, warm=True, observer=recorder)
         return cls(assistant=assistant, renderer=default_renderer(),
-                   default_lang=settings.keyhelp.default_lang)
+                   watch_min_confidence=settings.keyhelp.watch_min_confidence)
 
     def handle(self, conversation: str, *, text: str | None = None, action: str | None = None,
-               lang: str | None = None, lang_explicit: bool = False) -> list[SlackReply]:
-        """One turn; ``lang_explicit``: ``lang`` was decided by Slack's rules and must stick."""
-        replies = self.assistant.handle(conversation, text=text, action=action, lang=lang,
-                                        lang_explicit=lang_explicit)
+               hints: LanguageHints | None = None,
+               screenshot: Normalised | None = None) -> list[SlackReply]:
+        """One turn; the language is decided from ``hints`` by the dialogue core.
+
+        ``screenshot``: a shared image's masked text (see bot/channels/slack/files.py).
+        """
+        replies = self.assistant.handle(conversation, text=text, action=action, hints=hints,
+                                        screenshot=screenshot)
         return [self._slack_reply(reply) for reply in replies]
 
+    def image_note(self, conversation: str, reason: str, *, lang: str,
+                   max_megabytes: int) -> list[SlackReply]:
+        """Why a shared image was not read, without a turn."""
+        return [self._slack_reply(reply) for reply in self.assistant.image_note(
+            conversation, reason, lang=lang, max_megabytes=max_megabytes)]
+
+    def confident_screenshot(self, screenshot: Normalised) -> bool:
+        """A watched channel's image: answered only when it plainly shows one error, as
+        confidently as a watched message must (``KEYHELP_WATCH_MIN_CONFIDENCE``)."""
+        recognition = self.assistant.brain.recogniser.recognise(screenshot)
+        intents = self.assistant.brain.knowledge.intents
+        return recognition.action == "answer" and \
+            recognition.confidence >= self.watch_min_confidence and \
+            getattr(intents.get(recognition.intent or ""), "kind", "") == "error"
+
+    def language(self, hints: LanguageHints, text: str | None = None) -> str:
+        return self.assistant.languages().decide(hints, text).lang
+
+    def locale(self, tag: str) -> str | None:
+        return self.assistant.languages().negotiate([tag])
+
+    def command_word(self, word: str) -> str | None:
+        return self.assistant.brain.catalogs.channel_command(word)
+
     def confident(self, text: str) -> bool:
-        """Recognition says "answer" (not clarify, not unknown): worth a reply in a busy channel.
+        """Recognition answers (not clarify, not unknown) with a calibrated confidence of at
+        least ``KEYHELP_WATCH_MIN_CONFIDENCE``: worth a reply nobody asked for.
 
         Only the recogniser runs: every message of a watched channel comes through here, and
         most get no reply, so no engine turn or reply is built for them.
         """
-        return self.assistant.brain.recogniser.classify(text).action == "answer"
+        recognition = self.assistant.brain.recogniser.classify(text)
+        return recognition.action == "answer" and \
+            recognition.confidence >= self.watch_min_confidence
 
     def mask(self, text: str) -> str:
         """Keys left out altogether (masked, then the masks dropped: a turn taken from this
@@ -83,30 +122,26 @@ class OrchestratorBackend:
         return (0, None) if loaded is None else (loaded.version, loaded.to_json())
 
     def replay(self, snapshot: str | None, conversation: str, *, text: str | None = None,
-               action: str | None = None, lang: str | None = None,
-               lang_explicit: bool = False) -> list[SlackReply]:
+               action: str | None = None, hints: LanguageHints | None = None,
+               screenshot: Normalised | None = None) -> list[SlackReply]:
         """The same rules, settings and clock, on a store holding only ``snapshot`` whose
         saves go nowhere, and no observer (the turn was recorded when it was stored)."""
         live = self.assistant
         past = Assistant(watcher=live.watcher, store=_Replay(snapshot),
                          default_lang=live.default_lang, clock=live.clock,
                          history_lines=live.history_lines)
-        replies = past.handle(conversation, text=text, action=action, lang=lang,
-                              lang_explicit=lang_explicit)
+        replies = past.handle(conversation, text=text, action=action, hints=hints,
+                              screenshot=screenshot)
         return [self._slack_reply(reply) for reply in replies]
 
     def rules_digest(self) -> str:
-        return self.assistant.brain.digest
+        return self.assistant.watcher.settled().digest
 
     def close(self) -> None:
         self.assistant.close()
         store = getattr(self.assistant.observer, "store", None)
         if store is not None:
             store.close()
-
-    def text_lang(self, text: str) -> str:
-        """The language the orchestrator itself would read from the text (script, else default)."""
-        return self.assistant.brain.recogniser.normaliser.detect_lang(text)
 
     def answers_question(self, value: str) -> bool:
         """Every button but "Why?" settles the message it is on (its buttons are then removed)."""
@@ -129,7 +164,7 @@ class OrchestratorBackend:
                           lang=lang, reply="\n\n".join(b for b in bodies if b))
 
     def wording(self, name: str, lang: str | None, **fields: Any) -> str:
-        return self._wording(name, lang, **fields)
+        return self.renderer.render_named("slack", name, lang or self.default_lang, **fields)
 
     def unasked(self, message: str, text: str) -> None:
         store = getattr(self.assistant.observer, "store", None)
@@ -172,7 +207,7 @@ class OrchestratorBackend:
         rendered = self.renderer.render(reply, "slack")
         escalation = None
         if isinstance(reply, Escalate):  # wholly in the conversation's language
-            escalation = self._wording("escalation_summary", reply.summary.lang,
+            escalation = self.wording("escalation_summary", reply.summary.lang,
                                        summary=reply.summary)
         choices = tuple((value, self._button_label(value, label, reply.lang))
                         for value, label in rendered.choices)
@@ -183,15 +218,15 @@ class OrchestratorBackend:
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 (one backend per process, lives as long)
     def _button_label(self, value: str, label: str, lang: str) -> str:
-        return self._wording("button_label", lang, value=value, label=label)
+        return self.wording("button_label", lang, value=value, label=label)
 
     def _body(self, rendered: Rendered) -> str:
         """The rendered text, plus its links if the template did not already show them."""
         missing = [(url, label) for url, label in rendered.links
-                   if escape_mrkdwn(url) not in rendered.text]
+                   if mrkdwn_url(url) not in rendered.text]
         if not missing:
             return rendered.text
-        links = self._wording("links", None, links=missing)
+        links = self.wording("links", None, links=missing)
         return f"{rendered.text}\n\n{links}" if rendered.text else links
 
 
@@ -225,4 +260,4 @@ class _Replay:
         """Nothing to release."""
 
 
-__all__ = ["Mrkdwn", "OrchestratorBackend"]
+__all__ = ["OrchestratorBackend"]

@@ -30,9 +30,11 @@ from bot.config import DatabaseUnavailable
 
 logger = logging.getLogger("keyhelp.slack.ordering")
 # run(job, local) -> True once the job is finished (or no longer ours); False when Slack did
-# not take one of its messages, and it is to be tried again later. ``local``: what this
-# instance kept in memory when it claimed the job (the unmasked text), or None.
-Runner = Callable[[PendingJob, Any], bool]
+# not take one of its messages, and it is to be tried again later; None while it waits for
+# this instance's own work (a shared image being read), whose end schedules it again.
+# ``local``: what this instance kept in memory when it claimed the job (the unmasked text,
+# the image's reading), or None.
+Runner = Callable[[PendingJob, Any], "bool | None"]
 PRUNE_EVERY = 600.0  # seconds between prunes of old rows
 
 
@@ -117,7 +119,10 @@ class Sequencer:
                                conversation, job.seq, job.owner)
             with self._lock:
                 local = self._local.get(job.claim)
-            if not self._run(job, local):
+            outcome = self._run(job, local)
+            if outcome is None:
+                return True  # waiting, without a worker: scheduled again when ready
+            if not outcome:
                 return False
             with self._lock:
                 self._local.pop(job.claim, None)

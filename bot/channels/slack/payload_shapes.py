@@ -64,6 +64,10 @@ MESSAGE_EVENT: Schema = _object({
     "user": SLACK_ID, "channel": SLACK_ID, "ts": TS, "thread_ts": TS, "text": TEXT,
     "channel_type": TEXT, "subtype": TEXT, "bot_id": TEXT,
     "bot_profile": {"type": ["object", "null"]},
+    # shared files: what bot/channels/slack/files.py reads of a screenshot
+    "files": {"type": ["array", "null"], "items": _object({
+        "size": {"type": ["integer", "null"]}, "url_private_download": TEXT,
+        "url_private": TEXT, "mimetype": TEXT, "filetype": TEXT})},
 })
 
 EVENT_CALLBACK: Schema = _object({

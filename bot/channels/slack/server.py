@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -22,6 +21,7 @@ from waitress.server import create_server
 
 from bot.channels.health import Health
 from bot.channels.slack import payloads
+from bot.channels.waitress_server import WaitressServer
 
 logger = logging.getLogger("keyhelp.slack.server")
 EVENTS_PATH = "/slack/events"
@@ -96,7 +96,7 @@ class SlackWsgi:
             body=body, timestamp=timestamp, signature=str(headers.get("x-slack-signature", "")))
 
 
-class HttpServer:
+class HttpServer(WaitressServer):
     """A waitress server on ``host:port`` (port 0 picks a free one), runnable in a thread.
 
     Loopback by default: it runs behind a TLS proxy on the same machine.
@@ -104,36 +104,12 @@ class HttpServer:
 
     def __init__(self, *, wsgi: SlackWsgi, host: str = "127.0.0.1", port: int = 3000,
                  threads: int = 8, loop_timeout: float = 1.0) -> None:
+        super().__init__()
         # loop_timeout: how soon the accept loop notices close() (tests use a short one)
         self._server = create_server(wsgi, host=host, port=port, threads=threads,
                                      ident="keyhelp", clear_untrusted_proxy_headers=True,
                                      asyncore_loop_timeout=loop_timeout)
-        self._thread: threading.Thread | None = None
-        self._closing = False
-
-    @property
-    def port(self) -> int:
-        return int(self._server.effective_port)
 
     def serve_forever(self) -> None:
         logger.info("listening on port %d (%s, %s)", self.port, EVENTS_PATH, HEALTH_PATH)
-        self._server.run()
-
-    def start(self) -> HttpServer:
-        """Serve from a daemon thread (tests, benchmark); returns self once listening."""
-        self._thread = threading.Thread(target=self._run, name="keyhelp-http", daemon=True)
-        self._thread.start()
-        return self
-
-    def _run(self) -> None:
-        try:
-            self._server.run()
-        except (OSError, ValueError):
-            if not self._closing:  # sockets closed under the loop during close() are expected
-                raise
-
-    def close(self) -> None:
-        self._closing = True
-        self._server.close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        super().serve_forever()

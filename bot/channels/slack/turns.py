@@ -20,6 +20,7 @@ from bot.channels.slack.agent import AgentDesk
 from bot.channels.slack.backend import Backend
 from bot.channels.slack.blocks import Message, fit, sections
 from bot.channels.slack.delivery import Outbox
+from bot.channels.slack.files import SlackScreenshots, job_file
 from bot.channels.slack.home import HomeTab
 from bot.channels.slack.jobs import TurnJobs
 from bot.channels.slack.language import LanguagePicker
@@ -39,22 +40,21 @@ class Conversations:
 
     def __init__(self, *, backend: Backend, client: WebClient, store: AdapterState,
                  workers: KeyedWorkers, settings: SlackSettings,
-                 job_retry: float = 5.0) -> None:
+                 screenshots: SlackScreenshots | None = None, job_retry: float = 5.0) -> None:
         self.backend = backend
         self._store = store
         self._workers = workers
         self.outbox = Outbox(client=client)
         self.responses = ResponseUrls(api_url=settings.api_url)
-        self.picker = LanguagePicker(client=client, store=store, supported=backend.languages,
-                                     default=settings.default_lang or backend.default_lang,
-                                     scripts=backend.scripts)
+        self.picker = LanguagePicker(client=client, store=store)
         self.home = HomeTab(backend=backend, client=client, picker=self.picker,
                             support_channel=settings.support_channel)
         self.agents = AgentDesk(backend=backend, client=client, store=store, picker=self.picker,
                                 outbox=self.outbox, responses=self.responses)
+        self.screenshots = screenshots
         self.jobs = TurnJobs(backend=backend, client=client, state=store, picker=self.picker,
                              outbox=self.outbox, responses=self.responses,
-                             support_channel=settings.support_channel)
+                             support_channel=settings.support_channel, screenshots=screenshots)
         self.ordering = Sequencer(state=store, workers=workers, run=self.jobs.run,
                                   retry=job_retry)
 
@@ -72,6 +72,22 @@ class Conversations:
     def watched(self, place: Place, *, user: str | None, text: str, claim: str) -> bool:
         """A support-channel message: answered in a thread only if recognition is confident."""
         return self._claim(claim, place, {"kind": "watched", "user": user}, text)
+
+    def screenshot(self, place: Place, *, user: str | None, file: dict[str, Any], claim: str,
+                   watched: bool = False) -> bool:
+        """A shared image, read as the message (files.py); False when images are not read
+        here (the message's text is answered instead). ``watched``: answered only if it
+        plainly shows one error."""
+        if self.screenshots is None:
+            return False
+        reading = self.screenshots.start(file)
+        job = {"kind": "screenshot", "user": user, "file": job_file(file), "watched": watched}
+        if self._claim(claim, place, job, None, {"reading": reading}):
+            # the job waits for the reading without holding a worker: woken when it is done
+            reading.when_done(lambda: self.ordering.schedule(place.conversation))
+        else:
+            reading.cancel()
+        return True
 
     def home_opened(self, user: str) -> None:
         """The Home tab was opened: publish it (figures for agents) off the request path."""
@@ -98,14 +114,16 @@ class Conversations:
 
     def command(self, *, user: str, channel: str, text: str,
                 claim: str | None = None) -> Message | None:
-        """``/keyhelp [text | help | lang ja|en]``; the returned message is the ephemeral ack."""
+        """``/keyhelp [text | help | lang ja|en]`` (the words from the catalogs, in any
+        language); the returned message is the ephemeral ack."""
         words = text.split()
-        lang = self.picker.pick(user, text)
-        if not words or words[0].lower() in ("help", "ヘルプ"):
+        lang = self.backend.language(self.picker.hints(user), text)
+        word = self.backend.command_word(words[0]) if words else "help"
+        if word == "help":
             return self._notice("help", lang, languages=self.backend.languages)
-        if words[0].lower() == "lang":
-            chosen = words[1].lower() if len(words) > 1 else ""
-            if not self.picker.supports(chosen):
+        if word == "lang":
+            chosen = self.backend.locale(words[1]) if len(words) > 1 else None
+            if chosen is None:
                 return self._notice("lang_unknown", lang, languages=self.backend.languages)
             self.picker.choose(user, chosen)
             return self._notice("lang_set", chosen, chosen=chosen)
@@ -128,13 +146,16 @@ class Conversations:
         if feedback is not None:
             self.backend.unasked_feedback(f"{channel}/{ts}", feedback if added else 0)
 
-    def _claim(self, claim: str, place: Place, job: dict[str, Any], text: str | None) -> bool:
-        """Claim the job (its text stored masked: only this process keeps it whole)."""
+    def _claim(self, claim: str, place: Place, job: dict[str, Any], text: str | None,
+               local: dict[str, Any] | None = None) -> bool:
+        """Claim the job (its text stored masked: only this process keeps it whole, with
+        ``local``, what only this process has of it)."""
+        local = dict(local or {})
         if text is not None:
             job["text"] = self.backend.mask(text)
+            local["text"] = text
         job["place"] = dataclasses.asdict(place)
-        return self.ordering.claim(claim, place.conversation, job,
-                                   None if text is None else {"text": text})
+        return self.ordering.claim(claim, place.conversation, job, local or None)
 
     def _notice(self, name: str, lang: str, **fields: Any) -> Message:
         text = self.backend.wording(name, lang, **fields)

@@ -21,11 +21,12 @@ from werkzeug.wrappers import Request, Response
 
 from bot.channels.health import Health
 from bot.channels.web.headers import PRIVATE, secure
-from bot.channels.web.language import from_browser
+from bot.channels.web.language import accepted_languages
 from bot.channels.web.pages import MAX_MESSAGE_CHARS, Pages
 from bot.channels.web.session import COOKIE, Sessions
 
 if TYPE_CHECKING:
+    from bot.channels.web.admin import AdminReport
     from bot.channels.web.limits import RateLimiter
     from bot.channels.web.turns import WebConversations
 
@@ -40,8 +41,10 @@ class WebApp:
     """Routes requests; never lets an exception out as a traceback."""
 
     def __init__(self, *, conversations: WebConversations, pages: Pages, sessions: Sessions,
-                 limiter: RateLimiter, max_bytes: int, static_dir: Path) -> None:
+                 limiter: RateLimiter, max_bytes: int, static_dir: Path,
+                 admin: AdminReport | None = None) -> None:
         self.conversations = conversations
+        self.admin = admin
         self.pages = pages
         self.sessions = sessions
         self.limiter = limiter
@@ -70,9 +73,11 @@ class WebApp:
         path, method = request.path, request.method
         if path == "/healthz" and method in ("GET", "HEAD"):  # bot/channels/health.py
             health = Health(database=self.conversations.store.healthy(),
-                            rules=self.conversations.assistant.brain.digest)
+                            rules=self.conversations.assistant.watcher.settled().digest)
             return Response(health.body(), health.status, content_type="application/json",
                             headers=[PRIVATE])
+        if path == "/admin" and method in ("GET", "HEAD"):
+            return self.admin.respond(request) if self.admin else self._problem(request, 404)
         if path == "/favicon.ico":  # browsers ask for it unprompted; there is none
             return Response(status=204)
         if path.startswith("/static/") and method in ("GET", "HEAD"):
@@ -102,9 +107,8 @@ class WebApp:
         session = self.sessions.session_id(request.cookies.get(COOKIE))
         fresh = session is None
         session = session or self.sessions.new_id()
-        browser = self._browser_lang(request)
-        entries = self.conversations.entries(session, browser_lang=browser)
-        lang = entries[-1]["lang"] if entries else browser or self.conversations.default_lang
+        entries = self.conversations.entries(session, accepted=self._accepted(request))
+        lang = entries[-1]["lang"] if entries else self._lang(request)
         body = self.pages.conversation(
             base=request.script_root, lang=lang, csrf=self.sessions.csrf_token(session),
             locales=self.conversations.locales, entries=entries, error=error, draft=draft)
@@ -133,16 +137,21 @@ class WebApp:
             draft = self.conversations.mask(text)[:MAX_MESSAGE_CHARS]
             return self._page(request, status=422, error="too-long", draft=draft)
         else:
-            self.conversations.turn(session, text=text, browser_lang=self._browser_lang(request))
+            self.conversations.turn(session, text=text, accepted=self._accepted(request))
         response = Response(status=303, headers=[PRIVATE])
         response.headers["Location"] = f"{request.script_root}/#latest"
         self._set_cookie(request, response, session)  # sliding expiry: idle time counts
         return response
 
     # ---- helpers
-    def _browser_lang(self, request: Request) -> str | None:
-        return from_browser(request.headers.get("Accept-Language"),
-                            (locale for locale, _name in self.conversations.locales))
+    @staticmethod
+    def _accepted(request: Request) -> tuple[str, ...]:
+        return accepted_languages(request.headers.get("Accept-Language"))
+
+    def _lang(self, request: Request) -> str:
+        """A page's language before any conversation: the browser's, else the default."""
+        return self.conversations.browser_lang(self._accepted(request)) \
+            or self.conversations.default_lang
 
     def _set_cookie(self, request: Request, response: Response, session: str) -> None:
         response.set_cookie(COOKIE, self.sessions.cookie_value(session),
@@ -150,7 +159,7 @@ class WebApp:
                             secure=request.scheme == "https", httponly=True, samesite="Lax")
 
     def _problem(self, request: Request, status: int, *, retry_after: int = 0) -> Response:
-        lang = self._browser_lang(request) or self.conversations.default_lang
+        lang = self._lang(request)
         body = self.pages.problem(base=request.script_root, lang=lang, status=status,
                                   retry_after=retry_after)
         return Response(body, status, content_type=HTML, headers=[PRIVATE])

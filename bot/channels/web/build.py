@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
+from bot.analytics.stats import figures
+from bot.analytics.store import recorder_for
+from bot.channels.web.admin import AdminReport
 from bot.channels.web.app import WebApp
 from bot.channels.web.handoff import SlackChannel, Webhook
 from bot.channels.web.limits import RateLimiter
@@ -20,7 +25,15 @@ def build_app(settings: WebSettings, *, renderer: Renderer | None = None,
     renderer = renderer or default_renderer()
     keyhelp = settings.keyhelp
     # a long-running server: the first Japanese typo should not wait for the kana dictionary
-    assistant = Assistant.from_settings(keyhelp, warm=True)
+    recorder = recorder_for(keyhelp, channel="web", clock=time.time)
+    assistant = Assistant.from_settings(keyhelp, warm=True, observer=recorder)
+    admin = None
+    if settings.admin_token:
+        def report(since: float, now: float) -> dict:
+            return figures(recorder.store, since=since, now=now,
+                           idle_seconds=keyhelp.idle_seconds)
+
+        admin = AdminReport(token=settings.admin_token, figures=report)
     store = open_web_store(keyhelp, settings.db_path)
     webhook = None
     if settings.webhook_url and settings.webhook_secret:
@@ -29,10 +42,9 @@ def build_app(settings: WebSettings, *, renderer: Renderer | None = None,
     slack = SlackChannel(target=settings.slack) if settings.slack else None
     pages = Pages(renderer=renderer)
     conversations = WebConversations(assistant=assistant, renderer=renderer, pages=pages,
-                                     store=store,
-                                     default_lang=keyhelp.default_lang, webhook=webhook,
-                                     slack=slack)
+                                     store=store, webhook=webhook, slack=slack)
     return WebApp(conversations=conversations, pages=pages,
                   sessions=Sessions(secret=settings.secret, max_age=keyhelp.idle_seconds),
                   limiter=RateLimiter(per_minute=settings.rate_per_minute),
-                  max_bytes=settings.max_bytes, static_dir=renderer.templates / "web" / "static")
+                  max_bytes=settings.max_bytes, static_dir=renderer.templates / "web" / "static",
+                  admin=admin)

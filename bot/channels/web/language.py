@@ -1,41 +1,19 @@
-"""Which language to answer in: the user's choice, the message's script, the browser, the default.
+"""The browser's languages, from its ``Accept-Language`` header, as hints for the dialogue core.
 
-Mirrors the Slack adapter's order, with the browser's ``Accept-Language`` in the place of the
-Slack locale. Locales and their scripts come from the rules file, so a third language needs
-no change here.
+Which language to answer in is decided in bot/dialogue/language.py (the user's choice, the
+message's script, these languages, the default), with Babel's locale negotiation against the
+rules file's locales; this module only reads the header.
 """
 
 from __future__ import annotations
-
-import re
-from collections.abc import Iterable
 
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
 
-def from_browser(header: str | None, locales: Iterable[str]) -> str | None:
-    """The best of ``locales`` for an ``Accept-Language`` header (``ja-JP`` → ``ja``)."""
+def accepted_languages(header: str | None) -> tuple[str, ...]:
+    """The header's language tags, best first (``*`` and refused ones, q=0, left out)."""
     if not header:
-        return None
+        return ()
     accepted = parse_accept_header(header, LanguageAccept)
-    available = list(locales)
-    best = accepted.best_match(available)
-    if best:
-        return best
-    # "ja-JP" alone (no plain "ja") still means Japanese: compare primary subtags
-    for tag, _quality in accepted:
-        primary = tag.split("-")[0].lower()
-        for locale in available:
-            if locale.split("-")[0].lower() == primary:
-                return locale
-    return None
-
-
-def by_script(text: str | None, scripts: dict[str, str]) -> str | None:
-    """A locale whose own script appears in ``text`` (Japanese characters → ja)."""
-    if text:
-        for lang, pattern in scripts.items():
-            if re.search(pattern, text):
-                return lang
-    return None
+    return tuple(tag for tag, quality in accepted if tag and tag != "*" and quality > 0)

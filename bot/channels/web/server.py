@@ -10,20 +10,24 @@ and cookies are marked Secure.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 
 from waitress.server import create_server
 
+from bot.channels.waitress_server import WaitressServer
+
 logger = logging.getLogger("keyhelp.web.server")
 
 
-class WebServer:
+class WebServer(WaitressServer):
     """A waitress server on ``host:port`` (port 0 picks a free one)."""
+
+    thread_name = "keyhelp-web"
 
     def __init__(self, *, app: Callable, host: str = "127.0.0.1", port: int = 8080,
                  threads: int = 8, max_bytes: int = 16 * 1024, trusted_proxy: str | None = None,
                  url_prefix: str = "", loop_timeout: float = 1.0) -> None:
+        super().__init__()
         proxy: dict[str, object] = {}
         if trusted_proxy:
             proxy = {"trusted_proxy": trusted_proxy, "trusted_proxy_count": 1,
@@ -34,31 +38,3 @@ class WebServer:
                                      ident="keyhelp", max_request_body_size=4 * max_bytes,
                                      clear_untrusted_proxy_headers=True, url_prefix=url_prefix,
                                      asyncore_loop_timeout=loop_timeout, **proxy)
-        self._thread: threading.Thread | None = None
-        self._closing = False
-
-    @property
-    def port(self) -> int:
-        return int(self._server.effective_port)
-
-    def serve_forever(self) -> None:
-        self._server.run()
-
-    def start(self) -> WebServer:
-        """Serve from a daemon thread; returns self once the socket is listening."""
-        self._thread = threading.Thread(target=self._run, name="keyhelp-web", daemon=True)
-        self._thread.start()
-        return self
-
-    def _run(self) -> None:
-        try:
-            self._server.run()
-        except (OSError, ValueError):
-            if not self._closing:  # sockets closed under the loop during close() are expected
-                raise
-
-    def close(self) -> None:
-        self._closing = True
-        self._server.close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)

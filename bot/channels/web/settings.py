@@ -17,6 +17,8 @@ WEBHOOK_SECRET_ENV = "KEYHELP_HANDOFF_SECRET"
 RATE_ENV = "KEYHELP_WEB_RATE_LIMIT"
 MAX_BYTES_ENV = "KEYHELP_WEB_MAX_BYTES"
 SUPPORT_ENV = "KEYHELP_SUPPORT_CHANNEL"
+ADMIN_ENV = "KEYHELP_ADMIN_TOKEN"
+ADMIN_TOKEN_MIN = 16
 MIN_SECRET_CHARS = 32  # 32 URL-safe characters carry about 190 bits
 MIN_WEBHOOK_SECRET_CHARS = 16
 DEFAULT_RATE = 60  # requests a minute per client: a person needs a few; a script more
@@ -50,6 +52,7 @@ class WebSettings:
     rate_per_minute: int
     max_bytes: int
     keyhelp: Settings  # KEYHELP_DB, KEYHELP_RULES, KEYHELP_LANG, … (bot.config)
+    admin_token: str | None = None  # /admin (the report) exists only when this is set
 
     @property
     def db_path(self) -> Path:
@@ -71,7 +74,14 @@ class WebSettings:
                    webhook_secret=_webhook_secret(env, webhook), slack=_slack(env),
                    rate_per_minute=_number(env, RATE_ENV, DEFAULT_RATE, low=1),
                    max_bytes=_number(env, MAX_BYTES_ENV, DEFAULT_MAX_BYTES, low=1024),
-                   keyhelp=keyhelp)
+                   keyhelp=keyhelp, admin_token=_admin_token(env.get(ADMIN_ENV, "").strip()))
+
+
+def _admin_token(value: str) -> str | None:
+    if value and len(value) < ADMIN_TOKEN_MIN:
+        raise SettingsError(f"{ADMIN_ENV} is too short: at least {ADMIN_TOKEN_MIN} characters "
+                            f"guard the report; make one with {GENERATE}")
+    return value or None
 
 
 def _secret(value: str) -> str:

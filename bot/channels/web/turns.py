@@ -9,10 +9,11 @@ the configured targets at once and the page keeps what truly happened to it.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from bot.channels.web.handoff import Delivery, SlackChannel, Webhook, new_reference, payload
-from bot.channels.web.language import by_script
+from bot.dialogue.language import LanguageHints
 from bot.dialogue.replies import RESTART, Escalate, EscalationSummary, Reply
 from bot.dialogue.steps import RESTART_CHOICE
 
@@ -30,15 +31,14 @@ class WebConversations:
     """Turns in, page entries out; the only part of the web adapter that calls the Assistant."""
 
     def __init__(self, *, assistant: Assistant, renderer: Renderer, pages: Pages,
-                 store: SqlWebStore, default_lang: str | None = None,
-                 webhook: Webhook | None = None, slack: SlackChannel | None = None) -> None:
+                 store: SqlWebStore, webhook: Webhook | None = None,
+                 slack: SlackChannel | None = None) -> None:
         self.assistant = assistant
         self.renderer = renderer
         self.pages = pages
         self.store = store
         self.webhook = webhook
         self.slack = slack
-        self._default_lang = default_lang
         self._locks = [threading.Lock() for _ in range(_STRIPES)]
 
     # ---- what the page needs to know
@@ -49,30 +49,38 @@ class WebConversations:
 
     @property
     def default_lang(self) -> str:
-        knowledge = self.assistant.brain.knowledge
-        if self._default_lang in knowledge.locale_ids:
-            return self._default_lang  # type: ignore[return-value]
-        return knowledge.default_locale
+        """``KEYHELP_LANG`` if the rules have it, else their default locale."""
+        return self.assistant.languages().default
+
+    def browser_lang(self, accepted: Sequence[str]) -> str | None:
+        """The rules' locale that best fits the browser's languages (best first), if any."""
+        return self.assistant.languages().negotiate(accepted)
 
     def mask(self, text: str) -> str:
         """The user's text as it may be shown or kept: every product key masked."""
         return self.assistant.brain.recogniser.normaliser.normalise(text).original_masked
 
-    def entries(self, session: str, *, browser_lang: str | None) -> list[dict[str, Any]]:
-        """What the session was shown; a new session is opened with the welcome first."""
+    def entries(self, session: str, *, accepted: Sequence[str] = ()) -> list[dict[str, Any]]:
+        """What the session was shown; a new session is opened with the welcome first, in
+        the browser's language (``accepted``: its languages, best first)."""
         kept = self.store.entries(session)
         if kept:
             return kept
         with self._lock(session):
             if not self.store.entries(session):
-                replies = self.assistant.start(CONVERSATION_PREFIX + session, lang=browser_lang)
+                replies = self.assistant.start(CONVERSATION_PREFIX + session,
+                                               lang=self.browser_lang(accepted))
                 self.store.append(session, self._entry(None, replies))
             return self.store.entries(session)
 
     # ---- a turn
     def turn(self, session: str, *, text: str | None = None, action: str | None = None,
-             browser_lang: str | None = None) -> None:
-        """One message or button press; what it produced is appended to the session's page."""
+             accepted: Sequence[str] = ()) -> None:
+        """One message or button press; what it produced is appended to the session's page.
+
+        The language is the dialogue core's decision from the session's choice (the switch)
+        and the browser's languages (``accepted``, best first) with the message.
+        """
         conversation = CONVERSATION_PREFIX + session
         with self._lock(session):
             if action is not None:
@@ -83,23 +91,9 @@ class WebConversations:
                 replies = self.assistant.handle(conversation, action=action)
             else:
                 said = self.mask(text or "")
-                lang, explicit = self._lang_for(session, text or "", browser_lang)
-                replies = self.assistant.handle(conversation, text=text, lang=lang,
-                                                lang_explicit=explicit)
+                hints = LanguageHints(chosen=self.store.chosen_lang(session), preferred=accepted)
+                replies = self.assistant.handle(conversation, text=text, hints=hints)
             self.store.append(session, self._entry(said, replies))
-
-    def _lang_for(self, session: str, text: str,
-                  browser_lang: str | None) -> tuple[str, bool]:
-        """Chosen, else the text's script, else the browser's, else the default (as Slack)."""
-        brain = self.assistant.brain
-        scripts = {loc.id: loc.script for loc in brain.knowledge.locales if loc.script}
-        chosen = self.store.chosen_lang(session)
-        if chosen not in brain.knowledge.locale_ids:
-            chosen = None
-        lang = chosen or by_script(text, scripts) or browser_lang or self.default_lang
-        # the Assistant would follow the text's own language; when this order picks another
-        # (a chosen language, or the browser's for script-less text), it must stick
-        return lang, lang != brain.recogniser.normaliser.detect_lang(text)
 
     def _label(self, session: str, action: str) -> str | None:
         """What the user pressed, in words: the button's label as last shown."""

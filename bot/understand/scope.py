@@ -1,0 +1,100 @@
+"""Whether a message may be answered at all, and which intents it names as alternatives.
+
+From the rules file's ``scope`` section: a message naming another product (and none of ours)
+or asking about a neighbouring task (and quoting no on-screen message) is not answered; an
+answer from cues alone needs the redemption context (one of our products, a context word, a
+pasted key, or an on-screen message). And "isn't valid or has expired" (a locale's
+``alternatives``, between two intents' phrases) asks which one rather than guessing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from bot.knowledge.model import Knowledge
+from bot.understand.phrases import OUT_OF_SCOPE, Hit, Phrase
+
+QUOTE_QUALITY = 0.5  # a message clause found at least this well is a quoted on-screen message
+# A cue word for word in its intent's message quotes it if this long ("already been used",
+# 有効期限; not "expired", which any trial banner says): weight_of 1.5 ~ 12 letters, 5 kanji.
+QUOTE_WEIGHT = 1.5
+QUOTE_WEIGHT_DENSE = 1.25
+ALTERNATIVE_GAP = 2  # words (characters without spaces) allowed beside an "or"
+
+
+class ScopeVerdict(NamedTuple):
+    """What the scope phrases found in one message say."""
+
+    vetoes: tuple[Hit, ...]  # other products / topics that take an answer away
+    context: bool  # the message shows the redemption context
+    quoted: bool  # it quotes one of the on-screen messages
+
+
+def judge(hits: Iterable[Hit], key_pasted: bool, needs_context: bool = True) -> ScopeVerdict:
+    """The scope verdict from the (undenied) hits of a message; ``needs_context`` false (a
+    rules file declaring no products or context words) lets cues alone answer."""
+    parts: dict[str, list[Hit]] = {}
+    quoted = verbatim = False
+    for hit in hits:
+        if hit.phrase.scope is not None:
+            parts.setdefault(hit.phrase.scope, []).append(hit)
+        elif hit.quality >= QUOTE_QUALITY:
+            quoted = quoted or "message" in hit.phrase.sources
+            verbatim = verbatim or (hit.phrase.verbatim and hit.phrase.weight >= (
+                QUOTE_WEIGHT_DENSE if hit.phrase.dense else QUOTE_WEIGHT))
+    ours = bool(parts.get("products"))
+    # a cue that repeats a message's words shows the context, but only a clause of the
+    # message itself outweighs a neighbouring topic ("make him a billing admin")
+    vetoes = ([] if ours else parts.get("other_products", [])) + \
+        ([] if quoted else parts.get("other_topics", []))
+    context = not needs_context or quoted or verbatim or ours or bool(parts.get("context")) \
+        or key_pasted
+    return ScopeVerdict(tuple(vetoes), context, quoted)
+
+
+class Alternatives:
+    """Each locale's words for "or", found between two intents' phrases."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        words = [w for loc in knowledge.locales if loc.words for w in loc.words.alternatives]
+        self.spaced = tuple(w for w in words if w.isascii())
+        self.dense = tuple(w for w in words if not w.isascii())
+
+    def joined(self, hits: list[Hit], views: tuple[str, str]) -> list[tuple[Phrase, str, Phrase]]:
+        """(phrase, or-word, phrase) of two different intents' phrases joined as alternatives."""
+        spaced, dense = views
+        if not any(f" {w} " in spaced for w in self.spaced) and \
+                not any(w in dense for w in self.dense):
+            return []
+        placed = [(h.phrase, span) for h in hits if h.phrase.scope is None
+                  and h.phrase.targets and OUT_OF_SCOPE not in h.phrase.targets
+                  for span in _where(h.phrase, spaced, dense)]
+        found = []
+        for a, (a_dense, _, a_end) in placed:
+            for b, (b_dense, b_start, _) in placed:
+                if a_dense != b_dense or set(a.targets) & set(b.targets) or b_start < a_end:
+                    continue
+                between = (dense if a_dense else spaced)[a_end:b_start]
+                word = self._or_word(between, a_dense)
+                if word:
+                    found.append((a, word, b))
+        return found
+
+    def _or_word(self, between: str, dense: bool) -> str | None:
+        if dense:
+            return next((w for w in self.dense if w in between
+                         and len(between) - len(w) <= ALTERNATIVE_GAP), None)
+        words = between.split()
+        return next((w for w in self.spaced if w in words
+                     and len(words) - 1 <= ALTERNATIVE_GAP), None)
+
+
+def _where(phrase: Phrase, spaced: str, dense: str) -> list[tuple[bool, int, int]]:
+    """Where a phrase occurs as written: (dense?, start, end) in its view."""
+    text, needle = (dense, phrase.text) if phrase.dense else (spaced, f" {phrase.text} ")
+    out, at = [], text.find(needle)
+    while at >= 0:
+        out.append((phrase.dense, at, at + len(needle)))
+        at = text.find(needle, at + 1)
+    return out
