@@ -182,3 +182,21 @@ EXPECTED = {
     ],
     "unasked": {"answers": 4, "thumbs_up": 2, "thumbs_down": 1},
 }
+
+
+def test_the_figures_walk_indexes_and_sort_no_cases_on_sqlite(tmp_path):
+    """What keeps `keyhelp stats` fast at 100,000 cases (benchmarks/stats.py): no statement
+    over the cases sorts them (a temp B-tree); each walks an index in its GROUP BY's order."""
+    store = SqliteAnalytics(path=tmp_path / "analytics.db")
+    record(store)
+    statements: list[str] = []
+    store._db.set_trace_callback(statements.append)
+    figures(store, since=SINCE, now=NOW, idle_seconds=IDLE)
+    store._db.set_trace_callback(None)
+    plans = {sql: [row[3] for row in store._db.execute(f"EXPLAIN QUERY PLAN {sql}")]
+             for sql in statements if " FROM cases " in sql}
+    store.close()
+    assert len(plans) >= 4
+    for sql, plan in plans.items():
+        assert not [step for step in plan if "TEMP B-TREE" in step], (sql, plan)
+        assert [step for step in plan if "USING" in step and "INDEX" in step], (sql, plan)

@@ -68,7 +68,7 @@ def test_db_migrate_creates_every_table_once(tmp_path, postgres_url):
     assert [run.returncode for run in runs] == [0, 0, 0], outputs
     for out, _ in outputs:
         assert sorted(out.splitlines()) == [
-            "analytics: schema version 1", "conversations: schema version 1",
+            "analytics: schema version 2", "conversations: schema version 1",
             "slack: schema version 1", "web: schema version 1"]
     with psycopg.connect(postgres_url) as conn:
         tables = {row[0] for row in conn.execute(
