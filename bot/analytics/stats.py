@@ -89,6 +89,8 @@ def figures(store: Any, *, since: float, now: float, idle_seconds: float) -> dic
     daily: dict[str, Counter] = defaultdict(Counter)
     reasons: Counter = Counter()
     rows = store.outcome_counts(since=since, idle_before=idle_before)
+    # by intent, language, channel, day, reason: escalation reasons of equal counts come in
+    # the order they always came in
     for day_number, intent, lang, channel, reason, outcome, n, idle in sorted(
             rows, key=lambda row: (*row[1:4], row[0], row[4] or "")):
         day = datetime.fromtimestamp(day_number * 86400, UTC).date().isoformat()
