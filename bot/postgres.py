@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger("keyhelp.postgres")
 T = TypeVar("T")
 URL_ENV = DATABASE_ENV
-__all__ = ["URL_ENV", "Database", "DatabaseUnavailable", "acquire", "migrate", "redact",
-           "release"]
+__all__ = ["URL_ENV", "Database", "DatabaseUnavailable", "OnSharedPool", "acquire", "migrate",
+           "open_shared", "redact", "release"]
 MIGRATION_LOCK = zlib.crc32(b"keyhelp:migrate")  # one advisory lock key for every migration
 _shared: dict[str, tuple[Database, int]] = {}  # url -> (its pool, how many stores use it)
 _shared_lock = threading.Lock()
@@ -127,6 +127,29 @@ def acquire(url: str) -> Database:
             db = Database(url)
         _shared[url] = (db, users + 1)
         return db
+
+
+def open_shared(url: str, build: Callable[[Database], T]) -> T:
+    """``build(db)`` on this process's pool for ``url``; the pool is given back if it fails."""
+    db = acquire(url)
+    try:
+        return build(db)
+    except BaseException:
+        release(db)
+        raise
+
+
+class OnSharedPool:
+    """What every store on PostgreSQL has in common: healthy while the database answers
+    (``/healthz``), and ``close`` gives its pool back (the last user closes it)."""
+
+    db: Database
+
+    def healthy(self) -> bool:
+        return self.db.check()
+
+    def close(self) -> None:
+        release(self.db)
 
 
 def release(db: Database) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.analytics.cases import Case, Recorder
+from bot.postgres import OnSharedPool, migrate, open_shared
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -211,14 +212,12 @@ class SqliteAnalytics(SqlAnalytics):
             self._db.close()
 
 
-class PostgresAnalytics(SqlAnalytics):
+class PostgresAnalytics(OnSharedPool, SqlAnalytics):
     """Analytics shared by every instance on one PostgreSQL database."""
 
     day_expression = "CAST(FLOOR(started / 86400) AS BIGINT)"
 
     def __init__(self, *, db: Database) -> None:
-        from bot.postgres import migrate
-
         self.db = db
         migrate(db, "analytics", POSTGRES_STEPS)
 
@@ -231,26 +230,13 @@ class PostgresAnalytics(SqlAnalytics):
 
         return self.db.run(work)
 
-    def close(self) -> None:
-        """Give the pool back (one ``acquire``d is closed by its last user)."""
-        from bot.postgres import release
-
-        release(self.db)
-
 
 def open_analytics(settings: Settings) -> SqlAnalytics:
     """The analytics tables the settings name: on PostgreSQL (``KEYHELP_DATABASE_URL``) when
     set, else in the conversation database's SQLite file (``KEYHELP_DB``)."""
     if not settings.database_url:
         return SqliteAnalytics(path=settings.db_path)
-    from bot.postgres import acquire, release
-
-    db = acquire(settings.database_url)
-    try:
-        return PostgresAnalytics(db=db)
-    except BaseException:
-        release(db)
-        raise
+    return open_shared(settings.database_url, lambda db: PostgresAnalytics(db=db))
 
 
 def recorder_for(settings: Settings, *, channel: str, clock: Callable[[], float]) -> Recorder:

@@ -60,14 +60,10 @@ def open_store(settings: Settings, *, clock: Callable[[], float] = time.time
     ``KEYHELP_DB``."""
     if settings.database_url:
         from bot.dialogue.postgres_store import PostgresStore
-        from bot.postgres import acquire, release
+        from bot.postgres import open_shared
 
-        db = acquire(settings.database_url)
-        try:
-            return PostgresStore(db=db, idle_seconds=settings.idle_seconds, clock=clock)
-        except BaseException:
-            release(db)
-            raise
+        return open_shared(settings.database_url, lambda db: PostgresStore(
+            db=db, idle_seconds=settings.idle_seconds, clock=clock))
     from bot.dialogue.store import SqliteStore  # here: `keyhelp diagnose` opens no store
 
     return SqliteStore(path=settings.db_path, idle_seconds=settings.idle_seconds, clock=clock)

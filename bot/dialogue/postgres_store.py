@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot.dialogue.store import SCHEMA, SqlConversations
-from bot.postgres import migrate, release
+from bot.postgres import OnSharedPool, migrate
 from bot.sql import PostgresRunner
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ COMPONENT = "conversations"
 POSTGRES_STEPS = (SCHEMA,)
 
 
-class PostgresStore(SqlConversations):
+class PostgresStore(OnSharedPool, SqlConversations):
     """Conversations in the ``conversations`` table of a shared PostgreSQL database."""
 
     def __init__(self, *, db: Database, idle_seconds: float = 24 * 3600,
@@ -33,7 +33,3 @@ class PostgresStore(SqlConversations):
         self.db = db
         migrate(db, COMPONENT, POSTGRES_STEPS)
         super().__init__(sql=PostgresRunner(db), idle_seconds=idle_seconds, clock=clock)
-
-    def close(self) -> None:
-        """Give the pool back (the last store of the process closes it)."""
-        release(self.db)

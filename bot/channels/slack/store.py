@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.channels.slack.state import AdapterState, PendingJob
 from bot.dialogue.sqlite_file import open_database
+from bot.postgres import OnSharedPool, migrate, open_shared
 from bot.sql import PostgresRunner, Sql, SqliteRunner
 
 if TYPE_CHECKING:
@@ -228,24 +229,14 @@ class SlackStore(SqlSlackState):
         self._runner.close()
 
 
-class PostgresSlackState(SqlSlackState):
+class PostgresSlackState(OnSharedPool, SqlSlackState):
     """The adapter state on the PostgreSQL database every instance shares."""
 
     def __init__(self, *, db: Database, lease_seconds: float = DEFAULT_LEASE_SECONDS,
                  clock: Callable[[], float] = time.time) -> None:
-        from bot.postgres import migrate
-
         self.db = db
         migrate(db, "slack", POSTGRES_STEPS)
         super().__init__(sql=PostgresRunner(db), lease_seconds=lease_seconds, clock=clock)
-
-    def healthy(self) -> bool:
-        return self.db.check()
-
-    def close(self) -> None:
-        from bot.postgres import release
-
-        release(self.db)
 
 
 def open_state(settings: SlackSettings, *, clock: Callable[[], float] = time.time
@@ -255,11 +246,5 @@ def open_state(settings: SlackSettings, *, clock: Callable[[], float] = time.tim
     lease = settings.lease_seconds
     if not settings.keyhelp.database_url:
         return SlackStore(path=settings.db_path, lease_seconds=lease, clock=clock)
-    from bot.postgres import acquire, release
-
-    db = acquire(settings.keyhelp.database_url)
-    try:
-        return PostgresSlackState(db=db, lease_seconds=lease, clock=clock)
-    except BaseException:
-        release(db)
-        raise
+    return open_shared(settings.keyhelp.database_url, lambda db: PostgresSlackState(
+        db=db, lease_seconds=lease, clock=clock))

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.dialogue.sqlite_file import open_database
+from bot.postgres import OnSharedPool, migrate, open_shared
 from bot.sql import PostgresRunner, Sql, SqliteRunner
 
 if TYPE_CHECKING:
@@ -115,25 +116,14 @@ class WebStore(SqlWebStore):
         self._runner.close()
 
 
-class PostgresWebStore(SqlWebStore):
+class PostgresWebStore(OnSharedPool, SqlWebStore):
     """The page's view on the shared PostgreSQL database (``KEYHELP_DATABASE_URL``)."""
 
     def __init__(self, *, db: Database, idle_seconds: float,
                  clock: Callable[[], float] = time.time) -> None:
-        from bot.postgres import migrate
-
         self.db = db
         migrate(db, "web", POSTGRES_STEPS)
         super().__init__(sql=PostgresRunner(db), idle_seconds=idle_seconds, clock=clock)
-
-    def healthy(self) -> bool:
-        """The database answers now (``/healthz``)."""
-        return self.db.check()
-
-    def close(self) -> None:
-        from bot.postgres import release
-
-        release(self.db)
 
 
 def open_web_store(settings: Settings, path: Path) -> SqlWebStore:
@@ -141,11 +131,5 @@ def open_web_store(settings: Settings, path: Path) -> SqlWebStore:
     SQLite file ``path``."""
     if not settings.database_url:
         return WebStore(path=path, idle_seconds=settings.idle_seconds)
-    from bot.postgres import acquire, release
-
-    db = acquire(settings.database_url)
-    try:
-        return PostgresWebStore(db=db, idle_seconds=settings.idle_seconds)
-    except BaseException:
-        release(db)
-        raise
+    return open_shared(settings.database_url,
+                       lambda db: PostgresWebStore(db=db, idle_seconds=settings.idle_seconds))
