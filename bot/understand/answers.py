@@ -9,7 +9,8 @@ first (「わからない」 is not read as 「ない」). A phrase with a denyi
 ("not on the list", 「使って|いない」) counts for the opposite meaning; one near an unsure
 phrase ("not sure if we used it") counts as unsure. Each answer collects votes; the clear
 leader is the reading, a tie or nothing is no reading. A question ("why?", 「なんで？」) is
-told apart by the locales' ``why`` words.
+told apart by the locales' ``why`` words. The denying words are each locale's ``negation``,
+the same list first messages are read with.
 """
 
 from __future__ import annotations
@@ -99,8 +100,10 @@ class AnswerReader:
                   for p in w.means.get(meaning, ())]
         shared += [("why", p) for w in self.words for p in w.why]
         self._shared = [self._cue(kind, kind, p) for kind, p in shared]
-        deny = [(p, w.reach, side) for w in self.words
-                for side, phrases in (("before", w.deny_before), ("after", w.deny_after))
+        # the locales' denying words (the same as in first messages), at an answer's reach
+        deny = [(p, n.answer_reach, side) for n in (
+                    loc.words.negation for loc in knowledge.locales if loc.words is not None)
+                if n is not None for side, phrases in (("before", n.before), ("after", n.after))
                 for p in phrases]
         self._deny = {side: {p for p, _, s in deny if s == side and is_dense(p)} |
                       {word for p, _, s in deny if s == side and not is_dense(p)
