@@ -52,3 +52,22 @@ def test_neighbouring_admin_tasks_and_other_software_get_no_answer(recogniser: R
 def test_errors_beside_those_words_are_still_answered(recogniser: Recogniser, text: str,
                                                       intent: str) -> None:
     assert outcome(recogniser.classify(text)) == intent
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("EMSのキーを受け取ったけど、入れるところがわからない", "redeem-how"),
+    ("Intuneのプロダクトキーの入れ方を教えて", "redeem-how"),
+    ("PQ7RT-2MXBD-HK9CV-W3FYG-8J4TB このキーをEMSに登録したいので手順を教えてください",
+     "redeem-how"),
+    ("The reseller sent this for our EMS tenant: PQ7RT-2MXBD-HK9CV-W3FYG-8J4TB what should I "
+     "do with it?", "redeem-how"),
+    ("where do I activate the EMS key?", "redeem-how"),
+    ("前の担当者からIntuneのキーを引き継いでいなくて困っています", "key-lost"),
+    ("EMSのキーがどこにあるのかわからないです", "key-lost"),
+    ("the guy who bought our Intune key left the company and we can't find it anywhere",
+     "key-lost"),
+])
+def test_colloquial_paraphrases_of_the_guidance_topics_are_answered(recogniser: Recogniser,
+                                                                     text: str,
+                                                                     intent: str) -> None:
+    assert outcome(recogniser.classify(text)) == intent

@@ -171,6 +171,11 @@ class AnswerReader:
         ranked = sorted(votes.items(), key=lambda kv: -kv[1])
         best = ranked[0] if ranked else ("", 0.0)
         clear = best[1] > 0 and (len(ranked) == 1 or ranked[1][1] < best[1])
+        if best[1] > 0 and not clear:  # "I think so? not sure": said both ways is not sure
+            tied = [o for o in options if votes[o.id] == best[1]]
+            unsure = [o for o in tied if "unsure" in o.means]
+            if len(unsure) == 1:
+                best, clear = (unsure[0].id, best[1]), True
         if asks_why or (said_why and not clear):
             return Reading("why")
         return Reading("answer", best[0], best[1]) if clear else Reading("none")
@@ -187,8 +192,9 @@ class AnswerReader:
         words, surface = self._words(view)
         dense = self.reader.drop_particles(dense_view(view))  # エラー(が)出ます
         found = cues.find(words, surface, dense)
-        # the longest first; at equal length an answer's own phrase before a shared word
-        found.sort(key=lambda m: (-(m.end - m.start), m.cue.kind != "cue"))
+        # the longest first; at equal length an answer's own phrase before a shared word, then
+        # the one read first (自信ない|です, not 自信|ないです)
+        found.sort(key=lambda m: (-(m.end - m.start), m.cue.kind != "cue", m.start))
         taken: list[_Match] = []
         for match in found:
             if not any(t.dense == match.dense and t.start < match.end and match.start < t.end
