@@ -147,12 +147,16 @@ class Negation:
                 begin = max(0, t - rule.reach - LONGEST)
                 stretches.append(_Stretch(" " + " ".join(tokens[begin:t]) + " ", word,
                                           "after", rule.reach))
-        for text, rule in self.after_dense.items():
-            for begin, end in _spans(dense, text):
-                if not any(("d", c) in covered for c in range(begin, end)):
-                    # the denial itself is kept: a phrase may run into it (エラーが出|ていない)
-                    stretches.append(_Stretch(dense[max(0, begin - rule.reach - 2 * LONGEST):end],
-                                              text, "dense", rule.reach))
+        found = [(begin, end, text, rule) for text, rule in self.after_dense.items()
+                 for begin, end in _spans(dense, text)
+                 if not any(("d", c) in covered for c in range(begin, end))]
+        for begin, end, text, rule in found:
+            if any(b <= begin and end <= e and (b, e) != (begin, end) and r.reach >= rule.reach
+                   for b, e, _, r in found):
+                continue  # ない inside じゃない: the longer denial, reaching as far, stands for it
+            # the denial itself is kept: a phrase may run into it (エラーが出|ていない)
+            stretches.append(_Stretch(dense[max(0, begin - rule.reach - 2 * LONGEST):end],
+                                      text, "dense", rule.reach))
         for stretch in stretches:
             view = (stretch.text, stretch.text) if stretch.side == "dense" else \
                 (stretch.text, dense_view(stretch.text))
