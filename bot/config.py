@@ -38,9 +38,10 @@ DEFAULT_RULES_MAX_BYTES = 4 * 1024 * 1024
 DEFAULT_IDLE_HOURS = 24.0
 DEFAULT_RETENTION_DAYS = 90.0
 WATCH_ENV = "KEYHELP_WATCH_MIN_CONFIDENCE"
-# Unasked answers in watched channels: at this calibrated confidence 162 of the 214 answers
-# to blind set A were given, all right (see README, "Slack").
-DEFAULT_WATCH_MIN_CONFIDENCE = 0.995
+# Unasked answers in watched channels: the lowest threshold right >= 99 % on both sets A and B
+# (benchmarks/calibrate.py: raw 0.98 through the calibration fit on dev, held-out, A and B;
+# 116 answers on A, all right; 133 on B, 99.2 % right). See README, "Slack".
+DEFAULT_WATCH_MIN_CONFIDENCE = 0.9913
 HISTORY_LINES = 20  # transcript lines kept per conversation (for the escalation summary)
 
 

@@ -9,7 +9,8 @@ First pass, before keyhelp read free-text answers at all (only button numbers an
 labels): 25.0 % overall — answers 14.6 %, why 0 %, switch 100 %, reask 100 %.
 After answer cues, shared yes / no / unsure words, denial, durations and "why?" words (each
 improved by category, no blind text copied): 99.4 % overall — answers 99.2 %, why 100 %,
-switch 100 %, reask 100 % (the one miss names an admin role the rules do not know).
+switch 100 %, reask 100 % (the one miss named an admin role the rules did not know); 100 %
+after round two (other admin roles as no-role cues, by category).
 ``tests/answers/own.jsonl`` is our own labelled set (91 answers, both languages).
 """
 
@@ -28,7 +29,7 @@ BLIND_A = HERE / "blind" / "set_a_answers.jsonl"
 OWN = HERE / "answers" / "own.jsonl"
 LABEL_IDS = {"True": "yes", "False": "no"}  # the blind set's labels for trial-before
 MARGIN = 0.02  # an edit elsewhere may cost an answer or two; more is a regression
-FINAL_A = {"all": 0.994, "answer": 0.992, "why": 1.0, "switch": 1.0, "reask": 1.0}
+FINAL_A = {"all": 1.0, "answer": 1.0, "why": 1.0, "switch": 1.0, "reask": 1.0}
 TARGET = 0.95  # free-text answers taken to the right next step (issue 11)
 
 

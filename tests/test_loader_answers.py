@@ -12,10 +12,10 @@ from tests.test_loader import only_problem, position
 
 WORDS = '''    script: "[\\u3040-\\u30ff\\u3400-\\u9fff]"
     words:
+      negation: {after: [ではない, {ない: 1}], reach: 6, answer_reach: 3}
       answers:
         yes: [はい]
         no: [いいえ]
-        deny: {after: [ない], reach: 3}
         numbers: {半: 0.5}
         units:
           duration: {分: 1, 時間: 60}
@@ -49,14 +49,22 @@ def test_shipped_locales_have_answer_words(knowledge: Knowledge):
     words = {loc.id: loc.words.answers for loc in knowledge.locales}
     assert "いいえ" in words["ja"].means["no"] and "not sure" in words["en"].means["unsure"]
     assert words["ja"].units["duration"]["時間"] == 60
-    assert words["en"].numbers["half"] == 0.5 and "not" in words["en"].deny_before
+    assert words["en"].numbers["half"] == 0.5
+    negation = {loc.id: loc.words.negation for loc in knowledge.locales}
+    assert "not" in negation["en"].before and "ない" in negation["ja"].after
+
+
+def test_one_negation_list_serves_first_messages_and_answers(tiny_rules):
+    negation = load_knowledge(with_words(tiny_rules)).locales[0].words.negation
+    assert negation.after == ("ではない", "ない") and negation.answer_reach == 3
+    assert (negation.reach_of("ではない"), negation.reach_of("ない")) == (6, 1)
 
 
 def test_answer_words_are_read_per_locale(tiny_rules):
     knowledge = load_knowledge(with_words(tiny_rules))
     words = knowledge.locales[0].words.answers
     assert words.means == {"yes": ("はい",), "no": ("いいえ",)}
-    assert (words.deny_after, words.reach, words.numbers["半"]) == (("ない",), 3, 0.5)
+    assert words.numbers["半"] == 0.5
 
 
 def test_answer_cues_means_and_range_are_read(tiny_rules):
@@ -142,7 +150,11 @@ def test_an_answer_chosen_by_a_check_takes_no_cues(knowledge: Knowledge, tmp_pat
 @pytest.mark.parametrize(("old", "new", "needle", "message"), [
     ("numbers: {半: 0.5}", "numbers: {半: half}", "half", "is 'half'"),
     ("duration: {分: 1, 時間: 60}", "duration: {分: 0, 時間: 60}", "0,", "is '0'"),
-    ("reach: 3}", "reach: 99}", "99", "reach of the deny"),
+    ("answer_reach: 3}", "answer_reach: 99}", "99", "answer_reach of the negation"),
+    ("{ない: 1}", "{ない: 77}", "77", "reach of 'ない'"),
+    ("        no: [いいえ]\n", "        no: [いいえ]\n        deny: {after: [ない]}\n",
+     "{after: [ない]}",
+     "read from the locale's negation"),
     ("        no: [いいえ]\n", "        no: [いいえ]\n        maybe: [たぶん]\n", "maybe",
      "unknown key 'maybe'"),
 ])

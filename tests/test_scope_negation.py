@@ -28,6 +28,9 @@ KEY = "PQ7RT-2MXBD-HK9CV-W3FYG-8J4TB"
     "キーは期限切れではありません",
     "このキーは使用済みじゃないです",
     "「既に入力されています」とは出ていません",
+    # a bare negative ending right after the phrase (the locale's {ない: 2})
+    "プロダクトキーはなくしてないです。納品書がほしいだけです",
+    "このキーは使われてないはずです",
 ])
 def test_a_denied_error_is_not_answered(recogniser: Recogniser, text: str) -> None:
     result = recogniser.classify(text)
@@ -41,6 +44,10 @@ def test_a_denied_error_is_not_answered(recogniser: Recogniser, text: str) -> No
     ("I'm not a global admin so I can't redeem the key", "admin-role-required"),
     ("the portal could not create our account, the key is ready", "account-creation-failed"),
     ("The product key you entered isn't valid", "key-invalid"),
+    # a cue's own negative ending in another negative form is no denial (使えない ~ 使えません)
+    ("サブスクリプションが使えませんと表示されます", "subscription-unavailable"),
+    ("テナントのサブスクは使えませんって出ます", "subscription-unavailable"),
+    ("アカウントが作れませんでした", "account-creation-failed"),
 ])
 def test_a_denying_word_inside_the_error_denies_nothing(recogniser: Recogniser, text: str,
                                                         intent: str) -> None:

@@ -16,7 +16,6 @@ from bot.knowledge.model import MEANINGS, Answer, AnswerWords, Interval, frozen_
 from bot.knowledge.reader import RulesReader
 
 PHRASE_LISTS = ("solved", "unsolved", "why", "more", "less")
-MAX_REACH = 20
 _CONDITION = re.compile(r"^(<=|>=|<|>|≤|≥)\s*(\d+(?:\.\d+)?)\s*(.*)$")
 _SEPARATOR = re.compile(r"\s*,\s*|\s+and\s+")
 RANGE_EXPECTED = "conditions such as \">= 15 minutes\" or \">= 5, < 60 minutes\""
@@ -55,20 +54,11 @@ def read_answer_words(b: RulesReader, node: yaml.Node, what: str) -> AnswerWords
                                               "units"))
     if entries is None:
         return None
+    if "deny" in entries:  # one list denies in first messages and answers alike
+        b.report(entries["deny"], f"the deny of {what} is read from the locale's negation now",
+                 "the denying words under words.negation (answer_reach: how far in an answer)")
     means = {m: _folded(b, entries[m], f"the {m} of {what}") for m in MEANINGS if m in entries}
     lists = {key: _folded(b, entries.get(key), f"the {key} of {what}") for key in PHRASE_LISTS}
-    deny: dict[str, yaml.Node] = {}
-    if "deny" in entries:
-        deny = b.mapping(entries["deny"], f"the deny of {what}",
-                         optional=("before", "after", "reach")) or {}
-    reach = 2
-    if "reach" in deny:
-        read = b.integer(deny["reach"], f"the reach of the deny of {what}")
-        if read is not None and not 0 <= read <= MAX_REACH:
-            b.report(deny["reach"], f"the reach of the deny of {what} is {read}",
-                     f"a whole number from 0 to {MAX_REACH}")
-        elif read is not None:
-            reach = read
     units: dict[str, Mapping[str, float]] = {}
     if "units" in entries:
         for measure, table in (b.mapping(entries["units"], f"the units of {what}",
@@ -77,8 +67,6 @@ def read_answer_words(b: RulesReader, node: yaml.Node, what: str) -> AnswerWords
                 units[measure] = frozen_map(_numbers(b, table, f"the {measure} units of {what}"))
     return AnswerWords(
         means=frozen_map(means), **lists,
-        deny_before=_folded(b, deny.get("before"), f"the deny before of {what}"),
-        deny_after=_folded(b, deny.get("after"), f"the deny after of {what}"), reach=reach,
         numbers=frozen_map(_numbers(b, entries.get("numbers"), f"the numbers of {what}")),
         units=frozen_map(units))
 

@@ -41,8 +41,9 @@ class Localized(NamedTuple):
 
 
 class Negation(NamedTuple):
-    """How a language denies what it names ("isn't expired", 期限切れじゃない): a denied phrase
-    is evidence against its intent, not for it."""
+    """How a language denies what it names ("isn't expired", 期限切れじゃない, "not on the
+    list"): one list for first messages (a denied phrase is evidence against its intent) and
+    typed answers (a denied answer phrase counts for the opposite)."""
 
     before: tuple[str, ...] = ()  # words that deny a phrase following them ("not", "no")
     after: tuple[str, ...] = ()  # words or endings that deny a phrase before them (じゃない)
@@ -50,6 +51,14 @@ class Negation(NamedTuple):
     stop: frozenset[str] = frozenset()  # words that end a denial's reach ("but", "says")
     # words after which a denying word reports a failure, denying nothing ("could not create")
     except_after: frozenset[str] = frozenset()
+    # a word's own reach where it differs from ``reach`` (ない denies only what stands next
+    # to it: なくし|てない, not 期限が切れて使え|ない)
+    reaches: Mapping[str, int] = EMPTY
+    answer_reach: int = 2  # in a typed answer (a short reply) every denying word reaches this
+
+    def reach_of(self, word: str) -> int:
+        """How far ``word`` reaches in a first message."""
+        return self.reaches.get(word, self.reach)
 
 
 MEANINGS = ("yes", "no", "unsure")  # what an answer may stand for in a yes/no question
@@ -92,9 +101,6 @@ class AnswerWords(NamedTuple):
     solved: tuple[str, ...] = ()  # "did this solve it?": phrases saying it did
     unsolved: tuple[str, ...] = ()  # ... and that it did not
     why: tuple[str, ...] = ()  # asking why the question is asked
-    deny_before: tuple[str, ...] = ()  # words that deny a phrase after them ("not", "never")
-    deny_after: tuple[str, ...] = ()  # ... or before them ("have not", 使って「いない」)
-    reach: int = 2  # words (characters without spaces) between a denial and its phrase
     numbers: Mapping[str, float] = EMPTY  # number words: "an" -> 1, "half" -> 0.5, 数 -> 3
     units: Mapping[str, Mapping[str, float]] = EMPTY  # measure -> unit word -> size
     more: tuple[str, ...] = ()  # "more than", 以上: the quantity or more

@@ -22,27 +22,54 @@ def read_scope(b: RulesReader, node: yaml.Node | None) -> Scope:
     return Scope(**parts)
 
 
+def _words(b: RulesReader, node: yaml.Node | None, what: str,
+           reaches: dict[str, int]) -> tuple[str, ...]:
+    """A list of denying words; an entry ``{WORD: REACH}`` gives the word its own reach."""
+    out: list[str] = []
+    for item in b.sequence(node, what):
+        if isinstance(item, yaml.MappingNode) and len(item.value) == 1:
+            key, value = item.value[0]
+            word = b.text(key, f"an entry of {what}")
+            reach = _reach(b, value, f"the reach of '{word}' in {what}")
+            if word is not None and reach is not None:
+                reaches[word.casefold()] = reach
+        else:
+            word = b.text(item, f"an entry of {what}")
+        if word is not None:
+            out.append(word.casefold())
+    return tuple(out)
+
+
+def _reach(b: RulesReader, node: yaml.Node | None, what: str) -> int | None:
+    reach = b.integer(node, what)
+    if reach is not None and not 0 <= reach <= MAX_REACH:
+        b.report(node, f"{what} is {reach}", f"a number from 0 to {MAX_REACH}")  # type: ignore[arg-type]
+        return None
+    return reach
+
+
 def read_negation(b: RulesReader, node: yaml.Node, what: str) -> Negation | None:
-    """A locale's ``negation``: the words that deny, on which side, and how far they reach."""
-    entries = b.mapping(node, what, optional=("before", "after", "reach", "stop", "except_after"))
+    """A locale's ``negation``: the words that deny, on which side, how far they reach in a
+    first message and in a typed answer."""
+    entries = b.mapping(node, what, optional=("before", "after", "reach", "answer_reach",
+                                              "stop", "except_after"))
     if entries is None:
         return None
-    before = tuple(t.casefold() for t, _ in b.texts(entries.get("before"), f"the before of {what}"))
-    after = tuple(t.casefold() for t, _ in b.texts(entries.get("after"), f"the after of {what}"))
+    reaches: dict[str, int] = {}
+    before = _words(b, entries.get("before"), f"the before of {what}", reaches)
+    after = _words(b, entries.get("after"), f"the after of {what}", reaches)
     stop = frozenset(t.casefold() for t, _ in b.texts(entries.get("stop"), f"the stop of {what}"))
     unless = frozenset(t.casefold() for t, _ in b.texts(entries.get("except_after"),
                                                         f"the except_after of {what}"))
-    reach = b.integer(entries.get("reach"), f"the reach of {what}") if "reach" in entries else 3
-    if reach is not None and not 0 <= reach <= MAX_REACH:
-        b.report(entries["reach"], f"the reach of {what} is {reach}",
-                 f"a number from 0 to {MAX_REACH}")
-        reach = None
+    reach = _reach(b, entries.get("reach"), f"the reach of {what}") if "reach" in entries else 3
+    answer_reach = _reach(b, entries.get("answer_reach"), f"the answer_reach of {what}") \
+        if "answer_reach" in entries else 2
     if "before" not in entries and "after" not in entries:
         b.report(node, f"{what} names no denying words", "a 'before' or an 'after' list")
         return None
-    if reach is None:
+    if reach is None or answer_reach is None:
         return None
-    return Negation(before, after, reach, stop, unless)
+    return Negation(before, after, reach, stop, unless, frozen_map(reaches), answer_reach)
 
 
 def _number(b: RulesReader, node: yaml.Node, what: str) -> float | None:

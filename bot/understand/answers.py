@@ -9,7 +9,8 @@ first (「わからない」 is not read as 「ない」). A phrase with a denyi
 ("not on the list", 「使って|いない」) counts for the opposite meaning; one near an unsure
 phrase ("not sure if we used it") counts as unsure. Each answer collects votes; the clear
 leader is the reading, a tie or nothing is no reading. A question ("why?", 「なんで？」) is
-told apart by the locales' ``why`` words.
+told apart by the locales' ``why`` words. The denying words are each locale's ``negation``,
+the same list first messages are read with.
 """
 
 from __future__ import annotations
@@ -99,8 +100,10 @@ class AnswerReader:
                   for p in w.means.get(meaning, ())]
         shared += [("why", p) for w in self.words for p in w.why]
         self._shared = [self._cue(kind, kind, p) for kind, p in shared]
-        deny = [(p, w.reach, side) for w in self.words
-                for side, phrases in (("before", w.deny_before), ("after", w.deny_after))
+        # the locales' denying words (the same as in first messages), at an answer's reach
+        deny = [(p, n.answer_reach, side) for n in (
+                    loc.words.negation for loc in knowledge.locales if loc.words is not None)
+                if n is not None for side, phrases in (("before", n.before), ("after", n.after))
                 for p in phrases]
         self._deny = {side: {p for p, _, s in deny if s == side and is_dense(p)} |
                       {word for p, _, s in deny if s == side and not is_dense(p)
@@ -168,6 +171,11 @@ class AnswerReader:
         ranked = sorted(votes.items(), key=lambda kv: -kv[1])
         best = ranked[0] if ranked else ("", 0.0)
         clear = best[1] > 0 and (len(ranked) == 1 or ranked[1][1] < best[1])
+        if best[1] > 0 and not clear:  # "I think so? not sure": said both ways is not sure
+            tied = [o for o in options if votes[o.id] == best[1]]
+            unsure = [o for o in tied if "unsure" in o.means]
+            if len(unsure) == 1:
+                best, clear = (unsure[0].id, best[1]), True
         if asks_why or (said_why and not clear):
             return Reading("why")
         return Reading("answer", best[0], best[1]) if clear else Reading("none")
@@ -184,8 +192,9 @@ class AnswerReader:
         words, surface = self._words(view)
         dense = self.reader.drop_particles(dense_view(view))  # エラー(が)出ます
         found = cues.find(words, surface, dense)
-        # the longest first; at equal length an answer's own phrase before a shared word
-        found.sort(key=lambda m: (-(m.end - m.start), m.cue.kind != "cue"))
+        # the longest first; at equal length an answer's own phrase before a shared word, then
+        # the one read first (自信ない|です, not 自信|ないです)
+        found.sort(key=lambda m: (-(m.end - m.start), m.cue.kind != "cue", m.start))
         taken: list[_Match] = []
         for match in found:
             if not any(t.dense == match.dense and t.start < match.end and match.start < t.end

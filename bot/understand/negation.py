@@ -10,6 +10,7 @@ phrase ("isn't valid", 有効ではない): it denies nothing. Nothing here know
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
@@ -68,9 +69,11 @@ class Negation:
             negation = locale.words.negation if locale.words else None
             if negation is None:
                 continue
-            rule = _Rule(negation.reach, negation.stop, negation.except_after)
-            self.before.update(dict.fromkeys(negation.before, rule))
+            for word in negation.before:
+                self.before[word] = _Rule(negation.reach_of(word), negation.stop,
+                                          negation.except_after)
             for word in negation.after:
+                rule = _Rule(negation.reach_of(word), negation.stop, negation.except_after)
                 text = dense_view(spaced_view(word)) if is_dense(word) else word
                 (self.after_dense if is_dense(word) else self.after_words)[text] = rule
         # phrases with a denying word of their own, by id: their stems (to find them loosely)
@@ -144,12 +147,16 @@ class Negation:
                 begin = max(0, t - rule.reach - LONGEST)
                 stretches.append(_Stretch(" " + " ".join(tokens[begin:t]) + " ", word,
                                           "after", rule.reach))
-        for text, rule in self.after_dense.items():
-            for begin, end in _spans(dense, text):
-                if not any(("d", c) in covered for c in range(begin, end)):
-                    # the denial itself is kept: a phrase may run into it (エラーが出|ていない)
-                    stretches.append(_Stretch(dense[max(0, begin - rule.reach - 2 * LONGEST):end],
-                                              text, "dense", rule.reach))
+        found = [(begin, end, text, rule) for text, rule in self.after_dense.items()
+                 for begin, end in _spans(dense, text)
+                 if not any(("d", c) in covered for c in range(begin, end))]
+        for begin, end, text, rule in found:
+            if any(b <= begin and end <= e and (b, e) != (begin, end) and r.reach >= rule.reach
+                   for b, e, _, r in found):
+                continue  # ない inside じゃない: the longer denial, reaching as far, stands for it
+            # the denial itself is kept: a phrase may run into it (エラーが出|ていない)
+            stretches.append(_Stretch(dense[max(0, begin - rule.reach - 2 * LONGEST):end],
+                                      text, "dense", rule.reach))
         for stretch in stretches:
             view = (stretch.text, stretch.text) if stretch.side == "dense" else \
                 (stretch.text, dense_view(stretch.text))
@@ -199,6 +206,25 @@ class Negation:
                     break
         return covered
 
+    def _negative_forms(self, text: str, dense: str) -> list[tuple[int, int]]:
+        """Where a phrase ending negatively stands in ``dense`` with another negative form."""
+        reader = self.reader
+        bare_phrase = reader.drop_particles(text)
+        stem = reader.cut_negative(bare_phrase)
+        if stem == bare_phrase or not stem:
+            return []
+        kept = _kept(reader.particles, dense)
+        bare = "".join(dense[i] for i in kept)
+        spans = []
+        for begin, end in _spans(bare, stem):
+            if reader.negative_at(bare, end):
+                # through the negative ending standing there (ありません), or its first form
+                tail = next((len(e) for e in reader.negative_endings if bare.startswith(e, end)),
+                            max(len(f) for f in reader.negative_forms if bare.startswith(f, end)))
+                last = kept[min(end + tail, len(kept)) - 1]
+                spans.append((kept[begin], last + 1))
+        return spans
+
     def _covered_dense(self, dense: str, hits: list[Hit]) -> set[tuple[str, int]]:
         covered: set[tuple[str, int]] = set()
         for hit in hits:
@@ -206,11 +232,23 @@ class Negation:
             if not phrase.dense or phrase.scope is not None:
                 continue
             spans = list(_spans(dense, phrase.text))
+            if not spans and hit.quality < 1.0:
+                # found loosely in another negative form (サブスクが使えない ~ サブスク使えません):
+                # that form is the phrase's own ending, no denial
+                spans = self._negative_forms(phrase.text, dense)
             if not spans and hit.quality < 1.0 and any(a in phrase.text for a in self.after_dense):
                 spans = [s for s in [_aligned(phrase.text, dense)] if s is not None]
             for start, end in spans:
                 covered.update(("d", c) for c in range(start, end))
         return covered
+
+
+def _kept(pattern: str | None, dense: str) -> list[int]:
+    """Positions of ``dense`` left once the particles matching ``pattern`` are dropped."""
+    if not pattern:
+        return list(range(len(dense)))
+    dropped = {i for m in re.finditer(pattern, dense) for i in range(m.start(), m.end())}
+    return [i for i in range(len(dense)) if i not in dropped]
 
 
 def _aligned_words(phrase: str, own: set[str] | frozenset[str], words: list[str],
