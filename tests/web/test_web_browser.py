@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from browser import DESKTOP, PHONE, axe_source, axe_violations, chromium, screenshot, viewport
 from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -120,6 +121,10 @@ def test_keyboard_alone_completes_a_turn_with_focus_always_visible(web, browsers
     assert driver.switch_to.active_element == field, "the skip link lands in the message box"
     field.send_keys(CONVERSATIONS["en"]["message"])
     field.send_keys(Keys.TAB)
+    focused = driver.switch_to.active_element  # the screenshot field, then Send
+    assert focused.get_attribute("id") == "image"
+    assert focused.value_of_css_property("outline-style") != "none", "focus is visible"
+    ActionChains(driver).send_keys(Keys.TAB).perform()  # a file input's keys are a path
     focused = driver.switch_to.active_element
     assert focused.text == "Send"
     assert focused.value_of_css_property("outline-style") != "none", "focus is visible"
