@@ -59,6 +59,7 @@ def start_web(web_env: dict[str, str]) -> Iterator[Callable[..., Running]]:
         settings = WebSettings.from_env({**web_env, **(env or {})})
         app = build_app(settings, webhook_backoff=0.01)
         server = WebServer(app=app, host="127.0.0.1", port=0, max_bytes=settings.max_bytes,
+                           upload_bytes=app.upload_bytes,
                            trusted_proxy=trusted_proxy, loop_timeout=0.05).start()
         running = Running(app=app, server=server)
         started.append(running)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from browser import DESKTOP, PHONE, axe_source, axe_violations, chromium, screenshot, viewport
 from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -120,6 +121,10 @@ def test_keyboard_alone_completes_a_turn_with_focus_always_visible(web, browsers
     assert driver.switch_to.active_element == field, "the skip link lands in the message box"
     field.send_keys(CONVERSATIONS["en"]["message"])
     field.send_keys(Keys.TAB)
+    focused = driver.switch_to.active_element  # the screenshot field, then Send
+    assert focused.get_attribute("id") == "image"
+    assert focused.value_of_css_property("outline-style") != "none", "focus is visible"
+    ActionChains(driver).send_keys(Keys.TAB).perform()  # a file input's keys are a path
     focused = driver.switch_to.active_element
     assert focused.text == "Send"
     assert focused.value_of_css_property("outline-style") != "none", "focus is visible"
@@ -148,3 +153,75 @@ def test_readable_at_phone_width_without_sideways_scrolling(web, browsers, lang)
     assert width <= PHONE[0], "no sideways scrolling"
     size = driver.find_element(By.CSS_SELECTOR, ".reply p").value_of_css_property("font-size")
     assert float(size.removesuffix("px")) >= 16
+
+
+@pytest.fixture(scope="module")
+def rendered(knowledge, tmp_path_factory):
+    """Redemption pages rendered by headless Chromium (tests/screenshots/pages.py)."""
+    from tests.screenshots.pages import require, session_pages
+
+    require(pages=True, ocr=True)
+    return {(p.intent, p.lang): p for p in session_pages(knowledge, tmp_path_factory.getbasetemp())}
+
+
+SCREENSHOT = {"ja": {"question": "有効期限が切れたキーは自分では延長できません", "send": "送信",
+                     "refused": "読み取れる画像（PNG、JPEG、WebP）ではありません"},
+              "en": {"question": "An expired key can't be extended by you", "send": "Send",
+                     "refused": "isn't an image I can read (PNG, JPEG or WebP)"}}
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_screenshot_chosen_in_the_forms_file_field_gets_its_question(
+        web, browsers, axe, rendered, tmp_path, lang, javascript):
+    from tests.screenshots.pages import leaked
+
+    words, page = SCREENSHOT[lang], rendered[("key-expired", lang)]
+    driver = browsers(javascript=javascript, language="en-US" if lang == "en" else "ja-JP")
+    driver.get(f"http://127.0.0.1:{web.port}/")
+    not_an_image = tmp_path / "notes.png"
+    not_an_image.write_text("the product key is 7KX2M-QH4PD-R9TBW-C6FYJ-38VGK")
+    driver.find_element(By.ID, "image").send_keys(str(not_an_image))
+    _button(driver, words["send"]).click()
+    _wait_for(driver, words["refused"])  # explained under the field, in the page's language
+    field = driver.find_element(By.ID, "image")
+    assert field.get_attribute("aria-invalid") == "true"
+    found = {"refused": axe_violations(driver, axe)} if javascript else {}
+    field.send_keys(str(page.path))
+    _button(driver, words["send"]).click()
+    _wait_for(driver, words["question"])
+    assert not leaked(page.key, driver.page_source)
+    shots = screenshot(driver, f"{lang}-{'js' if javascript else 'no-js'}-screenshot-question")
+    assert all(path.stat().st_size > 10_000 for path in shots)
+    if javascript:
+        found["question"] = axe_violations(driver, axe)
+        serious = {name: [v for v in violations if v["impact"] in ("serious", "critical")]
+                   for name, violations in found.items()}
+        assert serious == {name: [] for name in found}
+
+
+PASTE = """
+const [data, done] = [arguments[0], arguments[arguments.length - 1]];
+const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+const pasted = new DataTransfer();
+pasted.items.add(new File([bytes], "image.png", {type: "image/png"}));
+document.getElementById("message").dispatchEvent(
+  new ClipboardEvent("paste", {clipboardData: pasted, bubbles: true, cancelable: true}));
+const field = document.getElementById("image");
+done([field.files.length, document.getElementById("paste-status").textContent]);
+"""
+
+
+def test_a_screenshot_pasted_into_the_page_is_sent_with_the_form(web, browsers, rendered):
+    import base64
+
+    page = rendered[("key-expired", "en")]
+    driver = browsers(javascript=True)
+    driver.get(f"http://127.0.0.1:{web.port}/")
+    assert driver.find_element(By.ID, "paste-hint").is_displayed(), "the script offers paste"
+    files, status = driver.execute_async_script(
+        PASTE, base64.b64encode(page.path.read_bytes()).decode())
+    assert (files, status) == (1, "Screenshot pasted: it is sent with the message.")
+    _button(driver, "Send").click()
+    _wait_for(driver, SCREENSHOT["en"]["question"])
+    assert "(screenshot)" in _main_text(driver)

@@ -33,6 +33,8 @@ ROOT = Path(__file__).resolve().parents[2]
     ({"KEYHELP_SUPPORT_CHANNEL": "#support"}, "KEYHELP_SUPPORT_CHANNEL is malformed"),
     ({"KEYHELP_SUPPORT_CHANNEL": "C0SUPPORT"}, "SLACK_BOT_TOKEN is not set"),
     ({"KEYHELP_IDLE_HOURS": "soon"}, "KEYHELP_IDLE_HOURS must be a positive number"),
+    ({"KEYHELP_IMAGE_MAX_MB": "lots"}, "KEYHELP_IMAGE_MAX_MB must be a whole number"),
+    ({"KEYHELP_OCR_QUEUE": "-1"}, "KEYHELP_OCR_QUEUE must be a whole number"),
 ])
 def test_a_bad_setting_is_one_error_line_naming_it(env, named, monkeypatch, capsys, tmp_path):
     for name in list(os.environ):
@@ -53,6 +55,8 @@ def test_good_settings_are_read_with_their_defaults(tmp_path):
                                      "KEYHELP_DB": str(tmp_path / "k.db")})
     assert settings.secret == SECRET
     assert (settings.rate_per_minute, settings.max_bytes) == (60, 16384)
+    # with a screenshot the form may be larger by the image's limit (10 MB) and its framing
+    assert settings.upload_bytes == 16384 + 10 * 1024 * 1024 + 4096
     assert settings.webhook_url is None and settings.slack is None
     assert settings.db_path == tmp_path / "k-web.db"
     with pytest.raises(SettingsError):

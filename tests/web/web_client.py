@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import re
+import secrets
 from dataclasses import dataclass, field
 from html import unescape
 from http.cookies import SimpleCookie
@@ -88,6 +89,29 @@ class Browser:
         body = urlencode(fields).encode()
         return self.request("POST", path, body, {
             "Content-Type": "application/x-www-form-urlencoded", **headers})
+
+    def post_multipart(self, path: str, fields: dict[str, str],
+                       files: dict[str, tuple[str, bytes]]) -> Answer:
+        """A ``multipart/form-data`` POST, as the message form sends it (``files``: name ->
+        (file name, bytes); an empty file name is a file input left empty)."""
+        boundary = "keyhelp-test-" + secrets.token_hex(8)
+        parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                 .encode() + value.encode() + b"\r\n" for name, value in fields.items()]
+        for name, (filename, data) in files.items():
+            kind = "image/png" if filename else "application/octet-stream"
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                         f'filename="{filename}"\r\nContent-Type: {kind}\r\n\r\n'.encode()
+                         + data + b"\r\n")
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        return self.request("POST", path, body, {
+            "Content-Type": f"multipart/form-data; boundary={boundary}"})
+
+    def upload(self, page: Answer, data: bytes, *, text: str = "", csrf: bool = True,
+               filename: str = "screenshot.png") -> Answer:
+        """Send the message form of ``page`` with an image (and ``text``); the answer as is."""
+        fields = {"csrf": page.csrf} if csrf else {}
+        return self.post_multipart("/turn", {**fields, "text": text},
+                                   {"image": (filename, data)})
 
     def turn(self, page: Answer, **fields: str) -> Answer:
         """Send a message (``text=``) or press a button (``action=``) on ``page``; the next page."""

@@ -92,7 +92,8 @@ def serve(args: argparse.Namespace) -> None:
     app.conversations.assistant.watcher.install_sighup()
     try:
         server = WebServer(app=app, host=args.host, port=args.port, threads=args.threads,
-                           max_bytes=settings.max_bytes, trusted_proxy=args.trusted_proxy,
+                           max_bytes=settings.max_bytes,
+                           upload_bytes=app.upload_bytes, trusted_proxy=args.trusted_proxy,
                            url_prefix=args.url_prefix)
     except OSError as err:
         app.conversations.close()

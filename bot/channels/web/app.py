@@ -1,12 +1,15 @@
 """The web page as a WSGI application (werkzeug requests and responses; waitress serves it).
 
-Routes: ``GET /`` the conversation page; ``POST /turn`` a message or a button, answered with
+Routes: ``GET /`` the conversation page; ``POST /turn`` a message, a screenshot (the form's
+file field, bot/channels/web/images.py) or a button, answered with
 303 See Other back to the page (so a reload or the back button never sends a turn again);
 ``GET /static/keyhelp.js|css`` keyhelp's own script and stylesheet; ``GET /healthz`` (503
 while the database does not answer; the rules file's digest).
 Every response carries the security headers (bot.channels.web.headers). Refusals, in the order
-they are checked: 429 over the per-client rate, 413 over the size cap, 403 without this
-session's CSRF token; 422 re-shows the form (key masked) when a message is empty or too long.
+they are checked: 429 over the per-client rate, 413 over the size cap (a form with an image:
+``KEYHELP_IMAGE_MAX_MB`` more), 403 without this session's CSRF token; 422 re-shows the form
+(key masked) when a message is empty or too long, or an image is not one that can be read
+(413 too large, 503 busy), with the same explanation as every channel gives.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from werkzeug.wrappers import Request, Response
 
 from bot.channels.health import Health
 from bot.channels.web.headers import PRIVATE, secure
+from bot.channels.web.images import UploadRequest, form_memory, is_upload, uploaded
 from bot.channels.web.language import accepted_languages
 from bot.channels.web.pages import MAX_MESSAGE_CHARS, Pages
 from bot.channels.web.session import COOKIE, Sessions
@@ -35,6 +39,7 @@ STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; char
 MAX_ACTION_CHARS = 200  # action values are short ids ("answer:q:a", "lang:ja")
 HTML = "text/html; charset=utf-8"
 HSTS = "max-age=31536000"
+BUSY_RETRY = 60  # seconds: "try again in a minute"
 
 
 class WebApp:
@@ -42,25 +47,27 @@ class WebApp:
 
     def __init__(self, *, conversations: WebConversations, pages: Pages, sessions: Sessions,
                  limiter: RateLimiter, max_bytes: int, static_dir: Path,
-                 admin: AdminReport | None = None) -> None:
+                 admin: AdminReport | None = None, upload_bytes: int = 0) -> None:
         self.conversations = conversations
         self.admin = admin
         self.pages = pages
         self.sessions = sessions
         self.limiter = limiter
         self.max_bytes = max_bytes
+        # the message form with a screenshot: only as much more as the image may be
+        self.upload_bytes = max(upload_bytes, max_bytes)
         # read once: the script and stylesheet are small and never change while running
         self._static = {path.name: (path.read_bytes(), STATIC_TYPES[path.suffix])
                         for path in static_dir.iterdir() if path.suffix in STATIC_TYPES}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
-        request = Request(environ)
-        request.max_content_length = self.max_bytes
-        request.max_form_memory_size = self.max_bytes
+        request = UploadRequest(environ)
+        request.max_content_length = self.upload_bytes if is_upload(request) else self.max_bytes
+        request.max_form_memory_size = form_memory(request, self.max_bytes)  # text fields
         try:
             response = self._route(request)
         except RequestEntityTooLarge:
-            response = self._problem(request, 413)
+            response = self._too_large(request)
         except Exception:
             logger.exception("%s %s failed", request.method, request.path)
             response = self._problem(request, 500)
@@ -103,7 +110,7 @@ class WebApp:
 
     # ---- the page and a turn
     def _page(self, request: Request, *, status: int = 200, error: str | None = None,
-              draft: str = "") -> Response:
+              draft: str = "", image_reason: str = "") -> Response:
         session = self.sessions.session_id(request.cookies.get(COOKIE))
         fresh = session is None
         session = session or self.sessions.new_id()
@@ -111,25 +118,37 @@ class WebApp:
         lang = entries[-1]["lang"] if entries else self._lang(request)
         body = self.pages.conversation(
             base=request.script_root, lang=lang, csrf=self.sessions.csrf_token(session),
-            locales=self.conversations.locales, entries=entries, error=error, draft=draft)
+            locales=self.conversations.locales, entries=entries, error=error, draft=draft,
+            upload_megabytes=self._upload_megabytes(), image_reason=image_reason)
         response = Response(body, status, content_type=HTML, headers=[PRIVATE])
         if fresh:
             self._set_cookie(request, response, session)
         return response
 
     def _turn(self, request: Request) -> Response:
-        if (request.content_length or 0) > self.max_bytes:
-            return self._problem(request, 413)  # refused before a byte of the body is read
+        if (request.content_length or 0) > (request.max_content_length or 0):
+            return self._too_large(request)  # refused before a byte of the body is read
         session = self.sessions.session_id(request.cookies.get(COOKIE))
-        form = request.form
+        if session is None:  # no session, no right token: refused before the body is read
+            return self._problem(request, 403)
+        try:
+            form = request.form
+            image = uploaded(request) if is_upload(request) else None
+        except RequestEntityTooLarge:  # past the cap while reading a chunked body
+            return self._too_large(request)
         if not self.sessions.csrf_ok(session, form.get("csrf")):
             return self._problem(request, 403)
-        assert session is not None  # csrf_ok is False without a session
         action, text = form.get("action"), form.get("text")
         if action is not None:
             if not action or len(action) > MAX_ACTION_CHARS:
                 return self._problem(request, 400)
             self.conversations.turn(session, action=action)
+        elif image is not None:  # the image is the message (as in Slack), read in the pool
+            screenshot, reason = self.conversations.read_screenshot(image)
+            if screenshot is None:
+                return self._image_refused(request, reason, text or "")
+            self.conversations.turn(session, screenshot=screenshot,
+                                    accepted=self._accepted(request))
         elif not (text or "").strip():
             return self._page(request, status=422, error="empty")
         elif len(text) > MAX_MESSAGE_CHARS:
@@ -142,6 +161,28 @@ class WebApp:
         response.headers["Location"] = f"{request.script_root}/#latest"
         self._set_cookie(request, response, session)  # sliding expiry: idle time counts
         return response
+
+    def _image_refused(self, request: Request, reason: str, text: str) -> Response:
+        """The form again, saying why the image was not read; nothing is kept of it."""
+        status = {"too-large": 413, "busy": 503, "unavailable": 503}.get(reason, 422)
+        draft = self.conversations.mask(text)[:MAX_MESSAGE_CHARS]  # what was typed, masked
+        response = self._page(request, status=status, error="image", draft=draft,
+                              image_reason=reason)
+        if reason == "busy":
+            response.headers["Retry-After"] = str(BUSY_RETRY)
+        return response
+
+    def _too_large(self, request: Request) -> Response:
+        """413; for the form with an image (the only large part it has) in the image's words."""
+        megabytes = self._upload_megabytes() if is_upload(request) else 0
+        body = self.pages.problem(base=request.script_root, lang=self._lang(request),
+                                  status=413, image_megabytes=megabytes)
+        return Response(body, 413, content_type=HTML, headers=[PRIVATE])
+
+    def _upload_megabytes(self) -> int:
+        """The screenshot field's limit; 0 when screenshots are not read here (no field)."""
+        images = self.conversations.images
+        return images.max_megabytes if images is not None and images.reader else 0
 
     # ---- helpers
     @staticmethod

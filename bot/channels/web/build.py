@@ -9,6 +9,7 @@ from bot.analytics.store import recorder_for
 from bot.channels.web.admin import AdminReport
 from bot.channels.web.app import WebApp
 from bot.channels.web.handoff import SlackChannel, Webhook
+from bot.channels.web.images import WebScreenshots
 from bot.channels.web.limits import RateLimiter
 from bot.channels.web.pages import Pages
 from bot.channels.web.session import Sessions
@@ -41,10 +42,12 @@ def build_app(settings: WebSettings, *, renderer: Renderer | None = None,
                           backoff=webhook_backoff)
     slack = SlackChannel(target=settings.slack) if settings.slack else None
     pages = Pages(renderer=renderer)
+    images = WebScreenshots.build(settings.ocr)
     conversations = WebConversations(assistant=assistant, renderer=renderer, pages=pages,
-                                     store=store, webhook=webhook, slack=slack)
+                                     store=store, webhook=webhook, slack=slack, images=images)
     return WebApp(conversations=conversations, pages=pages,
                   sessions=Sessions(secret=settings.secret, max_age=keyhelp.idle_seconds),
                   limiter=RateLimiter(per_minute=settings.rate_per_minute),
                   max_bytes=settings.max_bytes, static_dir=renderer.templates / "web" / "static",
-                  admin=admin)
+                  admin=admin,
+                  upload_bytes=settings.upload_bytes if images.reader else settings.max_bytes)

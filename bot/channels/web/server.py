@@ -1,10 +1,12 @@
 """The web page served by waitress, runnable in a thread (tests, benchmark) or in the foreground.
 
 waitress also caps the body size itself (``max_request_body_size``, a few times the page's own
-cap): the page answers 413 with its own page and headers up to there, and past it waitress
-cuts even a chunked upload off without buffering it all. Behind a TLS proxy, ``trusted_proxy`` lets
-``X-Forwarded-For``/``-Proto`` through: the rate limit then sees each client's own address
-and cookies are marked Secure.
+cap, or a quarter more than the form with a screenshot may be): the page answers 413 with its
+own page and headers up to there, and past it waitress cuts even a chunked upload off without
+buffering it all. With screenshots, a body up to that cap is buffered in memory, never in a
+temporary file (``inbuf_overflow``): an image is not written anywhere. Behind a TLS proxy,
+``trusted_proxy`` lets ``X-Forwarded-For``/``-Proto`` through: the rate limit then sees each
+client's own address and cookies are marked Secure.
 """
 
 from __future__ import annotations
@@ -26,8 +28,11 @@ class WebServer(WaitressServer):
 
     def __init__(self, *, app: Callable, host: str = "127.0.0.1", port: int = 8080,
                  threads: int = 8, max_bytes: int = 16 * 1024, trusted_proxy: str | None = None,
-                 url_prefix: str = "", loop_timeout: float = 1.0) -> None:
+                 url_prefix: str = "", loop_timeout: float = 1.0, upload_bytes: int = 0) -> None:
         super().__init__()
+        cap = max(4 * max_bytes, upload_bytes * 5 // 4)
+        # waitress spills a body over inbuf_overflow (512 KiB) to a temporary file
+        memory = {"inbuf_overflow": cap} if upload_bytes else {}
         proxy: dict[str, object] = {}
         if trusted_proxy:
             proxy = {"trusted_proxy": trusted_proxy, "trusted_proxy_count": 1,
@@ -35,6 +40,6 @@ class WebServer(WaitressServer):
                                                "x-forwarded-host"}}
         # loop_timeout: how soon the accept loop notices close() (tests use a short one)
         self._server = create_server(app, host=host, port=port, threads=threads,
-                                     ident="keyhelp", max_request_body_size=4 * max_bytes,
+                                     ident="keyhelp", max_request_body_size=cap,
                                      clear_untrusted_proxy_headers=True, url_prefix=url_prefix,
-                                     asyncore_loop_timeout=loop_timeout, **proxy)
+                                     asyncore_loop_timeout=loop_timeout, **proxy, **memory)

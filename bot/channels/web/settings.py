@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 from bot.config import Settings
+from bot.understand.image.settings import OcrSettings
 
 SECRET_ENV = "KEYHELP_WEB_SECRET"
 WEBHOOK_ENV = "KEYHELP_HANDOFF_WEBHOOK"
@@ -23,6 +24,7 @@ MIN_SECRET_CHARS = 32  # 32 URL-safe characters carry about 190 bits
 MIN_WEBHOOK_SECRET_CHARS = 16
 DEFAULT_RATE = 60  # requests a minute per client: a person needs a few; a script more
 DEFAULT_MAX_BYTES = 16 * 1024  # a pasted error message is well under 1 KiB
+MULTIPART_SLACK = 4 * 1024  # the form's part headers and boundaries around the text and image
 DEFAULT_API_URL = "https://slack.com/api/"
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 GENERATE = "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
@@ -53,6 +55,14 @@ class WebSettings:
     max_bytes: int
     keyhelp: Settings  # KEYHELP_DB, KEYHELP_RULES, KEYHELP_LANG, … (bot.config)
     admin_token: str | None = None  # /admin (the report) exists only when this is set
+    # screenshots: KEYHELP_OCR_*, KEYHELP_IMAGE_MAX_MB
+    ocr: OcrSettings = field(default_factory=OcrSettings)
+
+    @property
+    def upload_bytes(self) -> int:
+        """The largest body of the message form with a screenshot: the text's cap, the image's
+        (``KEYHELP_IMAGE_MAX_MB``) and the multipart framing, nothing more."""
+        return self.max_bytes + self.ocr.limits.max_bytes + MULTIPART_SLACK
 
     @property
     def db_path(self) -> Path:
@@ -70,11 +80,16 @@ class WebSettings:
         except ValueError as err:
             raise SettingsError(str(err)) from None
         webhook = _webhook(env.get(WEBHOOK_ENV, "").strip())
+        try:
+            ocr = OcrSettings.from_env(env)
+        except ValueError as err:  # names the variable
+            raise SettingsError(str(err)) from None
         return cls(secret=_secret(env.get(SECRET_ENV, "").strip()), webhook_url=webhook,
                    webhook_secret=_webhook_secret(env, webhook), slack=_slack(env),
                    rate_per_minute=_number(env, RATE_ENV, DEFAULT_RATE, low=1),
                    max_bytes=_number(env, MAX_BYTES_ENV, DEFAULT_MAX_BYTES, low=1024),
-                   keyhelp=keyhelp, admin_token=_admin_token(env.get(ADMIN_ENV, "").strip()))
+                   keyhelp=keyhelp, admin_token=_admin_token(env.get(ADMIN_ENV, "").strip()),
+                   ocr=ocr)
 
 
 def _admin_token(value: str) -> str | None:

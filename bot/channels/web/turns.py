@@ -3,7 +3,8 @@
 Replies are rendered once, when they are made, for the "web" channel (HTML, autoescaped) and
 kept in the web store with the user's own words masked, so showing the page again (the GET
 after each POST, a reload, the back button) never replays a turn. An escalation is handed to
-the configured targets at once and the page keeps what truly happened to it.
+the configured targets at once and the page keeps what truly happened to it. A screenshot's
+turn keeps only its masked text, marked as a screenshot (bot/channels/web/images.py).
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from bot.dialogue.replies import RESTART, Escalate, EscalationSummary, Reply
 from bot.dialogue.steps import RESTART_CHOICE
 
 if TYPE_CHECKING:
+    from bot.channels.web.images import WebScreenshots
     from bot.channels.web.pages import Pages
     from bot.channels.web.store import SqlWebStore
     from bot.dialogue.assistant import Assistant
     from bot.render.renderer import Renderer
+    from bot.understand.normalise import Normalised
 
 _STRIPES = 64  # per-session locks, striped: a session's turns are kept in order
 CONVERSATION_PREFIX = "web-"
@@ -32,8 +35,10 @@ class WebConversations:
 
     def __init__(self, *, assistant: Assistant, renderer: Renderer, pages: Pages,
                  store: SqlWebStore, webhook: Webhook | None = None,
-                 slack: SlackChannel | None = None) -> None:
+                 slack: SlackChannel | None = None,
+                 images: WebScreenshots | None = None) -> None:
         self.assistant = assistant
+        self.images = images  # None: no upload field (screenshots are not read here)
         self.renderer = renderer
         self.pages = pages
         self.store = store
@@ -60,6 +65,12 @@ class WebConversations:
         """The user's text as it may be shown or kept: every product key masked."""
         return self.assistant.brain.recogniser.normaliser.normalise(text).original_masked
 
+    def read_screenshot(self, data: bytes) -> tuple[Normalised | None, str]:
+        """An uploaded image's masked text, or why it was not read (an ImageNote reason)."""
+        if self.images is None:
+            return None, "unavailable"
+        return self.images.read(data, self.assistant.brain)
+
     def entries(self, session: str, *, accepted: Sequence[str] = ()) -> list[dict[str, Any]]:
         """What the session was shown; a new session is opened with the welcome first, in
         the browser's language (``accepted``: its languages, best first)."""
@@ -75,8 +86,9 @@ class WebConversations:
 
     # ---- a turn
     def turn(self, session: str, *, text: str | None = None, action: str | None = None,
-             accepted: Sequence[str] = ()) -> None:
-        """One message or button press; what it produced is appended to the session's page.
+             screenshot: Normalised | None = None, accepted: Sequence[str] = ()) -> None:
+        """One message, screenshot (its masked text) or button press; what it produced is
+        appended to the session's page.
 
         The language is the dialogue core's decision from the session's choice (the switch)
         and the browser's languages (``accepted``, best first) with the message.
@@ -90,10 +102,13 @@ class WebConversations:
                     self.store.choose_lang(session, chosen)  # type: ignore[arg-type]
                 replies = self.assistant.handle(conversation, action=action)
             else:
-                said = self.mask(text or "")
+                said = (self.mask(text or "") if screenshot is None
+                        else screenshot.original_masked)
                 hints = LanguageHints(chosen=self.store.chosen_lang(session), preferred=accepted)
-                replies = self.assistant.handle(conversation, text=text, hints=hints)
-            self.store.append(session, self._entry(said, replies))
+                replies = self.assistant.handle(conversation, text=text, hints=hints,
+                                                screenshot=screenshot)
+            self.store.append(session, self._entry(said, replies,
+                                                   screenshot=screenshot is not None))
 
     def _label(self, session: str, action: str) -> str | None:
         """What the user pressed, in words: the button's label as last shown."""
@@ -109,7 +124,8 @@ class WebConversations:
             return self.renderer.catalogs.gettext(lang, RESTART_CHOICE.label)
         return None
 
-    def _entry(self, said: str | None, replies: list[Reply]) -> dict[str, Any]:
+    def _entry(self, said: str | None, replies: list[Reply], *,
+               screenshot: bool = False) -> dict[str, Any]:
         """The turn as kept: its HTML, its language and the buttons it offers."""
         shown, choices = [], []
         for reply in replies:
@@ -126,7 +142,8 @@ class WebConversations:
             choices.extend(list(choice) for choice in rendered.choices)
         lang = replies[-1].lang if replies else self.default_lang
         return {"lang": lang, "choices": choices,
-                "html": self.pages.turn(said=said, lang=lang, replies=shown)}
+                "html": self.pages.turn(said=said, lang=lang, replies=shown,
+                                        screenshot=screenshot)}
 
     # ---- hand-off
     def _summary_text(self, summary: EscalationSummary, lang: str) -> str:
@@ -150,6 +167,8 @@ class WebConversations:
         return self._locks[hash(session) % _STRIPES]
 
     def close(self) -> None:
+        if self.images is not None:
+            self.images.close()
         if self.webhook is not None:
             self.webhook.close()
         self.store.close()

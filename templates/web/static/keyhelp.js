@@ -1,6 +1,8 @@
 // keyhelp's page without reloads: each form is still posted to the server, and the page it
 // answers with replaces this one's <main>. Without this script the forms work the same way,
 // one page load a turn. No framework and nothing from another site (the CSP forbids both).
+// A screenshot pasted anywhere on the page goes into the message form's file field; without
+// the script the field itself takes the file.
 "use strict";
 (function () {
   function enhance(root) {
@@ -8,6 +10,31 @@
       button.hidden = false;
       button.addEventListener("click", function () { copy(button); });
     });
+    var hint = root.querySelector("#paste-hint");
+    var message = root.querySelector("#message");
+    if (hint && message && typeof DataTransfer !== "undefined") {
+      hint.hidden = false;
+      if (!message.hasAttribute("aria-describedby")) {
+        message.setAttribute("aria-describedby", "paste-hint");
+      }
+    }
+  }
+
+  // an image in the clipboard becomes the file field's file (the text box takes text as ever)
+  function paste(event) {
+    var field = document.getElementById("image");
+    var files = event.clipboardData ? event.clipboardData.files : null;
+    if (!field || !files || typeof DataTransfer === "undefined") { return; }
+    var image = Array.prototype.filter.call(files, function (file) {
+      return /^image\//.test(file.type);
+    })[0];
+    if (!image) { return; }
+    event.preventDefault();
+    var chosen = new DataTransfer();
+    chosen.items.add(image);
+    field.files = chosen.files;
+    var status = document.getElementById("paste-status");
+    if (status) { status.textContent = status.getAttribute("data-pasted"); }
   }
 
   function copy(button) {
@@ -49,7 +76,9 @@
     var form = event.target;
     if (!form.matches("form[data-turn]") || form.getAttribute("aria-busy") === "true") { return; }
     event.preventDefault();
-    var body = new URLSearchParams(new FormData(form, event.submitter));
+    var data = new FormData(form, event.submitter);
+    // the message form carries a file: sent as it is (multipart), the others as plain fields
+    var body = form.enctype === "multipart/form-data" ? data : new URLSearchParams(data);
     form.setAttribute("aria-busy", "true");
     // getAttribute: form.action would be the buttons named "action", not the URL
     fetch(form.getAttribute("action"), { method: "POST", body: body, credentials: "same-origin",
@@ -60,5 +89,6 @@
       .catch(function () { window.location.reload(); });
   });
 
+  document.addEventListener("paste", paste);
   enhance(document);
 }());
