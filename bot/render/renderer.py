@@ -76,7 +76,7 @@ class Renderer:
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(self.templates)),
             # compiled templates on disk: a fresh `keyhelp diagnose` skips compiling them
-            bytecode_cache=_bytecode_cache(cache_dir()),
+            bytecode_cache=_bytecode_cache(cache_dir(), channel),
             undefined=jinja2.StrictUndefined, keep_trailing_newline=False,
             trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.i18n"],
             auto_reload=False, **environment_options(channel))
@@ -109,16 +109,20 @@ class Renderer:
         return Markup(text) if channel in HTML_CHANNELS else text
 
 
-def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
+def _bytecode_cache(folder: Path | None, channel: str) -> jinja2.BytecodeCache | None:
+    """One folder per channel: Jinja2 keys compiled code by template name only, and the code
+    holds the Environment's escaping (HTML autoescape, Slack's finalize); shared, a template
+    compiled for the terminal would be served to the web page unescaped."""
     if folder is None:
         return None
     from bot.private_files import private_dir
 
+    where = folder / "jinja2" / channel
     try:
-        private_dir(folder / "jinja2")  # 0700; Jinja2 writes each entry 0600 (mkstemp)
+        private_dir(where)  # 0700; Jinja2 writes each entry 0600 (mkstemp)
     except OSError:
         return None  # an unwritable cache only costs time
-    return jinja2.FileSystemBytecodeCache(str(folder / "jinja2"))
+    return jinja2.FileSystemBytecodeCache(str(where))
 
 
 _default: Renderer | None = None

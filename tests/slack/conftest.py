@@ -13,14 +13,12 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))  # helper modules beside the tests
 
 from fake_slack import FakeSlack
+from slack_ids import SUPPORT, WATCHED
 from slack_requests import SECRET, SlackSender
 
 from bot.channels.slack.app import SlackBot, build_bot
 from bot.channels.slack.server import HttpServer, SlackWsgi
 from bot.channels.slack.settings import SlackSettings
-
-SUPPORT = "C0SUPPORT"
-WATCHED = "C0WATCHED"
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 
 import pytest
-from conftest import SUPPORT, WATCHED
 from slack_chat import FULL_KEY, KEY_INVALID_JA, REQUEST_FAILED_EN, Chat
 from slack_checks import assert_fits_block_kit, button, buttons, text_of
+from slack_ids import SUPPORT, WATCHED
 from slack_requests import block_action, channel_message, dm_message, mention, message_shortcut
 
 from bot.channels.slack.listeners import SHORTCUT_CALLBACK

@@ -4,9 +4,9 @@ the summary; the summary is in the conversation's language."""
 from __future__ import annotations
 
 import pytest
-from conftest import SUPPORT
 from slack_chat import FULL_KEY, KEY_INVALID_EN, KEY_INVALID_JA, MASKED_KEY, Chat, says
 from slack_checks import text_of
+from slack_ids import SUPPORT
 from slack_requests import dm_message
 
 PROMISES = ("taking over", "handing", "will contact", "take it from there", "引き継ぎます",

@@ -3,9 +3,9 @@ conversations through the fake Slack; others see help; user text is escaped, key
 
 from __future__ import annotations
 
-from conftest import SUPPORT, WATCHED
 from slack_chat import FULL_KEY, KEY_INVALID_EN, Chat
 from slack_checks import text_of
+from slack_ids import SUPPORT, WATCHED
 from slack_requests import channel_message, dm_message
 
 

@@ -6,9 +6,9 @@ import hashlib
 import json
 
 import pytest
-from conftest import SUPPORT
 from slack_chat import Chat
 from slack_checks import text_of
+from slack_ids import SUPPORT
 from slack_requests import dm_message, sign
 
 from bot.paths import rules_path

@@ -9,9 +9,9 @@ import logging
 from pathlib import Path
 
 import pytest
-from conftest import SUPPORT, WATCHED
 from hypothesis import HealthCheck, given, settings
 from slack_chat import KEY_INVALID_EN
+from slack_ids import SUPPORT, WATCHED
 from slack_requests import channel_message, dm_message, mention, message_shortcut, new_ts
 
 from bot.channels.slack.listeners import SHORTCUT_CALLBACK

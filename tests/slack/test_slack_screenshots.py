@@ -8,10 +8,10 @@ import logging
 from typing import Any
 
 import pytest
-from conftest import WATCHED
 from fake_slack import FakeSlack
 from slack_chat import REQUEST_FAILED_EN, Chat
 from slack_checks import text_of
+from slack_ids import WATCHED
 from slack_requests import channel_message, dm_message, mention, new_ts
 
 from bot.channels.slack.files import FileFetcher, job_file

@@ -6,7 +6,6 @@ import json
 import re
 
 import pytest
-from conftest import SUPPORT
 from slack_chat import (
     ASK_EN,
     ASK_JA,
@@ -21,6 +20,7 @@ from slack_chat import (
     says,
 )
 from slack_checks import assert_fits_block_kit, button, buttons, text_of
+from slack_ids import SUPPORT
 from slack_requests import block_action, channel_message, dm_message, mention, message_shortcut
 
 from bot.channels.slack.listeners import SHORTCUT_CALLBACK

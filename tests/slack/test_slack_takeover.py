@@ -10,9 +10,9 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from conftest import SUPPORT
 from slack_chat import ASK_EN, FULL_KEY, KEY_INVALID_EN, WHY_EN, says
 from slack_checks import text_of
+from slack_ids import SUPPORT
 from slack_requests import dm_message
 
 from bot.channels.slack.places import Place

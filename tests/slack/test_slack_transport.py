@@ -6,7 +6,6 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from conftest import SUPPORT, WATCHED
 from fake_slack import BOT_ID, BOT_USER_ID
 from slack_chat import (
     ASK_EN,
@@ -18,6 +17,7 @@ from slack_chat import (
     says,
 )
 from slack_checks import text_of
+from slack_ids import SUPPORT, WATCHED
 from slack_requests import channel_message, dm_message
 
 

@@ -13,14 +13,12 @@ sys.path.insert(0, str(Path(__file__).parent))  # helper modules beside the test
 
 from hook_receiver import HookReceiver
 from web_client import Browser
+from web_secrets import SECRET
 
 from bot.channels.web.app import WebApp
 from bot.channels.web.build import build_app
 from bot.channels.web.server import WebServer
 from bot.channels.web.settings import WebSettings
-
-SECRET = "test-secret-for-the-web-page-0123456789"
-HOOK_SECRET = "hook-secret-0123456789"
 
 
 @dataclass

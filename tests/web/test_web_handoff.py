@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import HOOK_SECRET
+from web_secrets import HOOK_SECRET
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "slack"))
 from fake_slack import FakeSlack

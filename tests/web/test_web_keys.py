@@ -77,7 +77,7 @@ def test_a_pasted_key_is_checked_and_its_flaws_named_on_the_page(web):
 
 
 def test_the_escalation_summary_and_its_delivery_hold_only_the_masked_key(start_web, receiver):
-    from conftest import HOOK_SECRET
+    from web_secrets import HOOK_SECRET
 
     web = start_web(env={"KEYHELP_HANDOFF_WEBHOOK": receiver.url,
                          "KEYHELP_HANDOFF_SECRET": HOOK_SECRET})

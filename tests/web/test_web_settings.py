@@ -11,7 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import SECRET
+from web_secrets import SECRET
 
 from bot.channels.cli.main import main
 from bot.channels.web.settings import SettingsError, WebSettings
