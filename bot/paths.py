@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 _PACKAGE = Path(__file__).resolve().parent
 RULES_ENV = "KEYHELP_RULES"
@@ -23,7 +23,8 @@ USER_FILE = "user file"
 SHIPPED = "shipped with keyhelp"
 
 
-class RulesChoice(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class RulesChoice:
     """The rules file to use and the reason it was chosen (one of the four above)."""
 
     path: Path

@@ -3,6 +3,7 @@ message's script, a summary says what happened, wholly in its language, in user 
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from pathlib import Path
@@ -184,7 +185,7 @@ def test_why_does_not_show_the_rules_that_fired(assistant: Assistant) -> None:
     why = only(assistant.handle(cid, text="why?"))
     assert isinstance(why, Explanation)
     for lang in ("en", "ja"):
-        shown = render(why._replace(lang=lang), "cli").text
+        shown = render(dataclasses.replace(why, lang=lang), "cli").text
         assert "start:" not in shown and "rules applied" not in shown and "ルール" not in shown
 
 

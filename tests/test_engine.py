@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
 import pytest
@@ -99,8 +100,8 @@ def test_second_unrecognised_message_escalates(engine: Engine) -> None:
 @given(count=st.integers(min_value=1, max_value=12), streak=st.integers(min_value=0, max_value=15))
 def test_the_policys_count_decides_when_unrecognised_messages_hand_off(
         knowledge: Knowledge, count: int, streak: int) -> None:
-    policy = knowledge.policy._replace(hand_off_after_unrecognised=count)
-    engine = Engine(compile_rules(knowledge._replace(policy=policy)))
+    policy = dataclasses.replace(knowledge.policy, hand_off_after_unrecognised=count)
+    engine = Engine(compile_rules(dataclasses.replace(knowledge, policy=policy)))
     effect = engine.decide(Facts(event="message", recog="unknown", streak=streak)).rules[0].effect
     assert effect == ("hand-off-unrecognised" if streak + 1 >= count else "not-recognised")
 

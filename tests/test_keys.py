@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
@@ -168,8 +169,8 @@ def test_the_rest_of_a_key_split_over_two_messages_is_masked(knowledge: Knowledg
 def test_look_alikes_that_are_both_valid_come_from_the_key_format(knowledge: Knowledge) -> None:
     shipped = check_key(["BCDFG", "HJKMP", "QRTVW", "XY234", "6789B"], knowledge.key_format)
     assert set(shipped.alike) == {"D/Q", "B/8", "G/6"}
-    other = knowledge.key_format._replace(
-        alphabet="ABC123", confusables=(("A", "4"), ("B", "8", "3"), ("C", "1", "I")))
+    other = dataclasses.replace(knowledge.key_format, alphabet="ABC123",
+                                confusables=(("A", "4"), ("B", "8", "3"), ("C", "1", "I")))
     assert look_alikes(other) == ("B/3", "C/1")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from bot.knowledge.model import Knowledge, Locale
@@ -64,7 +66,7 @@ def test_language_comes_from_the_locale_scripts(normaliser: Normaliser, text: st
 
 def test_a_script_that_matches_ascii_is_still_tried_on_ascii_text(knowledge: Knowledge) -> None:
     latin = Locale(id="la", name="Lingua Latina", script="[q]")
-    normaliser = Normaliser(knowledge._replace(locales=(*knowledge.locales, latin)))
+    normaliser = Normaliser(dataclasses.replace(knowledge, locales=(*knowledge.locales, latin)))
     assert normaliser.normalise("quoque quaeso").lang == "la"
     assert normaliser.normalise("the key is invalid").lang == "en"
     assert normaliser.normalise("キーが無効です").lang == "ja"
@@ -73,7 +75,7 @@ def test_a_script_that_matches_ascii_is_still_tried_on_ascii_text(knowledge: Kno
 def test_a_third_locale_needs_no_code(knowledge: Knowledge) -> None:
     """Language detection reads each locale's script pattern, so adding one is data only."""
     korean = Locale(id="ko", name="한국어", script="[\uac00-\ud7a3]")
-    extended = knowledge._replace(locales=(*knowledge.locales, korean))
+    extended = dataclasses.replace(knowledge, locales=(*knowledge.locales, korean))
     normaliser = Normaliser(extended)
     assert normaliser.normalise("제품 키가 잘못되었습니다").lang == "ko"
     assert normaliser.normalise("キーが通らない").lang == "ja"

@@ -79,9 +79,9 @@ def observe(replies: Sequence[Reply], *, intent: str, at: Target) -> str:
         if reply.kind in ("ask", "remedy") and reply.intent != intent:
             return f"switch:{reply.intent}"
         if reply.kind == "ask":
-            return "reask" if at == ("ask", reply.question) else f"ask:{reply.question}"
+            return "reask" if at == Target("ask", reply.question) else f"ask:{reply.question}"
         if reply.kind == "remedy":
-            return "reask" if at == ("remedy", reply.remedy) else f"remedy:{reply.remedy}"
+            return "reask" if at == Target("remedy", reply.remedy) else f"remedy:{reply.remedy}"
         if reply.kind == "escalate":
             return "escalate"
         if reply.kind == "closed":

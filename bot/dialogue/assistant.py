@@ -38,7 +38,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.dialogue import steps, turns
 from bot.dialogue.conversation import Conversation
@@ -66,7 +66,8 @@ class ConversationBusy(RuntimeError):
                          f"it first {ATTEMPTS} times in a row; try again")
 
 
-class Diagnosis(NamedTuple):
+@dataclasses.dataclass(frozen=True, slots=True)
+class Diagnosis:
     """One-shot answer: what was recognised, the replies a conversation would start with."""
 
     recognition: Recognition
@@ -174,7 +175,8 @@ class Assistant:
         """
         if hints is not None:  # a screenshot's language is the language of its text
             said = screenshot.original_masked if screenshot is not None else text
-            lang, lang_explicit = self.languages().decide(hints, said)
+            decision = self.languages().decide(hints, said)
+            lang, lang_explicit = decision.lang, decision.explicit
 
         def turn(brain: Brain, conv: Conversation, reset: bool) -> _Taken:
             if lang_explicit and lang in brain.knowledge.locale_ids:

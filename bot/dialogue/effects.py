@@ -113,7 +113,7 @@ def _go(knowledge: Knowledge, conv: Conversation, rule: Rule, *, event: str,
     conv.candidates = []
     conv.fired.append(rule.name)  # the trace "how did we get here?" is read from
     assert rule.target is not None
-    conv.step_kind, conv.step = rule.target
+    conv.step_kind, conv.step = rule.target.kind, rule.target.id
     # an outcome reached by "no, it still fails" hands over because the remedy failed
     return show(knowledge, conv, "unsolved" if event == "unsolved" else "outcome")
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from dataclasses import dataclass, fields
 
 from durable.engine import Host
 
@@ -41,7 +41,8 @@ _builds = itertools.count(1)
 _LOCK = threading.Lock()
 
 
-class Decision(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Decision:
     """The rules that fired in one turn, in order; each one's effect is to be carried out."""
 
     rules: tuple[Rule, ...]
@@ -109,13 +110,15 @@ class Engine:
 
     def fire(self, facts: Facts) -> tuple[str, ...]:
         """Post one turn under a fresh session; the names of the rules that fired, in order."""
+        # the fields as they are: ``dataclasses.asdict`` deep-copies them, 5x slower
+        event = {f.name: getattr(facts, f.name) for f in fields(facts)}
         with _LOCK:
             self._used += 1
             sid = str(self._used)
             self._fired = []
             try:
                 state = self._host.post(
-                    self.ruleset, {**facts._asdict(), "sid": sid, "id": sid, "turn": 1})
+                    self.ruleset, {**event, "sid": sid, "id": sid, "turn": 1})
             finally:
                 self._delete(sid)
             fired = tuple(self._fired)

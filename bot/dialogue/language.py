@@ -19,7 +19,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.dialogue.conversation import Conversation
@@ -38,7 +38,8 @@ class LanguageHints:
     preferred: Sequence[str] | Callable[[], Sequence[str]] = ()
 
 
-class Decision(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Decision:
     """The reply language, and whether it outranks the language of the messages themselves."""
 
     lang: str

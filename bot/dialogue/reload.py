@@ -17,8 +17,9 @@ import hashlib
 import os
 import signal
 import threading
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from bot.config import DEFAULT_RULES_MAX_BYTES
 from bot.dialogue.engine import Engine
@@ -39,7 +40,8 @@ def _log():  # logging is imported only when there is something to log (start-up
     return logging.getLogger("keyhelp.reload")
 
 
-class Brain(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Brain:
     """Everything built from one version of the rules file; replaced whole, never mutated."""
 
     knowledge: Knowledge

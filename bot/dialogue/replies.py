@@ -3,7 +3,7 @@
 Adapters (CLI, Slack) never build wording: they get a list of replies from
 ``Assistant.handle`` and turn each into a message with
 ``bot.render.renderer.render(reply, channel)``.
-Replies are built with keywords only; their fields are exactly the variables of their
+Replies are built with keywords only (``kw_only``); their fields are exactly the variables of their
 templates (``templates/<channel>/<kind>.j2``, then ``templates/default/<kind>.j2``). Every reply
 carries ``lang`` (the reply language) and ``choices``: buttons as ``Choice(value, label)``.
 ``value`` is opaque — hand it back unchanged as ``Assistant.handle(..., action=value)``.
@@ -15,14 +15,14 @@ Kinds (``reply.kind``): ask, remedy, clarify, not-recognised, escalate, closed, 
 welcome, image. Action values: ``answer:<question>:<answer>``, ``intent:<intent>``, ``why``,
 ``solved:yes``, ``solved:no``, ``restart``, ``lang:<locale>``.
 
-The records are ``NamedTuple``s rather than frozen dataclasses because every ``keyhelp`` start
-imports this module, and a dataclass compiles its methods at import (about 1 ms each here).
-A tuple has no inheritance, so each kind lists ``lang`` and ``choices`` itself. Annotations
-are real objects here (no ``from __future__ import annotations``): as strings, NamedTuple would
-compile each one as a forward reference at import.
+The records are frozen dataclasses: a reply is a value, not a tuple (no unpacking, no
+indexing, and a reply equals only a reply of its own kind). Each kind extends ``BaseReply``.
 """
 
-from typing import NamedTuple
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
 
 from bot.understand.keys import KeyCheck
 
@@ -32,7 +32,8 @@ SOLVED_NO = "solved:no"
 RESTART = "restart"
 
 
-class Choice(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Choice:
     """A button: ``value`` goes back to ``Assistant.handle(action=...)``; ``label`` is shown."""
 
     value: str
@@ -40,7 +41,8 @@ class Choice(NamedTuple):
     interface: bool = False  # True: label is an English msgid, translated when rendered
 
 
-class LinkRef(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class LinkRef:
     """A link as shown: its label already in the reply language."""
 
     id: str
@@ -48,14 +50,16 @@ class LinkRef(NamedTuple):
     label: str
 
 
-class AnswerLine(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class AnswerLine:
     """One question answered on the way: both texts in the reply language."""
 
     question: str
     answer: str
 
 
-class TranscriptLine(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class TranscriptLine:
     """One line of the case, for the escalation summary, in the summary's language."""
 
     role: str  # user | bot
@@ -65,21 +69,28 @@ class TranscriptLine(NamedTuple):
     choice: Choice | None = None  # user: the choice picked (by button, number or label)
 
 
-class Welcome(NamedTuple):
-    """The opening prompt, also after "start over" or a language change."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BaseReply:
+    """What every reply kind has: its language and its buttons."""
 
-    kind = "welcome"
+    kind: ClassVar[str]
     lang: str
     choices: tuple[Choice, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Welcome(BaseReply):
+    """The opening prompt, also after "start over" or a language change."""
+
+    kind: ClassVar[str] = "welcome"
     reason: str = "start"  # start | restart | lang
 
 
-class Ask(NamedTuple):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Ask(BaseReply):
     """A question of the diagnosis, with its answers as choices."""
 
-    kind = "ask"
-    lang: str
-    choices: tuple[Choice, ...]
+    kind: ClassVar[str] = "ask"
     intent: str
     intent_title: str
     question: str  # question id
@@ -89,12 +100,11 @@ class Ask(NamedTuple):
     hint: bool = False  # asked again: the reply was not one of the answers
 
 
-class Remedy(NamedTuple):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Remedy(BaseReply):
     """Advice to try; its choices always include "did this solve it?" yes/no."""
 
-    kind = "remedy"
-    lang: str
-    choices: tuple[Choice, ...]
+    kind: ClassVar[str] = "remedy"
     intent: str
     intent_title: str
     remedy: str  # remedy id
@@ -104,7 +114,8 @@ class Remedy(NamedTuple):
     hint: bool = False  # asked again whether it worked: the reply said neither
 
 
-class ClarifyOption(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class ClarifyOption:
     """One message the user may have seen: its title and exact on-screen texts."""
 
     intent: str
@@ -112,28 +123,27 @@ class ClarifyOption(NamedTuple):
     messages: tuple[str, ...]
 
 
-class Clarify(NamedTuple):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Clarify(BaseReply):
     """Several messages fit: the user picks one (choices are ``intent:<id>``)."""
 
-    kind = "clarify"
-    lang: str
-    choices: tuple[Choice, ...]
+    kind: ClassVar[str] = "clarify"
     options: tuple[ClarifyOption, ...] = ()
 
 
-class NotRecognised(NamedTuple):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NotRecognised(BaseReply):
     """The message matched nothing; ``at_step`` is true when a question is still open."""
 
-    kind = "not-recognised"
-    lang: str
-    choices: tuple[Choice, ...]
+    kind: ClassVar[str] = "not-recognised"
     at_step: bool = False
     prompt: str = ""  # the open question or remedy text, repeated
     topics: tuple[str, ...] = ()  # titles of what keyhelp can help with
     links: tuple[LinkRef, ...] = ()  # the rules file's fallback links (support)
 
 
-class EscalationSummary(NamedTuple):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EscalationSummary:
     """Everything a helpdesk agent needs to act without asking the user again."""
 
     conversation_id: str
@@ -155,7 +165,8 @@ class EscalationSummary(NamedTuple):
     in_a_row: int = 0  # reason unrecognised: how many messages in a row
 
 
-class Escalate(NamedTuple):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Escalate(BaseReply):
     """A person has to take over; ``text`` is the outcome's text for the user (may be empty).
 
     What the user is told about the hand-off depends on the channel (a terminal cannot pass
@@ -163,38 +174,35 @@ class Escalate(NamedTuple):
     ``support`` (the rules file's fallback links) as where to turn.
     """
 
-    kind = "escalate"
-    lang: str
-    choices: tuple[Choice, ...]
+    kind: ClassVar[str] = "escalate"
     text: str
     summary: EscalationSummary
     support: tuple[LinkRef, ...] = ()
 
 
-class Closed(NamedTuple):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Closed(BaseReply):
     """A conversation end without a human (e.g. solved)."""
 
-    kind = "closed"
-    lang: str
-    choices: tuple[Choice, ...]
+    kind: ClassVar[str] = "closed"
     outcome: str
     text: str
     links: tuple[LinkRef, ...]
 
 
-class Explanation(NamedTuple):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Explanation(BaseReply):
     """Answer to "why?": at a question the causes it separates; at a remedy the path taken."""
 
-    kind = "explanation"
-    lang: str
-    choices: tuple[Choice, ...]
+    kind: ClassVar[str] = "explanation"
     about: str  # question | path
     intent_title: str
     causes: tuple[str, ...]  # about == question
     path: tuple[AnswerLine, ...]  # about == path
 
 
-class ImageNote(NamedTuple):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImageNote(BaseReply):
     """A screenshot that gave no diagnosis, and why; the user is asked for the text instead.
 
     ``reason``: no-error (read, but no error message in it), too-large, not-image,
@@ -203,9 +211,7 @@ class ImageNote(NamedTuple):
     unavailable (OCR is not installed here).
     """
 
-    kind = "image"
-    lang: str
-    choices: tuple[Choice, ...]
+    kind: ClassVar[str] = "image"
     reason: str
     max_megabytes: int = 0  # the size limit, for too-large
 

@@ -15,7 +15,8 @@ message recognised as key-expired → ask ``other-key``), ``answer:key-expired:o
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal, NamedTuple, cast, get_args
+from dataclasses import dataclass
+from typing import Literal, cast, get_args
 
 from bot.knowledge.model import Intent, Knowledge, Policy, Target
 
@@ -35,7 +36,8 @@ _ENDED = {"$or": [{"status": "closed"}, {"status": "escalated"}]}
 _FRESH = {"status": "new", "intent": "", "step_kind": "", "step": "", "streak": 0}
 
 
-class Facts(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Facts:
     """One turn as the engine sees it: the conversation state plus the event, all flat."""
 
     # message | answer | key | solved | unsolved | why | restart | lang | stale, and "check",
@@ -52,7 +54,8 @@ class Facts(NamedTuple):
     streak: int = 0  # unrecognised messages in a row before this one
 
 
-class Rule(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Rule:
     """A compiled rule: its durable condition, the effect it stands for, what it chains."""
 
     name: str

@@ -9,7 +9,7 @@ rules (``bot.dialogue.rulebook``) and carried out by ``bot.dialogue.effects``. W
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from bot.dialogue import cases, effects, steps, typed
 from bot.dialogue.conversation import Conversation
@@ -31,7 +31,8 @@ _COMMAND_EVENTS = {"restart": "restart", "why": "why", "yes": "solved", "no": "u
 SCREENSHOT_MARK = "(screenshot)"  # a screenshot's line in the transcript: this, then its text
 
 
-class TurnResult(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class TurnResult:
     """The replies of one turn, the recognition behind them and the rules that fired."""
 
     replies: tuple[Reply, ...]

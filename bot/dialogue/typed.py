@@ -15,7 +15,8 @@ messages keyhelp cannot place: the case is known.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+import dataclasses
+from typing import TYPE_CHECKING
 
 from bot.understand.answers import CUE, SOLVED, answer_reader
 
@@ -33,7 +34,8 @@ QUOTED = 0.9  # a message clause found at least this well (1.0: as written) is a
 REASK = "stale"  # the engine's event for "show the open step again" (no rule moves on it)
 
 
-class Typed(NamedTuple):
+@dataclasses.dataclass(frozen=True, slots=True)
+class Typed:
     """The turn's event as the engine takes it; ``message`` goes on to recognition."""
 
     event: str  # answer | solved | unsolved | why | stale (ask again) | message
@@ -87,5 +89,5 @@ def _quotes(brain: Brain, normalised: Normalised, intents: set[str | None],
 
 def with_hint(replies: list[Reply]) -> list[Reply]:
     """The open step shown again, marked so its template adds how to answer."""
-    return [r._replace(hint=True) if r.kind in ("ask", "remedy") else r  # type: ignore[union-attr]
+    return [dataclasses.replace(r, hint=True) if r.kind in ("ask", "remedy") else r
             for r in replies]

@@ -7,6 +7,7 @@ A range is written as the helpdesk lead would say it, with the unit words of any
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 
@@ -84,9 +85,9 @@ def parse_range(text: str, units: Mapping[str, float]) -> Interval | str:
             return f"'{unit}' is not a unit of the measure"
         value = float(number) * size
         if operator in (">", ">=", "≥"):
-            interval = interval._replace(low=value, low_open=operator == ">")
+            interval = dataclasses.replace(interval, low=value, low_open=operator == ">")
         else:
-            interval = interval._replace(high=value, high_open=operator == "<")
+            interval = dataclasses.replace(interval, high=value, high_open=operator == "<")
     if interval.low > interval.high or (interval.low == interval.high and (
             interval.low_open or interval.high_open)):
         return "no value satisfies it"

@@ -1,17 +1,17 @@
 """The loaded knowledge base: immutable, typed, read by every other part of keyhelp.
 
 Built only by ``bot.knowledge.loader`` from a validated rules file; nothing here knows YAML.
-The records are ``NamedTuple``s, not dataclasses: a frozen dataclass compiles six methods when
-its module is imported (about 1 ms each class here), and every ``keyhelp`` start pays for it.
-Annotations are real objects (no ``from __future__ import annotations``): as strings, NamedTuple
-would compile each one as a forward reference at import.
+The records are frozen dataclasses; their mappings are read-only views (``frozen_map``).
 """
+
+from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal, NamedTuple
+from typing import Literal
 
 StepKind = Literal["ask", "remedy", "outcome"]
 STEP_KINDS: tuple[StepKind, ...] = ("ask", "remedy", "outcome")
@@ -23,10 +23,8 @@ def frozen_map(items: Mapping | None = None) -> Mapping:
     return MappingProxyType(dict(items or {}))
 
 
-EMPTY: Mapping = frozen_map()  # a shared default: read-only, so sharing it is safe
-
-
-class Localized(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Localized:
     """One text in every declared locale, e.g. ``Localized({"ja": "…", "en": "…"})``."""
 
     texts: Mapping[str, str]
@@ -40,7 +38,8 @@ class Localized(NamedTuple):
         return next(iter(self.texts.values()), "")
 
 
-class Negation(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Negation:
     """How a language denies what it names ("isn't expired", 期限切れじゃない, "not on the
     list"): one list for first messages (a denied phrase is evidence against its intent) and
     typed answers (a denied answer phrase counts for the opposite)."""
@@ -53,7 +52,7 @@ class Negation(NamedTuple):
     except_after: frozenset[str] = frozenset()
     # a word's own reach where it differs from ``reach`` (ない denies only what stands next
     # to it: なくし|てない, not 期限が切れて使え|ない)
-    reaches: Mapping[str, int] = EMPTY
+    reaches: Mapping[str, int] = field(default_factory=frozen_map)
     answer_reach: int = 2  # in a typed answer (a short reply) every denying word reaches this
 
     def reach_of(self, word: str) -> int:
@@ -64,7 +63,8 @@ class Negation(NamedTuple):
 MEANINGS = ("yes", "no", "unsure")  # what an answer may stand for in a yes/no question
 
 
-class Interval(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Interval:
     """A stretch of a measured quantity (minutes, a count) in its base unit: an answer's
     ``range``, or what a typed answer says ("about an hour" is [60, 60], "over an hour"
     [60, ∞))."""
@@ -74,7 +74,7 @@ class Interval(NamedTuple):
     low_open: bool = False
     high_open: bool = True
 
-    def contains(self, other: "Interval") -> bool:
+    def contains(self, other: Interval) -> bool:
         """Every value of ``other`` lies in this interval."""
         low_ok = other.low > self.low or (other.low == self.low and (
             not self.low_open or other.low_open))
@@ -82,7 +82,7 @@ class Interval(NamedTuple):
             not self.high_open or other.high_open))
         return low_ok and high_ok
 
-    def overlaps(self, other: "Interval") -> bool:
+    def overlaps(self, other: Interval) -> bool:
         """Some value lies in both intervals."""
         below = self.high < other.low or (self.high == other.low and (
             self.high_open or other.low_open))
@@ -91,23 +91,28 @@ class Interval(NamedTuple):
         return not (below or above)
 
 
-class AnswerWords(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class AnswerWords:
     """How one language's typed answers to questions are read (the locale's ``words.answers``).
 
     Phrases are folded to lower case; numbers and unit sizes are plain floats.
     """
 
-    means: Mapping[str, tuple[str, ...]] = EMPTY  # yes | no | unsure -> phrases saying it
+    # yes | no | unsure -> phrases saying it
+    means: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
     solved: tuple[str, ...] = ()  # "did this solve it?": phrases saying it did
     unsolved: tuple[str, ...] = ()  # ... and that it did not
     why: tuple[str, ...] = ()  # asking why the question is asked
-    numbers: Mapping[str, float] = EMPTY  # number words: "an" -> 1, "half" -> 0.5, 数 -> 3
-    units: Mapping[str, Mapping[str, float]] = EMPTY  # measure -> unit word -> size
+    # number words: "an" -> 1, "half" -> 0.5, 数 -> 3
+    numbers: Mapping[str, float] = field(default_factory=frozen_map)
+    # measure -> unit word -> size
+    units: Mapping[str, Mapping[str, float]] = field(default_factory=frozen_map)
     more: tuple[str, ...] = ()  # "more than", 以上: the quantity or more
     less: tuple[str, ...] = ()  # "less than", 未満: below the quantity
 
 
-class WordRules(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class WordRules:
     """How loose matching reads one language's words: stems, contractions, grammar words.
 
     The first four are for languages written with spaces between words, the last three for
@@ -115,8 +120,10 @@ class WordRules(NamedTuple):
     """
 
     stemmer: str | None = None  # a Snowball algorithm, e.g. "english"; None: words kept whole
-    spelled_out: Mapping[str, tuple[str, ...]] = EMPTY  # "isnt" -> ("is", "not")
-    shorthand: Mapping[str, str] = EMPTY  # chat shorthand read as written out: "ur" -> "your"
+    # "isnt" -> ("is", "not")
+    spelled_out: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
+    # chat shorthand read as written out: "ur" -> "your"
+    shorthand: Mapping[str, str] = field(default_factory=frozen_map)
     function_words: frozenset[str] = frozenset()  # grammar, not content ("where", "would", …)
     particles: str | None = None  # a regex of particles between words (が, は, を)
     negative_endings: tuple[str, ...] = ()  # ない, ません, …: cut off a phrase's end
@@ -126,7 +133,8 @@ class WordRules(NamedTuple):
     answers: AnswerWords | None = None  # how typed answers to questions are read
 
 
-class Locale(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Locale:
     """A reply language; ``script`` is a regex character class that marks text written in it."""
 
     id: str
@@ -135,7 +143,8 @@ class Locale(NamedTuple):
     words: WordRules | None = None  # for languages written with spaces between words
 
 
-class Link(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Link:
     """A named support link with a label per locale."""
 
     id: str
@@ -143,7 +152,8 @@ class Link(NamedTuple):
     label: Localized
 
 
-class KeyFormat(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class KeyFormat:
     """Shape of a product key and the characters it may contain (data, not code)."""
 
     alphabet: str
@@ -157,7 +167,8 @@ class KeyFormat(NamedTuple):
         return self.groups * self.group_size
 
 
-class Target(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Target:
     """Where a step leads: ask a question, give a remedy, or end with an outcome."""
 
     kind: StepKind
@@ -167,7 +178,8 @@ class Target(NamedTuple):
         return f"{self.kind}:{self.id}"
 
 
-class Answer(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Answer:
     """A choice at a question. ``when`` names an automatic check result that selects it.
 
     A typed answer is matched by ``cues`` (per locale), by what it ``means`` (yes, no,
@@ -179,12 +191,13 @@ class Answer(NamedTuple):
     label: Localized
     target: Target
     when: str | None = None
-    cues: Mapping[str, tuple[str, ...]] = EMPTY
+    cues: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
     means: tuple[str, ...] = ()
     range: Interval | None = None
 
 
-class Question(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Question:
     """A question that tells causes apart; each answer leads on."""
 
     id: str
@@ -198,14 +211,16 @@ class Question(NamedTuple):
         return next((a for a in self.answers if a.id == answer_id), None)
 
 
-class Cause(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Cause:
     """A possible reason behind an error message."""
 
     id: str
     text: Localized
 
 
-class Remedy(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Remedy:
     """Advice to try; ``if_unsolved`` is where "no, still broken" leads (default: escalate)."""
 
     id: str
@@ -214,7 +229,8 @@ class Remedy(NamedTuple):
     if_unsolved: Target | None = None
 
 
-class Outcome(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Outcome:
     """A conversation end. ``escalate`` means a human takes over."""
 
     id: str
@@ -223,7 +239,8 @@ class Outcome(NamedTuple):
     escalate: bool = False
 
 
-class Intent(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Intent:
     """One error message or guidance topic, with its diagnosis flow."""
 
     id: str
@@ -237,7 +254,8 @@ class Intent(NamedTuple):
     remedies: Mapping[str, Remedy]
 
 
-class CueGroup(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class CueGroup:
     """Phrases that point at several intents at once (the user must pick), or at none."""
 
     id: str
@@ -246,16 +264,22 @@ class CueGroup(NamedTuple):
     with_key: bool = False  # the cues count only in a message holding a pasted product key
 
 
-class Scope(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Scope:
     """What keeps a message in scope or takes it out, per locale (see the rules file's header)."""
 
-    products: Mapping[str, tuple[str, ...]] = EMPTY  # our products' names
-    context: Mapping[str, tuple[str, ...]] = EMPTY  # words of the redemption context
-    other_products: Mapping[str, tuple[str, ...]] = EMPTY  # look-alike keys and licences
-    other_topics: Mapping[str, tuple[str, ...]] = EMPTY  # neighbouring tasks, not problems
+    # our products' names
+    products: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
+    # words of the redemption context
+    context: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
+    # look-alike keys and licences
+    other_products: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
+    # neighbouring tasks, not problems
+    other_topics: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
 
 
-class Policy(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Policy:
     """The general dialogue behaviour (the rules file's ``policy:``; read by
     ``bot.knowledge.policy``, compiled into engine rules by ``bot.dialogue.rulebook``).
 
@@ -275,7 +299,8 @@ class Policy(NamedTuple):
     not_solved: Target | str = "hand-off"
 
 
-class Knowledge(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Knowledge:
     """Everything the rules file says, validated and frozen."""
 
     version: int
@@ -287,8 +312,8 @@ class Knowledge(NamedTuple):
     outcomes: Mapping[str, Outcome]
     intents: Mapping[str, Intent]
     fallback_links: tuple[str, ...] = ()  # offered when keyhelp cannot help
-    ambiguities: Mapping[str, CueGroup] = EMPTY
-    out_of_scope: Mapping[str, tuple[str, ...]] = EMPTY
+    ambiguities: Mapping[str, CueGroup] = field(default_factory=frozen_map)
+    out_of_scope: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
     scope: Scope = Scope()
     # raw confidence -> share of answers right, as (raw, calibrated) points, raw ascending
     calibration: tuple[tuple[float, float], ...] = ()

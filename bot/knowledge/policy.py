@@ -8,6 +8,8 @@ is optional: a missing one keeps keyhelp's usual behaviour (``Policy()``'s defau
 
 from __future__ import annotations
 
+import dataclasses
+
 import yaml
 
 from bot.knowledge.model import SOLVED_OUTCOME, Policy, Target
@@ -58,7 +60,7 @@ def read_policy(b: RulesReader, node: yaml.Node | None,
     for key, allowed in CHOICES.items():
         if key in entries:
             found[key] = _action(b, entries[key], f"policy.{key}", allowed)
-    return default._replace(**{k: v for k, v in found.items() if v is not None})
+    return dataclasses.replace(default, **{k: v for k, v in found.items() if v is not None})
 
 
 def _action(b: RulesReader, node: yaml.Node, what: str,

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 
+# A NamedTuple for its tuple order: problems are reported sorted by file, line and column.
 class Problem(NamedTuple):
     """One thing wrong in a rules file; line and column are 1-based, as editors count."""
 

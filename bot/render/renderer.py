@@ -18,8 +18,9 @@ choices, a word on how to go on) and ``colour`` (ANSI bold through the ``strong`
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -40,7 +41,8 @@ CHANNELS: tuple[str, ...] = ("cli", "slack", "web")
 PLAIN = "cli"  # fallbacks are the default templates with nothing escaped: the terminal's way
 
 
-class Rendered(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Rendered:
     """A reply ready to send: body text, plain-text fallback, buttons and links."""
 
     kind: str
@@ -87,7 +89,8 @@ class Renderer:
                colour: bool = False) -> Rendered:
         """The reply for ``channel`` ("cli", "slack" or "web"; web's ``text`` is ``Markup``);
         the options are the terminal's."""
-        context = reply._asdict()
+        # its fields as they are (``dataclasses.asdict`` would copy every nested record)
+        context = {f.name: getattr(reply, f.name) for f in fields(reply)}
         body = self.environment(channel).select_template(
             [f"{channel}/{reply.kind}.j2", f"default/{reply.kind}.j2"]).render(
                 context, one_shot=one_shot, colour=colour)

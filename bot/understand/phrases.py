@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 from itertools import chain
 from typing import NamedTuple
@@ -266,10 +266,10 @@ class PhraseIndex:
         for phrases in knowledge.out_of_scope.values():
             for raw in phrases:
                 add(raw, [OUT_OF_SCOPE], "oos")
-        for part, per_locale in knowledge.scope._asdict().items():
-            for phrases in per_locale.values():
+        for part in fields(knowledge.scope):
+            for phrases in getattr(knowledge.scope, part.name).values():
                 for raw in phrases:
-                    add(raw, [], "scope", scope=part)
+                    add(raw, [], "scope", scope=part.name)
         for opening, owners in openings(knowledge).items():
             add(opening, owners, "message")
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import shlex
 import sys
-from typing import TYPE_CHECKING, NamedTuple
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.channels.cli.main import CliError
 
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
 COMMAND = "/image"  # in `keyhelp chat`: "/image FILE"
 
 
-class ImageRead(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class ImageRead:
     """A file read (``screenshot``), or why not (``reason``: an ``ImageNote`` reason)."""
 
     screenshot: Screenshot | None
