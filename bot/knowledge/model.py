@@ -55,6 +55,9 @@ class Negation(NamedTuple):
     # to it: なくし|てない, not 期限が切れて使え|ない)
     reaches: Mapping[str, int] = EMPTY
     answer_reach: int = 2  # in a typed answer (a short reply) every denying word reaches this
+    # "X is fine, but …" (大丈夫なんですが): what stands before these is named as NOT the
+    # problem; first messages only, like ``after`` (a typed answer is not read with them)
+    contrast: tuple[str, ...] = ()
 
     def reach_of(self, word: str) -> int:
         """How far ``word`` reaches in a first message."""
