@@ -39,3 +39,43 @@ def test_japanese_polite_past_and_contrast_denials_leave_the_real_topic(
 def test_an_error_after_the_contrast_or_affirmed_is_still_answered(
         recogniser: Recogniser, text: str, intent: str) -> None:
     assert outcome(recogniser.classify(text)) == intent
+
+
+KEY_ERRORS = {"key-invalid", "key-already-used", "key-already-entered", "key-expired"}
+LICENCE_ERRORS = {"subscription-unavailable", "license-limit-exceeded"}
+
+# a fragment or a vague message: the step it failed at, "something about …", なんとか, two
+# errors as alternatives: ask among the errors that fit
+FRAGMENTS = [
+    ("expired or invalid? not sure which", {"key-expired", "key-invalid"}),
+    ("error when redeeming the key", KEY_ERRORS),
+    ("got an error while redeeming, didn't read it", KEY_ERRORS),
+    ("キー入れたらエラー", KEY_ERRORS),
+    ("キーを入力したらエラーが出ました", KEY_ERRORS),
+    ("引き換えの時にエラーになりました", KEY_ERRORS),
+    ("it says something about the key…", KEY_ERRORS),
+    ("キーがなんとかって出ました", KEY_ERRORS),
+    ("it said something about the subscription", LICENCE_ERRORS),
+    ("something about licenses, I didn't catch it", LICENCE_ERRORS),
+    ("サブスクかライセンスのどっちかのエラー", LICENCE_ERRORS),
+    ("the EMS key, where?", {"redeem-how", "key-lost"}),
+]
+
+
+@pytest.mark.parametrize(("text", "wanted"), FRAGMENTS)
+def test_a_vague_or_cut_off_message_asks_among_the_errors_that_fit(
+        recogniser: Recogniser, text: str, wanted: set[str]) -> None:
+    result = recogniser.classify(text)
+    assert result.action == "clarify", outcome(result)
+    assert wanted <= {c.intent for c in result.candidates}, outcome(result)
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("キーを入力したら「このプロダクト キーは有効ではありません」と出ました", "key-invalid"),
+    ("error when redeeming: the product key you entered has expired", "key-expired"),
+    ("キー入れたらエラーで、期限切れって書いてありました", "key-expired"),
+    ("something about the key being already used", "key-already-used"),
+])
+def test_the_step_named_beside_the_error_itself_still_answers(
+        recogniser: Recogniser, text: str, intent: str) -> None:
+    assert outcome(recogniser.classify(text)) == intent

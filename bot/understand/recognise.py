@@ -275,13 +275,15 @@ class Recogniser:
         spread = best - max((e for i, e in ranked if i not in near), default=0.0)
         certainty = _score(best) ** 0.5 * _score(2 * spread) ** 0.3
         if len(near) == 1:
-            if not scope.context:  # cues alone, nothing says it is about redeeming a key
-                return result("unknown", None, top, th.unknown_ceiling * (1.0 - _score(best)),
-                              Evidence("", "no-context", "against", (ANSWER,)))
             # "isn't valid or has expired": ask, unless the message itself was pasted
             joined = [] if self._pasted(near[0], hits) else [
                 (a, w, b) for a, w, b in self.alternatives.joined(hits, views)
                 if near[0] in a.targets + b.targets]
+            if not scope.context and not joined:
+                # cues alone, nothing says it is about redeeming a key; two errors named as
+                # alternatives ("expired or invalid?") are still worth asking about
+                return result("unknown", None, top, th.unknown_ceiling * (1.0 - _score(best)),
+                              Evidence("", "no-context", "against", (ANSWER,)))
             if not joined:
                 raw = th.answer_floor + (1 - th.answer_floor) * certainty
                 return result("answer", near[0], top, calibrated(raw, self._calibration))
