@@ -5,6 +5,8 @@ what a support channel says, in both languages, beyond any one phrasing."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from bot.understand.recognise import Recogniser
 from tests.conftest import outcome
@@ -79,3 +81,33 @@ def test_a_vague_or_cut_off_message_asks_among_the_errors_that_fit(
 def test_the_step_named_beside_the_error_itself_still_answers(
         recogniser: Recogniser, text: str, intent: str) -> None:
     assert outcome(recogniser.classify(text)) == intent
+
+
+# misspelled error words (a swap, a missing or doubled letter) and Japanese typed in hiragana
+# without converting it: the same error as written correctly
+@pytest.mark.parametrize(("text", "intent"), [
+    ("prodcut key has expierd, enter a diffrent key", "key-expired"),
+    ("the key is expried apparently", "key-expired"),
+    ("intune key is invlaid", "key-invalid"),
+    ("ぷろだくときーのきげんがきれています", "key-expired"),
+    ("きーをなくしました", "key-lost"),
+])
+def test_misspelled_or_unconverted_error_words_are_read_as_meant(
+        recogniser: Recogniser, text: str, intent: str) -> None:
+    assert outcome(recogniser.classify(text)) == intent
+
+
+@given(word=st.sampled_from(["expired", "invalid", "already", "subscription", "available",
+                             "different", "process", "account"]),
+       at=st.integers(min_value=3, max_value=20))
+def test_two_letters_swapped_in_a_vocabulary_word_are_put_back(recogniser: Recogniser,
+                                                               word: str, at: int) -> None:
+    assume(at + 1 < len(word) and word[at] != word[at + 1])
+    slipped = word[:at] + word[at + 1] + word[at] + word[at + 2:]
+    assert recogniser.speller.correct(f" the key {slipped} ") == f" the key {word} "
+
+
+@pytest.mark.parametrize("word", ["expires", "entering", "users", "creates", "licensed"])
+def test_other_forms_of_vocabulary_words_are_not_corrected(recogniser: Recogniser,
+                                                           word: str) -> None:
+    assert recogniser.speller.correct(f" the {word} here ") == f" the {word} here "

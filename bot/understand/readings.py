@@ -26,12 +26,20 @@ def has_kanji(text: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
 
 
+def has_kana(text: str, first: str = "\u3041", last: str = "\u30ff") -> bool:
+    """Kana present (hiragana and katakana by default)?"""
+    return any(first <= ch <= last for ch in text)
+
+
 class Readings:
     """Readings of Japanese message clauses and cues, built lazily, shared between threads."""
 
     def __init__(self, phrases: Iterable[Phrase]) -> None:
-        self._phrases = [p for p in phrases if p.dense and has_kanji(p.text) and (
-            p.sources & {"message", "cue", "group"} or p.scope == "products")]
+        # katakana too: a message typed in hiragana, never converted (きーがむこう), reads
+        # the same as キーが無効; the context words (キー) keep such a message in scope
+        self._phrases = [p for p in phrases if p.dense and (
+            has_kanji(p.text) or has_kana(p.text, "\u30a1", "\u30ff")) and (
+            p.sources & {"message", "cue", "group"} or p.scope in ("products", "context"))]
         self._lock = threading.Lock()
         self._convert: Callable[[str], str] | None = None
         self._index: list[tuple[str, Phrase]] | None = None
@@ -56,7 +64,8 @@ class Readings:
 
         self._index = [(reading, p) for p in self._phrases
                        for reading in [convert(p.text)]
-                       if "message" in p.sources or len(reading) >= MIN_CUE_READING]
+                       if "message" in p.sources or p.scope is not None
+                       or len(reading) >= MIN_CUE_READING]
         self._convert = lambda text: convert(text) + "|" + by_character(text)
 
     def __getstate__(self) -> dict:
@@ -82,7 +91,8 @@ class Readings:
 
     def match(self, dense: str, found: dict[int, float]) -> list[Hit]:
         """Phrases whose reading is in ``dense``'s reading, where better than ``found`` already."""
-        if not self.available or not has_kanji(dense):
+        # kanji (an IME slip) or kana without kanji (not converted at all)
+        if not self.available or not (has_kanji(dense) or has_kana(dense, "\u3041", "\u309f")):
             return []
         self.load()
         if self._index is None or self._convert is None:

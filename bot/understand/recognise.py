@@ -30,6 +30,7 @@ from bot.understand.phrases import (
 )
 from bot.understand.readings import Readings
 from bot.understand.scope import QUOTE_QUALITY, Alternatives, judge
+from bot.understand.spelling import Speller
 
 Action = Literal["answer", "clarify", "unknown"]
 MAX_CHOICES = 4
@@ -146,6 +147,7 @@ class Recogniser:
         self.readings = Readings(self.index.phrases)
         self.negation = Negation(knowledge, self.reader, self.index.phrases)
         self.alternatives = Alternatives(knowledge)
+        self.speller = Speller(self.index.phrases, self.reader.stem)
         self._keyed = frozenset(g.id for g in knowledge.ambiguities.values() if g.with_key)
         self._needs_context = bool(knowledge.scope.products or knowledge.scope.context)
         self._topics = frozenset(i for i, intent in knowledge.intents.items()
@@ -196,6 +198,13 @@ class Recogniser:
             extra = self.readings.match(views[1], {id(h.phrase): h.quality for h in hits})
             if extra:
                 hits = _better(hits, extra)
+                recognition = self._judge(hits, normalised, views)
+        if recognition.action != "answer":
+            # every error word misspelled ("key has expierd"): read again with them put right
+            spaced = self.speller.correct(views[0])
+            if spaced != views[0]:
+                views = (spaced, dense_view(spaced))
+                hits = self._phrase_hits(views, normalised.key is not None)
                 recognition = self._judge(hits, normalised, views)
         if not any(h.phrase.scope is None for h in hits):
             # no phrase at all: the intent whose own words it clearly uses, if any
