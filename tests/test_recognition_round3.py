@@ -111,3 +111,29 @@ def test_two_letters_swapped_in_a_vocabulary_word_are_put_back(recogniser: Recog
 def test_other_forms_of_vocabulary_words_are_not_corrected(recogniser: Recogniser,
                                                            word: str) -> None:
     assert recogniser.speller.correct(f" the {word} here ") == f" the {word} here "
+
+
+# how to redeem and a lost key, said in other words (what next, which screen, where it is)
+@pytest.mark.parametrize(("text", "intent"), [
+    ("有効期限は切れていませんでした。EMSのキーの入力先を教えて", "redeem-how"),
+    ("EMSのキーを買ったんですが、この後どうすればいいですか", "redeem-how"),
+    ("Intuneのプロダクトキーを使う手順を知りたい", "redeem-how"),
+    ("Intuneのキーはどの画面で入れるんでしょうか", "redeem-how"),
+    ("EMSのキーをもらいました。何をすればいいですか", "redeem-how"),
+    ("キーを有効にするにはどうすればいいですか", "redeem-how"),
+    ("We bought Intune, got a key by email. What are the next steps?", "redeem-how"),
+    ("Where in the admin portal do I put in the Intune key?", "redeem-how"),
+    ("前任者が退職してIntuneのキーの所在がわかりません", "key-lost"),
+    ("キーを控えておくのを忘れました。もう一度確認できますか", "key-lost"),
+    ("nobody remembers where the Intune product key ended up", "key-lost"),
+    ("we lost track of the EMS key after the office move", "key-lost"),
+])
+def test_redeem_how_and_key_lost_in_other_words_are_answered(
+        recogniser: Recogniser, text: str, intent: str) -> None:
+    assert outcome(recogniser.classify(text)) == intent
+
+
+def test_an_admin_task_asking_which_screen_is_not_taken_for_redeeming(
+        recogniser: Recogniser) -> None:
+    result = recogniser.classify("新しいユーザーにIntuneのライセンスを割り当てたいのですが、どの画面ですか")
+    assert result.action != "answer", outcome(result)
