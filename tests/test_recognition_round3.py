@@ -135,5 +135,35 @@ def test_redeem_how_and_key_lost_in_other_words_are_answered(
 
 def test_an_admin_task_asking_which_screen_is_not_taken_for_redeeming(
         recogniser: Recogniser) -> None:
-    result = recogniser.classify("新しいユーザーにIntuneのライセンスを割り当てたいのですが、どの画面ですか")
+    result = recogniser.classify(
+        "新しいユーザーにIntuneのライセンスを割り当てたいのですが、どの画面ですか")
     assert result.action != "answer", outcome(result)
+
+
+# Japanese typed in latin letters (no IME): read by the phrases' romanised readings, once
+# the message has enough of the rules' romaji marker words (desu, masu, ga, wo)
+@pytest.mark.parametrize(("text", "intent"), [
+    ("purodakuto kii ga mukou desu", "key-invalid"),
+    ("kii ga kigengire tte deta", "key-expired"),
+    ("kii wo nakushimashita", "key-lost"),
+    ("intune no kii wo doko de nyuryoku suru ka oshiete kudasai", "redeem-how"),
+    ("sabusukuripushon ga tsukaenai to iwaremashita", "subscription-unavailable"),
+])
+def test_japanese_typed_in_latin_letters_is_read_as_japanese(recogniser: Recogniser,
+                                                             text: str, intent: str) -> None:
+    assert outcome(recogniser.classify(text)) == intent
+
+
+def test_romaji_reading_is_data_of_the_rules_file(tmp_path) -> None:
+    import re
+
+    from bot.knowledge.loader import load_knowledge
+    from bot.paths import shipped_rules_path
+
+    text = shipped_rules_path().read_text(encoding="utf-8")
+    without = re.sub(r"\n      romaji: \[[^\]]*\]", "", text)
+    assert without != text
+    path = tmp_path / "rules.yaml"
+    path.write_text(without, encoding="utf-8")
+    result = Recogniser(load_knowledge(path)).classify("purodakuto kii ga mukou desu")
+    assert result.action == "unknown", outcome(result)

@@ -127,6 +127,9 @@ class WordRules(NamedTuple):
     negation: Negation | None = None  # denials that veto the phrases they govern
     alternatives: tuple[str, ...] = ()  # "or", か: two intents named as alternatives -> ask
     answers: AnswerWords | None = None  # how typed answers to questions are read
+    # words that mark a message as this language typed in latin letters (desu, masu): such
+    # a message is also read by the romanised readings of the phrases
+    romaji: tuple[str, ...] = ()
 
 
 class Locale(NamedTuple):

@@ -144,7 +144,8 @@ class Recogniser:
         self.reader = WordReader(knowledge)
         self.loose = LooseIndex(self.index.phrases, self.reader)
         self.concepts = Concepts(self.index.phrases, knowledge.intents, self.reader)
-        self.readings = Readings(self.index.phrases)
+        self.readings = Readings(self.index.phrases, (
+            w for loc in knowledge.locales if loc.words for w in loc.words.romaji))
         self.negation = Negation(knowledge, self.reader, self.index.phrases)
         self.alternatives = Alternatives(knowledge)
         self.speller = Speller(self.index.phrases, self.reader.stem)
@@ -205,6 +206,12 @@ class Recogniser:
             if spaced != views[0]:
                 views = (spaced, dense_view(spaced))
                 hits = self._phrase_hits(views, normalised.key is not None)
+                recognition = self._judge(hits, normalised, views)
+        if recognition.action != "answer":
+            # Japanese typed in latin letters ("kii ga mukou desu"): read by romanised readings
+            extra = self.readings.match_romaji(views[0], {id(h.phrase): h.quality for h in hits})
+            if extra:
+                hits = _better(hits, extra)
                 recognition = self._judge(hits, normalised, views)
         if not any(h.phrase.scope is None for h in hits):
             # no phrase at all: the intent whose own words it clearly uses, if any

@@ -17,6 +17,7 @@ from bot.understand.phrases import Phrase
 
 MIN_LENGTH = 5  # shorter words are left alone: "used" is one edit from "user", "uses", …
 MAX_EDITS = 1  # a swap ("expierd"), a missing, extra or wrong letter ("diffrent", "creat")
+CACHE_SIZE = 4096  # words looked up already (the same slips and unknown words recur)
 
 
 class Speller:
@@ -28,6 +29,7 @@ class Speller:
                  if w.isascii() and w.isalpha()}
         self._known = frozenset(words)
         self._long = sorted(w for w in words if len(w) >= MIN_LENGTH - MAX_EDITS)
+        self._seen: dict[str, str | None] = {}
 
     def correct(self, spaced: str) -> str:
         """``spaced`` (a spaced view: " word word ") with each misspelled word put right."""
@@ -37,7 +39,12 @@ class Speller:
             if len(token) < MIN_LENGTH or token in self._known or not token.isascii() \
                     or not token.isalpha():
                 continue
-            fixed = self._nearest(token)
+            if token in self._seen:
+                fixed = self._seen[token]
+            else:
+                fixed = self._nearest(token)
+                if len(self._seen) < CACHE_SIZE:
+                    self._seen[token] = fixed
             if fixed is not None:
                 tokens[i], changed = fixed, True
         return " " + " ".join(tokens) + " " if changed else spaced
