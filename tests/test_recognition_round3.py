@@ -167,3 +167,21 @@ def test_romaji_reading_is_data_of_the_rules_file(tmp_path) -> None:
     path.write_text(without, encoding="utf-8")
     result = Recogniser(load_knowledge(path)).classify("purodakuto kii ga mukou desu")
     assert result.action == "unknown", outcome(result)
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("it said the key was already used or something, the window closed",
+     {"key-already-used", "key-already-entered"}),
+    ("the key is already entered I think, not sure which message exactly",
+     {"key-already-used", "key-already-entered"}),
+])
+def test_not_sure_which_message_asks_between_the_two_it_points_at(
+        recogniser: Recogniser, text: str, wanted: set[str]) -> None:
+    result = recogniser.classify(text)
+    assert result.action == "clarify", outcome(result)
+    assert wanted <= {c.intent for c in result.candidates}, outcome(result)
+
+
+def test_a_pasted_message_is_answered_whatever_the_hedge(recogniser: Recogniser) -> None:
+    text = "The product key you entered has already been used. Either way, what now?"
+    assert outcome(recogniser.classify(text)) == "key-already-used"

@@ -130,6 +130,9 @@ class WordRules(NamedTuple):
     # words that mark a message as this language typed in latin letters (desu, masu): such
     # a message is also read by the romanised readings of the phrases
     romaji: tuple[str, ...] = ()
+    # words saying the user is not sure which message it was ("either", どっちか): an answer
+    # becomes a question between it and the next intent the message points at
+    unsure_which: tuple[str, ...] = ()
 
 
 class Locale(NamedTuple):

@@ -54,6 +54,8 @@ class Thresholds(NamedTuple):
     # while some error's message or cue is found this well, topic evidence counts this share.
     quoted: float = 0.5
     topic_share: float = 0.25
+    # "not sure which" words ask between the best and the next intent if it has this share
+    unsure_share: float = 0.25
 
 
 class Candidate(NamedTuple):
@@ -300,13 +302,20 @@ class Recogniser:
                 # alternatives ("expired or invalid?") are still worth asking about
                 return result("unknown", None, top, th.unknown_ceiling * (1.0 - _score(best)),
                               Evidence("", "no-context", "against", (ANSWER,)))
-            if not joined:
+            unsure = None if joined or self._pasted(near[0], hits) or len(ranked) < 2 or \
+                ranked[1][1] < best * th.unsure_share else self.alternatives.unsure(views)
+            if not joined and not unsure:
                 raw = th.answer_floor + (1 - th.answer_floor) * certainty
                 return result("answer", near[0], top, calibrated(raw, self._calibration))
-            near = list(dict.fromkeys(i for a, _, b in joined for i in a.targets + b.targets))
-            near.sort(key=lambda i: (-per_intent.get(i, 0.0), self._order[i]))
-            evidence.extend(Evidence(w, "alternatives", "against", (ANSWER,))
-                            for _, w, _ in joined)
+            if unsure:  # "either", どっちか: the best and the next it points at
+                near = [i for i, _ in ranked[:2]]
+                evidence.append(Evidence(unsure, "alternatives", "against", (ANSWER,)))
+            else:
+                near = list(dict.fromkeys(i for a, _, b in joined
+                                          for i in a.targets + b.targets))
+                near.sort(key=lambda i: (-per_intent.get(i, 0.0), self._order[i]))
+                evidence.extend(Evidence(w, "alternatives", "against", (ANSWER,))
+                                for _, w, _ in joined)
         if best < th.clarify_minimum:  # a hint this weak ("sorry") is not worth a question
             return result("unknown", None, top, th.unknown_ceiling * (1.0 - _score(best)))
         choices = self._choices(near, hits)
