@@ -54,7 +54,7 @@ FRAGMENTS = [
     ("got an error while redeeming, didn't read it", KEY_ERRORS),
     ("キー入れたらエラー", KEY_ERRORS),
     ("キーを入力したらエラーが出ました", KEY_ERRORS),
-    ("引き換えの時にエラーになりました", KEY_ERRORS),
+    ("キーを入れたらエラーになりました", KEY_ERRORS),
     ("it says something about the key…", KEY_ERRORS),
     ("キーがなんとかって出ました", KEY_ERRORS),
     ("it said something about the subscription", LICENCE_ERRORS),
