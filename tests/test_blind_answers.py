@@ -11,7 +11,7 @@ After answer cues, shared yes / no / unsure words, denial, durations and "why?" 
 improved by category, no blind text copied): 99.4 % overall — answers 99.2 %, why 100 %,
 switch 100 %, reask 100 % (the one miss named an admin role the rules did not know); 100 %
 after round two (other admin roles as no-role cues, by category).
-``tests/answers/own.jsonl`` is our own labelled set (91 answers, both languages).
+``tests/answers/own.jsonl`` is our own labelled set (131 answers, both languages).
 """
 
 from __future__ import annotations

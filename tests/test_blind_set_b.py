@@ -17,6 +17,8 @@ After round two (by category, with sight of set B's misses, no text copied; so o
 fragment 70.5 %; typed answers 100 %; unasked answers at the watch default 133, 99.2 % right
 (the calibration cross-validated: fitted without B). The floors below are those figures less
 two or three messages; fragments (ambiguous → clarify) still miss the target.
+Round three (fragments, denials, typos, by category): 99.1 / 100 / 84.1 / 0.0 %, typed
+answers 100 %.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from bot.understand.recognise import Recogniser
 from tests.assistant_helpers import make_assistant
 
 BLIND = Path(__file__).parent / "blind"
-FLOORS = {"in-scope": 0.975, "out-of-scope": 0.98, "ambiguous": 0.68}
+FLOORS = {"in-scope": 0.98, "out-of-scope": 0.98, "ambiguous": 0.79}
 MAX_CONFIDENT_WRONG = 0.015
 ANSWERS_FLOOR = 0.98
 WATCH_TARGET = 0.99

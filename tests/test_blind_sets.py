@@ -13,6 +13,7 @@ admin-howto 95 %, error 98.2 %, fragment 87.5 %, guidance 100 %, negation 100 %,
 other-product 100 %. The floors below are those figures less a small margin (two or three
 messages), so an edit that loses a category's gains fails here. The rules have now been
 shaped with sight of this set's misses: a fresh blind set is the honest measure.
+Round three (fragments, denials, typos, by category): ambiguous → clarify 92.5 %.
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ from bot.understand.evaluation import figures, judge
 from bot.understand.recognise import Recogniser
 
 SET_A = Path(__file__).parent / "blind" / "set_a_first_messages.jsonl"
-FLOORS = {"in-scope": 0.97, "out-of-scope": 0.97, "ambiguous": 0.82}
+FLOORS = {"in-scope": 0.97, "out-of-scope": 0.97, "ambiguous": 0.875}
 MAX_CONFIDENT_WRONG = 0.01
-CATEGORY_FLOORS = {"admin-howto": 0.85, "error": 0.96, "fragment": 0.82, "guidance": 0.95,
+CATEGORY_FLOORS = {"admin-howto": 0.85, "error": 0.96, "fragment": 0.875, "guidance": 0.95,
                    "negation": 0.9, "ood": 0.97, "other-product": 0.92}
 
 

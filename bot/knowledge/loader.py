@@ -159,7 +159,8 @@ def _read_words(b: RulesReader, node: yaml.Node, what: str) -> WordRules | None:
     entries = b.mapping(node, what, optional=("stemmer", "spelled_out", "shorthand",
                                               "function_words", "particles",
                                               "negative_endings", "negative_forms",
-                                              "negation", "alternatives", "answers"))
+                                              "negation", "alternatives", "answers",
+                                              "romaji", "unsure_which"))
     if entries is None:
         return None
     particles = _pattern(b, entries, "particles", f"the particles of {what}",
@@ -182,6 +183,8 @@ def _read_words(b: RulesReader, node: yaml.Node, what: str) -> WordRules | None:
     negation = read_negation(b, entries["negation"], f"the negation of {what}") \
         if "negation" in entries else None
     alternatives = b.texts(entries.get("alternatives"), f"the alternatives of {what}")
+    romaji = b.texts(entries.get("romaji"), f"the romaji of {what}")
+    unsure = b.texts(entries.get("unsure_which"), f"the unsure_which of {what}")
     answers = read_answer_words(b, entries["answers"], f"the answers of {what}") \
         if "answers" in entries else None
     for measure, units in (answers.units if answers else {}).items():
@@ -191,7 +194,9 @@ def _read_words(b: RulesReader, node: yaml.Node, what: str) -> WordRules | None:
                      function_words=frozenset(word.casefold() for word, _ in function),
                      particles=particles, negative_endings=tuple(t for t, _ in endings),
                      negative_forms=tuple(t for t, _ in forms), negation=negation,
-                     alternatives=tuple(t.casefold() for t, _ in alternatives), answers=answers)
+                     alternatives=tuple(t.casefold() for t, _ in alternatives), answers=answers,
+                     romaji=tuple(t.casefold() for t, _ in romaji),
+                     unsure_which=tuple(t.casefold() for t, _ in unsure))
 
 
 def _read_locales(b: RulesReader, node: yaml.Node | None) -> tuple[Locale, ...]:

@@ -54,6 +54,9 @@ class Negation:
     # to it: なくし|てない, not 期限が切れて使え|ない)
     reaches: Mapping[str, int] = field(default_factory=frozen_map)
     answer_reach: int = 2  # in a typed answer (a short reply) every denying word reaches this
+    # "X is fine, but …" (大丈夫なんですが): what stands before these is named as NOT the
+    # problem; first messages only, like ``after`` (a typed answer is not read with them)
+    contrast: tuple[str, ...] = ()
 
     def reach_of(self, word: str) -> int:
         """How far ``word`` reaches in a first message."""
@@ -131,6 +134,12 @@ class WordRules:
     negation: Negation | None = None  # denials that veto the phrases they govern
     alternatives: tuple[str, ...] = ()  # "or", か: two intents named as alternatives -> ask
     answers: AnswerWords | None = None  # how typed answers to questions are read
+    # words that mark a message as this language typed in latin letters (desu, masu): such
+    # a message is also read by the romanised readings of the phrases
+    romaji: tuple[str, ...] = ()
+    # words saying the user is not sure which message it was ("either", どっちか): an answer
+    # becomes a question between it and the next intent the message points at
+    unsure_which: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,12 +52,13 @@ def read_negation(b: RulesReader, node: yaml.Node, what: str) -> Negation | None
     """A locale's ``negation``: the words that deny, on which side, how far they reach in a
     first message and in a typed answer."""
     entries = b.mapping(node, what, optional=("before", "after", "reach", "answer_reach",
-                                              "stop", "except_after"))
+                                              "stop", "except_after", "contrast"))
     if entries is None:
         return None
     reaches: dict[str, int] = {}
     before = _words(b, entries.get("before"), f"the before of {what}", reaches)
     after = _words(b, entries.get("after"), f"the after of {what}", reaches)
+    contrast = _words(b, entries.get("contrast"), f"the contrast of {what}", reaches)
     stop = frozenset(t.casefold() for t, _ in b.texts(entries.get("stop"), f"the stop of {what}"))
     unless = frozenset(t.casefold() for t, _ in b.texts(entries.get("except_after"),
                                                         f"the except_after of {what}"))
@@ -69,7 +70,8 @@ def read_negation(b: RulesReader, node: yaml.Node, what: str) -> Negation | None
         return None
     if reach is None or answer_reach is None:
         return None
-    return Negation(before, after, reach, stop, unless, frozen_map(reaches), answer_reach)
+    return Negation(before, after, reach, stop, unless, frozen_map(reaches), answer_reach,
+                    contrast)
 
 
 def _number(b: RulesReader, node: yaml.Node, what: str) -> float | None:

@@ -72,7 +72,7 @@ class Negation:
             for word in negation.before:
                 self.before[word] = _Rule(negation.reach_of(word), negation.stop,
                                           negation.except_after)
-            for word in negation.after:
+            for word in (*negation.after, *negation.contrast):
                 rule = _Rule(negation.reach_of(word), negation.stop, negation.except_after)
                 text = dense_view(spaced_view(word)) if is_dense(word) else word
                 (self.after_dense if is_dense(word) else self.after_words)[text] = rule

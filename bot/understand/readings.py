@@ -19,6 +19,15 @@ READING_QUALITY = 0.9  # a same-sound match is strong evidence, a little below a
 # A cue is a word or two (紛失, 引き換え): its reading must be this long to be compared,
 # so a short one does not turn up inside unrelated words of the same sound.
 MIN_CUE_READING = 4
+# Romanised readings (a message typed in latin letters: "kii ga mukou desu") are compared
+# with long vowels written single too (nyuuryoku ~ nyuryoku); a phrase's must be this long,
+# a context word's (kii) this long.
+MIN_ROMAJI = 5
+MIN_ROMAJI_SCOPE = 3
+# at least this many of the rules' romaji marker words (desu, masu) before a message is read
+# as romanised Japanese
+ROMAJI_MARKERS = 2
+_LONG_VOWEL = re.compile(r"([aeiou])\1|(?<=o)u")
 
 
 def has_kanji(text: str) -> bool:
@@ -26,12 +35,25 @@ def has_kanji(text: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
 
 
+def has_kana(text: str, first: str = "\u3041", last: str = "\u30ff") -> bool:
+    """Kana present (hiragana and katakana by default)?"""
+    return any(first <= ch <= last for ch in text)
+
+
 class Readings:
     """Readings of Japanese message clauses and cues, built lazily, shared between threads."""
 
-    def __init__(self, phrases: Iterable[Phrase]) -> None:
-        self._phrases = [p for p in phrases if p.dense and has_kanji(p.text) and (
-            p.sources & {"message", "cue", "group"} or p.scope == "products")]
+    def __init__(self, phrases: Iterable[Phrase], romaji: Iterable[str] = ()) -> None:
+        phrases = list(phrases)
+        self._markers = frozenset(romaji)
+        self._romaji_phrases = [p for p in phrases if p.dense and self._markers and (
+            p.sources & {"message", "cue", "group"} or p.scope in ("products", "context"))]
+        self._romaji: list[tuple[str, Phrase]] | None = None
+        # katakana too: a message typed in hiragana, never converted (きーがむこう), reads
+        # the same as キーが無効; the context words (キー) keep such a message in scope
+        self._phrases = [p for p in phrases if p.dense and (
+            has_kanji(p.text) or has_kana(p.text, "\u30a1", "\u30ff")) and (
+            p.sources & {"message", "cue", "group"} or p.scope in ("products", "context"))]
         self._lock = threading.Lock()
         self._convert: Callable[[str], str] | None = None
         self._index: list[tuple[str, Phrase]] | None = None
@@ -56,13 +78,32 @@ class Readings:
 
         self._index = [(reading, p) for p in self._phrases
                        for reading in [convert(p.text)]
-                       if "message" in p.sources or len(reading) >= MIN_CUE_READING]
+                       if "message" in p.sources or p.scope is not None
+                       or len(reading) >= MIN_CUE_READING]
         self._convert = lambda text: convert(text) + "|" + by_character(text)
+
+        def romanised(text: str) -> str:
+            # pykakasi reads some words with their kana ending (期限切 -> きげんぎれ) and
+            # then reads that ending again (れ): drop the repeat, then romanise the kana
+            kana, last = "", ""
+            for part in kakasi.convert(text):
+                orig = part["orig"]
+                if last and orig[:1] == last[-1:] and not has_kanji(orig[:1]):
+                    orig = orig[1:]
+                    part = {"hira": convert(orig)} if orig else {"hira": ""}
+                kana += part["hira"]
+                last = part["hira"]
+            return "".join(part["hepburn"] for part in kakasi.convert(kana))
+
+        self._romaji = [(reading, p) for p in self._romaji_phrases
+                        for whole in [romanised(p.text)]
+                        for reading in {whole, _short(whole)}
+                        if len(reading) >= (MIN_ROMAJI_SCOPE if p.scope else MIN_ROMAJI)]
 
     def __getstate__(self) -> dict:
         """Pickle (start-up cache) without the lock and the loaded dictionary."""
         state = dict(self.__dict__)
-        state.update(_lock=None, _convert=None, _index=None)
+        state.update(_lock=None, _convert=None, _index=None, _romaji=None)
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -82,11 +123,37 @@ class Readings:
 
     def match(self, dense: str, found: dict[int, float]) -> list[Hit]:
         """Phrases whose reading is in ``dense``'s reading, where better than ``found`` already."""
-        if not self.available or not has_kanji(dense):
+        # kanji (an IME slip) or kana without kanji (not converted at all)
+        if not self.available or not (has_kanji(dense) or has_kana(dense, "\u3041", "\u309f")):
             return []
         self.load()
         if self._index is None or self._convert is None:
             return []
-        reading = self._convert(dense)
+        # kana alone needs no dictionary: its reading is itself, katakana as hiragana
+        reading = self._convert(dense) if has_kanji(dense) else _hiragana(dense)
         return [Hit(p, READING_QUALITY) for text, p in self._index
                 if found.get(id(p), 0.0) < READING_QUALITY and text and text in reading]
+
+    def match_romaji(self, spaced: str, found: dict[int, float]) -> list[Hit]:
+        """Phrases whose romanised reading is in a message typed in latin letters, if the
+        message has enough of the rules' romaji marker words to be one."""
+        words = spaced.split()
+        if not self.available or len(self._markers.intersection(words)) < ROMAJI_MARKERS:
+            return []
+        self.load()
+        if self._romaji is None:
+            return []
+        dense = "".join(words).replace("-", "")
+        text = dense + "|" + _short(dense)
+        return [Hit(p, READING_QUALITY) for reading, p in self._romaji
+                if found.get(id(p), 0.0) < READING_QUALITY and reading in text]
+
+
+def _short(romaji: str) -> str:
+    """Long vowels written single: nyuuryoku -> nyuryoku, mukou -> muko."""
+    return _LONG_VOWEL.sub(lambda m: m.group(1) or "", romaji)
+
+
+def _hiragana(text: str) -> str:
+    """Katakana written as hiragana (キー -> きー); the rest as it is."""
+    return "".join(chr(ord(ch) - 0x60) if "\u30a1" <= ch <= "\u30f6" else ch for ch in text)

@@ -30,6 +30,7 @@ from bot.understand.phrases import (
 )
 from bot.understand.readings import Readings
 from bot.understand.scope import QUOTE_QUALITY, Alternatives, judge
+from bot.understand.spelling import Speller
 
 Action = Literal["answer", "clarify", "unknown"]
 MAX_CHOICES = 4
@@ -53,6 +54,8 @@ class Thresholds(NamedTuple):
     # while some error's message or cue is found this well, topic evidence counts this share.
     quoted: float = 0.5
     topic_share: float = 0.25
+    # "not sure which" words ask between the best and the next intent if it has this share
+    unsure_share: float = 0.25
 
 
 class Candidate(NamedTuple):
@@ -143,9 +146,11 @@ class Recogniser:
         self.reader = WordReader(knowledge)
         self.loose = LooseIndex(self.index.phrases, self.reader)
         self.concepts = Concepts(self.index.phrases, knowledge.intents, self.reader)
-        self.readings = Readings(self.index.phrases)
+        self.readings = Readings(self.index.phrases, (
+            w for loc in knowledge.locales if loc.words for w in loc.words.romaji))
         self.negation = Negation(knowledge, self.reader, self.index.phrases)
         self.alternatives = Alternatives(knowledge)
+        self.speller = Speller(self.index.phrases, self.reader.stem)
         self._keyed = frozenset(g.id for g in knowledge.ambiguities.values() if g.with_key)
         self._needs_context = bool(knowledge.scope.products or knowledge.scope.context)
         self._topics = frozenset(i for i, intent in knowledge.intents.items()
@@ -194,6 +199,19 @@ class Recogniser:
         if recognition.action != "answer":
             # no single intent: an IME slip (仕様 for 使用) may hide the deciding clause
             extra = self.readings.match(views[1], {id(h.phrase): h.quality for h in hits})
+            if extra:
+                hits = _better(hits, extra)
+                recognition = self._judge(hits, normalised, views)
+        if recognition.action != "answer":
+            # every error word misspelled ("key has expierd"): read again with them put right
+            spaced = self.speller.correct(views[0])
+            if spaced != views[0]:
+                views = (spaced, dense_view(spaced))
+                hits = self._phrase_hits(views, normalised.key is not None)
+                recognition = self._judge(hits, normalised, views)
+        if recognition.action != "answer":
+            # Japanese typed in latin letters ("kii ga mukou desu"): read by romanised readings
+            extra = self.readings.match_romaji(views[0], {id(h.phrase): h.quality for h in hits})
             if extra:
                 hits = _better(hits, extra)
                 recognition = self._judge(hits, normalised, views)
@@ -275,20 +293,29 @@ class Recogniser:
         spread = best - max((e for i, e in ranked if i not in near), default=0.0)
         certainty = _score(best) ** 0.5 * _score(2 * spread) ** 0.3
         if len(near) == 1:
-            if not scope.context:  # cues alone, nothing says it is about redeeming a key
-                return result("unknown", None, top, th.unknown_ceiling * (1.0 - _score(best)),
-                              Evidence("", "no-context", "against", (ANSWER,)))
             # "isn't valid or has expired": ask, unless the message itself was pasted
             joined = [] if self._pasted(near[0], hits) else [
                 (a, w, b) for a, w, b in self.alternatives.joined(hits, views)
                 if near[0] in a.targets + b.targets]
-            if not joined:
+            if not scope.context and not joined:
+                # cues alone, nothing says it is about redeeming a key; two errors named as
+                # alternatives ("expired or invalid?") are still worth asking about
+                return result("unknown", None, top, th.unknown_ceiling * (1.0 - _score(best)),
+                              Evidence("", "no-context", "against", (ANSWER,)))
+            unsure = None if joined or self._pasted(near[0], hits) or len(ranked) < 2 or \
+                ranked[1][1] < best * th.unsure_share else self.alternatives.unsure(views)
+            if not joined and not unsure:
                 raw = th.answer_floor + (1 - th.answer_floor) * certainty
                 return result("answer", near[0], top, calibrated(raw, self._calibration))
-            near = list(dict.fromkeys(i for a, _, b in joined for i in a.targets + b.targets))
-            near.sort(key=lambda i: (-per_intent.get(i, 0.0), self._order[i]))
-            evidence.extend(Evidence(w, "alternatives", "against", (ANSWER,))
-                            for _, w, _ in joined)
+            if unsure:  # "either", どっちか: the best and the next it points at
+                near = [i for i, _ in ranked[:2]]
+                evidence.append(Evidence(unsure, "alternatives", "against", (ANSWER,)))
+            else:
+                near = list(dict.fromkeys(i for a, _, b in joined
+                                          for i in a.targets + b.targets))
+                near.sort(key=lambda i: (-per_intent.get(i, 0.0), self._order[i]))
+                evidence.extend(Evidence(w, "alternatives", "against", (ANSWER,))
+                                for _, w, _ in joined)
         if best < th.clarify_minimum:  # a hint this weak ("sorry") is not worth a question
             return result("unknown", None, top, th.unknown_ceiling * (1.0 - _score(best)))
         choices = self._choices(near, hits)

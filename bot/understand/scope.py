@@ -60,6 +60,14 @@ class Alternatives:
         words = [w for loc in knowledge.locales if loc.words for w in loc.words.alternatives]
         self.spaced = tuple(w for w in words if w.isascii())
         self.dense = tuple(w for w in words if not w.isascii())
+        unsure = [w for loc in knowledge.locales if loc.words for w in loc.words.unsure_which]
+        self._unsure_spaced = tuple(f" {w} " for w in unsure if w.isascii())
+        self._unsure_dense = tuple(w for w in unsure if not w.isascii())
+
+    def unsure(self, views: tuple[str, str]) -> str | None:
+        """The words saying the user is not sure which message it was, if any."""
+        return next((w.strip() for w in self._unsure_spaced if w in views[0]), None) or \
+            next((w for w in self._unsure_dense if w in views[1]), None)
 
     def joined(self, hits: list[Hit], views: tuple[str, str]) -> list[tuple[Phrase, str, Phrase]]:
         """(phrase, or-word, phrase) of two different intents' phrases joined as alternatives."""
