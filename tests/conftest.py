@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -89,3 +90,20 @@ def postgres_url(postgres_server: str) -> Iterator[str]:
     yield postgres_server.rsplit("/", 1)[0] + "/" + name
     with psycopg.connect(postgres_server, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def analytics_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """An empty analytics store on each backend: a SQLite file, this test's PostgreSQL database."""
+    from bot.analytics.store import PostgresAnalytics, SqliteAnalytics
+
+    if request.param == "sqlite":
+        made = SqliteAnalytics(path=tmp_path / "analytics.db")
+        yield made
+        made.close()
+        return
+    from bot.postgres import Database
+
+    db = Database(request.getfixturevalue("postgres_url"))
+    yield PostgresAnalytics(db=db)
+    db.close()

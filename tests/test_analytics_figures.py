@@ -10,24 +10,16 @@ import pytest
 
 from bot.analytics.cases import Case
 from bot.analytics.stats import figures
-from bot.analytics.store import PostgresAnalytics, SqliteAnalytics
+from bot.analytics.store import SqliteAnalytics
 
 DAY = 86400.0
 SINCE, NOW, IDLE = 10 * DAY, 14 * DAY, 3600.0
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        made = SqliteAnalytics(path=tmp_path / "analytics.db")
-        yield made
-        made.close()
-        return
-    from bot.postgres import Database
-
-    db = Database(request.getfixturevalue("postgres_url"))
-    yield PostgresAnalytics(db=db)
-    db.close()
+@pytest.fixture
+def store(analytics_store):
+    """The analytics store on each backend (tests/conftest.py)."""
+    return analytics_store
 
 
 Q1, Q2, Q3 = ["other-key", "has-other"], ["admin", "yes"], ["tenant", "no"]

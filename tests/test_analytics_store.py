@@ -7,21 +7,12 @@ import pytest
 
 from bot.analytics.cases import Case
 from bot.analytics.stats import figures
-from bot.analytics.store import PostgresAnalytics, SqliteAnalytics
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        made = SqliteAnalytics(path=tmp_path / "analytics.db")
-        yield made
-        made.close()
-        return
-    from bot.postgres import Database
-
-    db = Database(request.getfixturevalue("postgres_url"))
-    yield PostgresAnalytics(db=db)
-    db.close()
+@pytest.fixture
+def store(analytics_store):
+    """The analytics store on each backend (tests/conftest.py)."""
+    return analytics_store
 
 
 def case(case_id: str, **fields) -> Case:

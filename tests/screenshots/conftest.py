@@ -49,5 +49,3 @@ def read_page(reader: ScreenshotReader,
     return read
 
 
-def page_of(pages: list[Page], intent: str, lang: str) -> Page:
-    return next(p for p in pages if p.intent == intent and p.lang == lang)

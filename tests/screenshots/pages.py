@@ -237,3 +237,8 @@ def leaked(key: str, *outputs: str) -> list[str]:
     flat = "|".join("".join(line.split()) for text in outputs
                     for line in text.splitlines()).upper()
     return [part for part in hidden_parts(key) if part in flat]
+
+
+def page_of(pages: list[Page], intent: str, lang: str) -> Page:
+    """The rendered page showing ``intent``'s message in ``lang`` ("" for no error)."""
+    return next(p for p in pages if p.intent == intent and p.lang == lang)

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.screenshots.conftest import page_of
-from tests.screenshots.pages import Page, leaked, require
+from tests.screenshots.pages import Page, leaked, page_of, require
 
 
 @pytest.fixture(autouse=True)

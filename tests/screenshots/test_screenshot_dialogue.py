@@ -15,8 +15,7 @@ from bot.dialogue.replies import ImageNote
 from bot.dialogue.turns import SCREENSHOT_MARK
 from bot.render.renderer import render
 from bot.understand.image.read import Screenshot
-from tests.screenshots.conftest import page_of
-from tests.screenshots.pages import Page, leaked
+from tests.screenshots.pages import Page, leaked, page_of
 
 Read = Callable[[Page, str], Screenshot]
 

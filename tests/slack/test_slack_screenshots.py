@@ -20,7 +20,7 @@ from bot.channels.slack.settings import SlackSettings
 from bot.channels.slack.store import open_state
 from bot.knowledge.model import Knowledge
 from bot.understand.image.limits import Limits, Refused
-from tests.screenshots.pages import Page, leaked, require, session_pages
+from tests.screenshots.pages import Page, leaked, page_of, require, session_pages
 
 TOKEN = "Bearer xoxb-test-token"
 
@@ -31,8 +31,6 @@ def pages(knowledge: Knowledge, tmp_path_factory: pytest.TempPathFactory) -> lis
     return session_pages(knowledge, tmp_path_factory.getbasetemp())
 
 
-def page_of(pages: list[Page], intent: str, lang: str) -> Page:
-    return next(p for p in pages if p.intent == intent and p.lang == lang)
 
 
 def shared_file(fake: FakeSlack, page: Page, *, size: int | None = None,

@@ -17,7 +17,7 @@ from PIL import Image
 from bot.channels.web.session import COOKIE
 from bot.dialogue.turns import SCREENSHOT_MARK
 from bot.knowledge.model import Knowledge
-from tests.screenshots.pages import Page, leaked, require, session_pages
+from tests.screenshots.pages import Page, leaked, page_of, require, session_pages
 from tests.screenshots.test_image_limits import png_header_claiming
 
 FIRST_QUESTION = {"ja": "有効期限が切れたキーは自分では延長できません",
@@ -45,8 +45,6 @@ def pages(knowledge: Knowledge, tmp_path_factory: pytest.TempPathFactory) -> lis
     return session_pages(knowledge, tmp_path_factory.getbasetemp())
 
 
-def page_of(pages: list[Page], intent: str, lang: str) -> Page:
-    return next(p for p in pages if p.intent == intent and p.lang == lang)
 
 
 def stored(folder: Path) -> str:
