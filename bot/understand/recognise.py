@@ -196,24 +196,13 @@ class Recogniser:
         views = self._views(normalised.text)
         hits = self._phrase_hits(views, normalised.key is not None)
         recognition = self._judge(hits, normalised, views)
-        if recognition.action != "answer":
-            # no single intent: an IME slip (仕様 for 使用) may hide the deciding clause
-            extra = self.readings.match(views[1], {id(h.phrase): h.quality for h in hits})
-            if extra:
-                hits = _better(hits, extra)
-                recognition = self._judge(hits, normalised, views)
-        if recognition.action != "answer":
-            # every error word misspelled ("key has expierd"): read again with them put right
-            spaced = self.speller.correct(views[0])
-            if spaced != views[0]:
-                views = (spaced, dense_view(spaced))
-                hits = self._phrase_hits(views, normalised.key is not None)
-                recognition = self._judge(hits, normalised, views)
-        if recognition.action != "answer":
-            # Japanese typed in latin letters ("kii ga mukou desu"): read by romanised readings
-            extra = self.readings.match_romaji(views[0], {id(h.phrase): h.quality for h in hits})
-            if extra:
-                hits = _better(hits, extra)
+        # no single intent: read again, each way in turn, until one settles it
+        for reread in (self._ime_slips, self._respelled, self._romaji):
+            if recognition.action == "answer":
+                break
+            again = reread(views, hits, normalised)
+            if again is not None:
+                views, hits = again
                 recognition = self._judge(hits, normalised, views)
         if not any(h.phrase.scope is None for h in hits):
             # no phrase at all: the intent whose own words it clearly uses, if any
@@ -221,6 +210,27 @@ class Recogniser:
             if concept:
                 recognition = self._judge(hits + concept, normalised, views)
         return recognition
+
+    def _ime_slips(self, views: tuple[str, str], hits: list[Hit],
+                   _normalised: Normalised) -> tuple[tuple[str, str], list[Hit]] | None:
+        """An IME slip (仕様 for 使用) may hide the deciding clause: phrases found by reading."""
+        extra = self.readings.match(views[1], {id(h.phrase): h.quality for h in hits})
+        return (views, _better(hits, extra)) if extra else None
+
+    def _respelled(self, views: tuple[str, str], _hits: list[Hit],
+                   normalised: Normalised) -> tuple[tuple[str, str], list[Hit]] | None:
+        """Every error word misspelled ("key has expierd"): the message with them put right."""
+        spaced = self.speller.correct(views[0])
+        if spaced == views[0]:
+            return None
+        views = (spaced, dense_view(spaced))
+        return views, self._phrase_hits(views, normalised.key is not None)
+
+    def _romaji(self, views: tuple[str, str], hits: list[Hit],
+                _normalised: Normalised) -> tuple[tuple[str, str], list[Hit]] | None:
+        """Japanese typed in latin letters ("kii ga mukou desu"): its romanised readings."""
+        extra = self.readings.match_romaji(views[0], {id(h.phrase): h.quality for h in hits})
+        return (views, _better(hits, extra)) if extra else None
 
     def _usable(self, hits: list[Hit], normalised: Normalised) -> list[Hit]:
         """Without a pasted key, the cues of groups that need one say nothing."""
