@@ -156,3 +156,13 @@ def test_while_other_errors_are_offered_a_reply_is_not_read_as_the_old_answer(as
     reply = only(assistant.handle("c", text="no"))
     assert reply.kind == "not-recognised"
     assert assistant.store.load("c").answers == []
+
+
+
+@pytest.mark.parametrize("text", [
+    "新しいキーは無いです", "別のキーは無いっすね", "新しいのは無かったです"])
+def test_a_denial_written_in_kanji_counts_as_no(assistant, text):
+    """無い is ない written in kanji: there is no other key, so not the other-key remedy."""
+    assistant.handle("c", text="プロダクト キーの有効期限が切れています")
+    assistant.handle("c", text=text)
+    assert assistant.store.load("c").answers == [["other-key", "no-other"]]

@@ -291,7 +291,8 @@ def _read_ambiguities(b: RulesReader, node: yaml.Node | None) -> dict[str, CueGr
         return groups
     for group_id, value in b.by_id(node, "ambiguities", "ambiguity"):
         what = f"ambiguity '{group_id}'"
-        entries = b.mapping(value, what, required=("intents", "cues"), optional=("with_key",))
+        entries = b.mapping(value, what, required=("intents", "cues"),
+                            optional=("with_key", "or_with"))
         if entries is None:
             continue
         intents = []
@@ -303,5 +304,11 @@ def _read_ambiguities(b: RulesReader, node: yaml.Node | None) -> dict[str, CueGr
                      "two or more intents to choose between")
         cues = b.per_locale_texts(entries.get("cues"), f"the cues of {what}")
         with_key = b.boolean(entries.get("with_key"), f"the with_key of {what}")
-        groups[group_id] = CueGroup(group_id, tuple(intents), frozen_map(cues), bool(with_key))
+        or_with = b.per_locale_texts(entries["or_with"], f"the or_with of {what}") \
+            if "or_with" in entries else {}
+        if or_with and not with_key:
+            b.report(entries["or_with"], f"{what} has or_with without with_key",
+                     "with_key: true (or_with names the words that may stand in for the key)")
+        groups[group_id] = CueGroup(group_id, tuple(intents), frozen_map(cues), bool(with_key),
+                                    frozen_map(or_with))
     return groups

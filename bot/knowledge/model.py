@@ -271,6 +271,9 @@ class CueGroup:
     intents: tuple[str, ...]
     cues: Mapping[str, tuple[str, ...]]
     with_key: bool = False  # the cues count only in a message holding a pasted product key
+    # ... or naming one of these words ("the key won't go through"; "won't go through" alone
+    # may be anything)
+    or_with: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +288,8 @@ class Scope:
     other_products: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
     # neighbouring tasks, not problems
     other_topics: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
+    # status reports: the problem is gone or never was (even beside a quoted message)
+    resolved: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from bot.knowledge.model import Negation, Scope, frozen_map
 from bot.knowledge.reader import RulesReader
 from bot.knowledge.yaml_nodes import pos
 
-SCOPE_PARTS = ("products", "context", "other_products", "other_topics")
+SCOPE_PARTS = ("products", "context", "other_products", "other_topics", "resolved")
 MAX_REACH = 40
 
 

@@ -10,6 +10,7 @@ Example::
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any, Literal, NamedTuple
 
 from bot.knowledge.model import Knowledge
@@ -25,8 +26,10 @@ from bot.understand.phrases import (
     Hit,
     PhraseIndex,
     dense_view,
+    is_dense,
     message_view,
     partial_ratio,
+    spaced_view,
 )
 from bot.understand.readings import Readings
 from bot.understand.scope import QUOTE_QUALITY, Alternatives, judge
@@ -96,20 +99,21 @@ def _tally(hits: list[Hit], topics: frozenset[str] = frozenset(),
     """Sum each hit's evidence onto the intents it points at (or onto out-of-scope)."""
     per_intent: dict[str, float] = {}
     out_of_scope = 0.0
-    # one ambiguity group is one piece of evidence, however many of its cues are found
-    best_of_group: dict[str, float] = {}
+    # one ambiguity (the same intents to choose between) is one piece of evidence, however
+    # many of its cues are found, in however many groups offering those intents
+    best_of_group: dict[frozenset[str], float] = {}
     for hit in hits:
         if hit.phrase.group is not None:
             amount = hit.phrase.weight * hit.quality
-            best_of_group[hit.phrase.group] = max(best_of_group.get(hit.phrase.group, 0.0),
-                                                  amount)
+            offered = frozenset(hit.phrase.targets)
+            best_of_group[offered] = max(best_of_group.get(offered, 0.0), amount)
     for hit in hits:
         amount = hit.phrase.weight * hit.quality
-        group = hit.phrase.group
-        if group is not None:
-            if best_of_group.get(group) != amount:
+        if hit.phrase.group is not None:
+            offered = frozenset(hit.phrase.targets)
+            if best_of_group.get(offered) != amount:
                 continue
-            best_of_group[group] = -1.0  # counted once
+            best_of_group[offered] = -1.0  # counted once
         for target in hit.phrase.targets:  # scope phrases have none: they only judge
             if target == OUT_OF_SCOPE:
                 out_of_scope += amount
@@ -125,6 +129,13 @@ def _better(hits: list[Hit], extra: list[Hit]) -> list[Hit]:
         return hits
     replaced = {id(h.phrase) for h in extra}
     return [h for h in hits if id(h.phrase) not in replaced] + extra
+
+
+def _stand_ins(words: Mapping[str, tuple[str, ...]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Words as the message views hold them: spaced (matched as whole words) and dense."""
+    spaced = [spaced_view(w) for ws in words.values() for w in ws]
+    return (tuple(v for v in spaced if not is_dense(v)),
+            tuple(dense_view(v) for v in spaced if is_dense(v)))
 
 
 def _score(evidence: float) -> float:
@@ -151,7 +162,9 @@ class Recogniser:
         self.negation = Negation(knowledge, self.reader, self.index.phrases)
         self.alternatives = Alternatives(knowledge)
         self.speller = Speller(self.index.phrases, self.reader.stem)
-        self._keyed = frozenset(g.id for g in knowledge.ambiguities.values() if g.with_key)
+        # groups whose cues need a pasted key, with the words that may stand in for it
+        self._keyed = {g.id: _stand_ins(g.or_with) for g in knowledge.ambiguities.values()
+                       if g.with_key}
         self._needs_context = bool(knowledge.scope.products or knowledge.scope.context)
         self._topics = frozenset(i for i, intent in knowledge.intents.items()
                                  if intent.kind == "topic")
@@ -183,7 +196,8 @@ class Recogniser:
         """Phrases found exactly, then (unless that settles it) with typos or loosely."""
         hits = self.index.match_exact(views)
         if not key_pasted:  # cues that need a pasted key say nothing without one
-            hits = [h for h in hits if h.phrase.group not in self._keyed]
+            silent = self._silent(views)
+            hits = [h for h in hits if h.phrase.group not in silent]
         if self._decisive(hits):
             return hits
         # a typo match must still find each of the phrase's words ("put" ≠ "register")
@@ -232,11 +246,24 @@ class Recogniser:
         extra = self.readings.match_romaji(views[0], {id(h.phrase): h.quality for h in hits})
         return (views, _better(hits, extra)) if extra else None
 
-    def _usable(self, hits: list[Hit], normalised: Normalised) -> list[Hit]:
+    def _usable(self, hits: list[Hit], normalised: Normalised,
+                views: tuple[str, str]) -> list[Hit]:
         """Without a pasted key, the cues of groups that need one say nothing."""
         if normalised.key is not None or not self._keyed:
             return hits
-        return [h for h in hits if h.phrase.group not in self._keyed]
+        silent = self._silent(views)
+        # a stand-in's failure word inside an intent's own cue ("order failed") is that cue's
+        named = [h.phrase.text for h in hits if h.phrase.group is None and h.phrase.targets]
+        return [h for h in hits if h.phrase.group not in silent and not (
+            h.phrase.group in self._keyed and any(h.phrase.text in n for n in named))]
+
+    def _silent(self, views: tuple[str, str]) -> frozenset[str]:
+        """The groups needing a key that a message without one leaves silent: those whose
+        stand-in words ("the key", キー) it does not name either."""
+        spaced, dense = views
+        return frozenset(group for group, (words, wide) in self._keyed.items()
+                         if not any(w in spaced for w in words)
+                         and not any(w in dense for w in wide))
 
     def _stretch_hits(self, views: tuple[str, str], found: list[Hit]) -> list[Hit]:
         """Phrases of a stretch of a message (for denials): exactly or loosely, and those the
@@ -255,7 +282,7 @@ class Recogniser:
     def _judge(self, hits: list[Hit], normalised: Normalised,
                views: tuple[str, str]) -> Recognition:
         """Phrases that need a key set aside without one, denied phrases too; then decide."""
-        hits = self._usable(hits, normalised)
+        hits = self._usable(hits, normalised, views)
         denials = self.negation.denied(normalised.text, views, hits, self._stretch_hits)
         if denials:
             gone = {id(d.phrase) for d in denials}
@@ -307,11 +334,18 @@ class Recogniser:
             joined = [] if self._pasted(near[0], hits) else [
                 (a, w, b) for a, w, b in self.alternatives.joined(hits, views)
                 if near[0] in a.targets + b.targets]
-            if not scope.context and not joined:
+            named_two = len(ranked) > 1 and ranked[1][1] >= best * th.near_share
+            if not scope.context and not joined and not named_two:
                 # cues alone, nothing says it is about redeeming a key; two errors named as
                 # alternatives ("expired or invalid?") are still worth asking about
                 return result("unknown", None, top, th.unknown_ceiling * (1.0 - _score(best)),
                               Evidence("", "no-context", "against", (ANSWER,)))
+            if not scope.context and not joined:
+                # two errors' words about as strong, without the context ("expired?
+                # invalid?"): ask which, never answer one of them from cues alone
+                near = [i for i, _ in ranked[:2]]
+                evidence.append(Evidence("", "no-context", "against", (ANSWER,)))
+                return self._clarify(near, hits, best, certainty, result)
             unsure = None if joined or self._pasted(near[0], hits) or len(ranked) < 2 or \
                 ranked[1][1] < best * th.unsure_share else self.alternatives.unsure(views)
             if not joined and not unsure:
@@ -326,10 +360,15 @@ class Recogniser:
                 near.sort(key=lambda i: (-per_intent.get(i, 0.0), self._order[i]))
                 evidence.extend(Evidence(w, "alternatives", "against", (ANSWER,))
                                 for _, w, _ in joined)
+        return self._clarify(near, hits, best, certainty, result)
+
+    def _clarify(self, near: list[str], hits: list[Hit], best: float, certainty: float,
+                 result: Any) -> Recognition:
+        """Ask which of ``near`` it is, unless the evidence is too weak to be worth asking."""
+        th = self.thresholds
         if best < th.clarify_minimum:  # a hint this weak ("sorry") is not worth a question
-            return result("unknown", None, top, th.unknown_ceiling * (1.0 - _score(best)))
-        choices = self._choices(near, hits)
-        return result("clarify", None, choices,
+            return result("unknown", None, near, th.unknown_ceiling * (1.0 - _score(best)))
+        return result("clarify", None, self._choices(near, hits),
                       th.clarify_floor + (1 - th.clarify_floor) * certainty)
 
     @staticmethod

@@ -1,7 +1,8 @@
 """Whether a message may be answered at all, and which intents it names as alternatives.
 
 From the rules file's ``scope`` section: a message naming another product (and none of ours)
-or asking about a neighbouring task (and quoting no on-screen message) is not answered; an
+or asking about a neighbouring task (and quoting no on-screen message) is not answered, nor is
+a status report saying the problem is gone ("「…」は出なくなりました", "never mind"); an
 answer from cues alone needs the redemption context (one of our products, a context word, a
 pasted key, or an on-screen message). And "isn't valid or has expired" (a locale's
 ``alternatives``, between two intents' phrases) asks which one rather than guessing.
@@ -46,8 +47,9 @@ def judge(hits: Iterable[Hit], key_pasted: bool, needs_context: bool = True) -> 
     ours = bool(parts.get("products"))
     # a cue that repeats a message's words shows the context, but only a clause of the
     # message itself outweighs a neighbouring topic ("make him a billing admin")
+    # a status report quotes the message it says is gone: it vetoes even a quoted message
     vetoes = ([] if ours else parts.get("other_products", [])) + \
-        ([] if quoted else parts.get("other_topics", []))
+        ([] if quoted else parts.get("other_topics", [])) + parts.get("resolved", [])
     context = not needs_context or quoted or verbatim or ours or bool(parts.get("context")) \
         or key_pasted
     return ScopeVerdict(tuple(vetoes), context, quoted)
