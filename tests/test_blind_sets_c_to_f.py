@@ -21,7 +21,9 @@ each scored once after all of it (main 8c81fdf), with nothing changed since:
 E 92.3 / 92.2 / 83.3 / 2.3 %, ECE 0.039, typed 94.1 %, unasked at the watch default 106,
 98.1 % right; F 93.3 / 95.6 / 70.0 / 1.6 %, ECE 0.021, typed 92.5 %, unasked 110, 97.3 %
 right. (On round four's starting code f409cb0: E 92.3 / 92.2 / 75.0 / 2.3 %, typed 94.1 %;
-F 93.3 / 92.9 / 68.0 / 2.4 %, typed 93.2 %.) The floors are those figures less about two
+F 93.3 / 92.9 / 68.0 / 2.4 %, typed 93.2 %.) One change came after, prompted by our own
+held-out wording, not by E or F (a failure beside "the key" counts for the key errors only
+when no error's own words are found): E unchanged, F in-scope 93.3 → 92.8 %. The floors are those figures less about two
 messages: they keep what was reached, they are not the targets.
 """
 

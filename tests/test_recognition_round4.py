@@ -69,9 +69,13 @@ def test_a_failure_with_no_key_named_is_not_taken_for_a_key_error(
     assert recogniser.classify(text).action == "unknown"
 
 
-def test_a_failure_word_inside_an_errors_own_cue_does_not_count_for_the_key_errors(
-        recogniser: Recogniser) -> None:
-    assert outcome(recogniser.classify("order failed once I put the key in")) == "order-failed"
+@pytest.mark.parametrize(("text", "intent"), [
+    ("order failed once I put the key in", "order-failed"),
+    ("sign up for the tenant failed after I entered our product key", "account-creation-failed"),
+])
+def test_a_failure_beside_the_key_says_nothing_when_an_errors_own_words_do(
+        recogniser: Recogniser, text: str, intent: str) -> None:
+    assert outcome(recogniser.classify(text)) == intent
 
 
 def test_key_stand_in_words_are_data_of_the_rules_file(tmp_path) -> None:

@@ -218,7 +218,7 @@ class Recogniser:
             if again is not None:
                 views, hits = again
                 recognition = self._judge(hits, normalised, views)
-        if not any(h.phrase.scope is None for h in hits):
+        if not any(h.phrase.scope is None and h.phrase.group not in self._keyed for h in hits):
             # no phrase at all: the intent whose own words it clearly uses, if any
             concept = self.concepts.match(views[0])
             if concept:
@@ -251,11 +251,12 @@ class Recogniser:
         """Without a pasted key, the cues of groups that need one say nothing."""
         if normalised.key is not None or not self._keyed:
             return hits
-        silent = self._silent(views)
-        # a stand-in's failure word inside an intent's own cue ("order failed") is that cue's
-        named = [h.phrase.text for h in hits if h.phrase.group is None and h.phrase.targets]
-        return [h for h in hits if h.phrase.group not in silent and not (
-            h.phrase.group in self._keyed and any(h.phrase.text in n for n in named))]
+        # a failure beside "the key" says which errors only when no error's own words do
+        # ("order failed once I put the key in", "signing up with the key failed")
+        named = any(h.phrase.group is None and h.phrase.scope is None and h.phrase.targets
+                    and OUT_OF_SCOPE not in h.phrase.targets for h in hits)
+        silent = frozenset(self._keyed) if named else self._silent(views)
+        return [h for h in hits if h.phrase.group not in silent]
 
     def _silent(self, views: tuple[str, str]) -> frozenset[str]:
         """The groups needing a key that a message without one leaves silent: those whose
