@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,6 +26,21 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     file (~/.config/keyhelp/rules.yaml) out of the tests: the shipped rules are in effect."""
     monkeypatch.setenv("KEYHELP_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.getbasetemp() / "no-config"))
+
+
+@pytest.fixture
+def shipped_rules_edited(tmp_path: Path) -> Callable[[str, str], Path]:
+    """Write a copy of the shipped rules with one regex edit (which must match); its path."""
+
+    def make(pattern: str, replacement: str = "") -> Path:
+        text = shipped_rules_path().read_text(encoding="utf-8")
+        edited = re.sub(pattern, replacement, text, count=1)
+        assert edited != text, f"shipped rules text not found: {pattern!r}"
+        path = tmp_path / "rules.yaml"
+        path.write_text(edited, encoding="utf-8")
+        return path
+
+    return make
 
 
 @pytest.fixture(scope="session")

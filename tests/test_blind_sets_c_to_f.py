@@ -23,8 +23,8 @@ E 92.3 / 92.2 / 83.3 / 2.3 %, ECE 0.039, typed 94.1 %, unasked at the watch defa
 right. (On round four's starting code f409cb0: E 92.3 / 92.2 / 75.0 / 2.3 %, typed 94.1 %;
 F 93.3 / 92.9 / 68.0 / 2.4 %, typed 93.2 %.) One change came after, prompted by our own
 held-out wording, not by E or F (a failure beside "the key" counts for the key errors only
-when no error's own words are found): E unchanged, F in-scope 93.3 → 92.8 %. The floors are those figures less about two
-messages: they keep what was reached, they are not the targets.
+when no error's own words are found): E unchanged, F in-scope 93.3 → 92.8 %. The floors
+are those figures less about two messages: they keep what was reached, not the targets.
 """
 
 from __future__ import annotations

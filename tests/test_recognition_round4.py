@@ -4,13 +4,10 @@ wording for the categories sets C and D still missed (no blind text is copied he
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.problems import RulesError
-from bot.paths import shipped_rules_path
 from bot.understand.recognise import Recogniser
 from tests.conftest import outcome
 
@@ -78,22 +75,16 @@ def test_a_failure_beside_the_key_says_nothing_when_an_errors_own_words_do(
     assert outcome(recogniser.classify(text)) == intent
 
 
-def test_key_stand_in_words_are_data_of_the_rules_file(tmp_path) -> None:
-    text = shipped_rules_path().read_text(encoding="utf-8")
-    without = re.sub(r"\n    or_with:\n      ja: \[[^\]]*\]\n      en: \[[^\]]*\]", "", text)
-    assert without != text
-    path = tmp_path / "rules.yaml"
-    path.write_text(without, encoding="utf-8")
+def test_key_stand_in_words_are_data_of_the_rules_file(shipped_rules_edited) -> None:
+    path = shipped_rules_edited(r"\n    or_with:\n      ja: \[[^\]]*\]\n      en: \[[^\]]*\]")
     result = Recogniser(load_knowledge(path)).classify("our product key won't go through")
     assert result.action == "unknown", outcome(result)
 
 
-def test_stand_in_words_without_with_key_are_reported_where_they_stand(tmp_path) -> None:
-    text = shipped_rules_path().read_text(encoding="utf-8")
-    broken = text.replace("    with_key: true\n    # ... or beside", "    # ... or beside", 1)
-    assert broken != text
-    path = tmp_path / "rules.yaml"
-    path.write_text(broken, encoding="utf-8")
+def test_stand_in_words_without_with_key_are_reported_where_they_stand(
+        shipped_rules_edited) -> None:
+    path = shipped_rules_edited(r"    with_key: true\n(?=    # \.\.\. or beside)")
+    broken = path.read_text(encoding="utf-8")
     with pytest.raises(RulesError) as caught:
         load_knowledge(path)
     line = broken[:broken.index("    or_with:")].count("\n") + 2  # its first locale
