@@ -30,11 +30,11 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 
 @pytest.fixture
 def shipped_rules_edited(tmp_path: Path) -> Callable[[str, str], Path]:
-    """Write a copy of the shipped rules with one regex edit (which must match); its path."""
+    """Write a copy of the shipped rules with a regex edit (which must match); its path."""
 
-    def make(pattern: str, replacement: str = "") -> Path:
+    def make(pattern: str, replacement: str = "", count: int = 1) -> Path:
         text = shipped_rules_path().read_text(encoding="utf-8")
-        edited = re.sub(pattern, replacement, text, count=1)
+        edited = re.sub(pattern, replacement, text, count=count)
         assert edited != text, f"shipped rules text not found: {pattern!r}"
         path = tmp_path / "rules.yaml"
         path.write_text(edited, encoding="utf-8")

@@ -113,3 +113,27 @@ def test_two_groups_offering_the_same_errors_count_once_against_an_errors_own_wo
         recogniser: Recogniser) -> None:
     text = "全体管理者じゃないとキーが使えないって言われてキーが通らない"
     assert outcome(recogniser.classify(text)) == "admin-role-required"
+
+
+@pytest.mark.parametrize("text", [
+    "「既に使用されています」みたいなエラーは起きていません、念のため",
+    "ライセンス数のエラーは発生していません。共有まで",
+])
+def test_a_status_report_whose_words_end_negatively_still_vetoes(
+        recogniser: Recogniser, text: str) -> None:
+    """起きていません is a status report: its own ません must not deny it."""
+    result = recogniser.classify(text)
+    assert result.action == "unknown", outcome(result)
+
+
+@pytest.mark.parametrize("text", ["redeem failed, no idea why", "the key won't redeem"])
+def test_a_redeem_that_fails_asks_among_the_key_errors_not_how_to_redeem(
+        recogniser: Recogniser, text: str) -> None:
+    result = recogniser.classify(text)
+    assert result.action == "clarify", outcome(result)
+    assert {c.intent for c in result.candidates} <= KEY_ERRORS, outcome(result)
+
+
+def test_a_guess_about_misreading_is_not_a_status_report(recogniser: Recogniser) -> None:
+    text = "Oと0を見間違えているのかも。キーを入れると有効ではありませんと出ます"
+    assert outcome(recogniser.classify(text)) == "key-invalid"

@@ -160,7 +160,7 @@ def _read_words(b: RulesReader, node: yaml.Node, what: str) -> WordRules | None:
                                               "function_words", "particles",
                                               "negative_endings", "negative_forms",
                                               "negation", "alternatives", "answers",
-                                              "romaji", "unsure_which"))
+                                              "romaji", "unsure_which", "cut_off"))
     if entries is None:
         return None
     particles = _pattern(b, entries, "particles", f"the particles of {what}",
@@ -185,6 +185,7 @@ def _read_words(b: RulesReader, node: yaml.Node, what: str) -> WordRules | None:
     alternatives = b.texts(entries.get("alternatives"), f"the alternatives of {what}")
     romaji = b.texts(entries.get("romaji"), f"the romaji of {what}")
     unsure = b.texts(entries.get("unsure_which"), f"the unsure_which of {what}")
+    cut_off = b.texts(entries.get("cut_off"), f"the cut_off of {what}")
     answers = read_answer_words(b, entries["answers"], f"the answers of {what}") \
         if "answers" in entries else None
     for measure, units in (answers.units if answers else {}).items():
@@ -196,7 +197,8 @@ def _read_words(b: RulesReader, node: yaml.Node, what: str) -> WordRules | None:
                      negative_forms=tuple(t for t, _ in forms), negation=negation,
                      alternatives=tuple(t.casefold() for t, _ in alternatives), answers=answers,
                      romaji=tuple(t.casefold() for t, _ in romaji),
-                     unsure_which=tuple(t.casefold() for t, _ in unsure))
+                     unsure_which=tuple(t.casefold() for t, _ in unsure),
+                     cut_off=tuple(t for t, _ in cut_off))
 
 
 def _read_locales(b: RulesReader, node: yaml.Node | None) -> tuple[Locale, ...]:

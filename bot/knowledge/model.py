@@ -140,6 +140,9 @@ class WordRules:
     # words saying the user is not sure which message it was ("either", どっちか): an answer
     # becomes a question between it and the next intent the message points at
     unsure_which: tuple[str, ...] = ()
+    # marks where the user stopped reading a message ("有効…なんとか", "Sorry, we can't ...
+    # right now"): the words beside them name the errors whose message holds them
+    cut_off: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -229,7 +229,7 @@ class Negation:
         covered: set[tuple[str, int]] = set()
         for hit in hits:
             phrase = hit.phrase
-            if not phrase.dense or phrase.scope is not None:
+            if not phrase.dense:
                 continue
             spans = list(_spans(dense, phrase.text))
             if not spans and hit.quality < 1.0:

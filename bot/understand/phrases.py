@@ -273,7 +273,7 @@ class PhraseIndex:
         for opening, owners in openings(knowledge).items():
             add(opening, owners, "message")
 
-        in_messages = MessageIndex(message_views)
+        in_messages = self.in_messages = MessageIndex(message_views)
         for phrase in by_text.values():
             if "message" in phrase.sources:
                 if len(phrase.targets) > 1:  # a clause several messages share tells less

@@ -16,6 +16,7 @@ from typing import Any, Literal, NamedTuple
 from bot.knowledge.model import Knowledge
 from bot.understand.calibration import calibrated
 from bot.understand.concepts import Concepts
+from bot.understand.cut_off import CutOff
 from bot.understand.evidence import ANSWER, Evidence
 from bot.understand.keys import KeyCheck
 from bot.understand.loose import LooseIndex, WordReader, words_found
@@ -162,6 +163,7 @@ class Recogniser:
         self.negation = Negation(knowledge, self.reader, self.index.phrases)
         self.alternatives = Alternatives(knowledge)
         self.speller = Speller(self.index.phrases, self.reader.stem)
+        self.cut_off = CutOff(knowledge, self.index.in_messages, self.reader)
         # groups whose cues need a pasted key, with the words that may stand in for it
         self._keyed = {g.id: _stand_ins(g.or_with) for g in knowledge.ambiguities.values()
                        if g.with_key}
@@ -254,7 +256,8 @@ class Recogniser:
         # a failure beside "the key" says which errors only when no error's own words do
         # ("order failed once I put the key in", "signing up with the key failed")
         named = any(h.phrase.group is None and h.phrase.scope is None and h.phrase.targets
-                    and OUT_OF_SCOPE not in h.phrase.targets for h in hits)
+                    and OUT_OF_SCOPE not in h.phrase.targets
+                    and not self._topics.intersection(h.phrase.targets) for h in hits)
         silent = frozenset(self._keyed) if named else self._silent(views)
         return [h for h in hits if h.phrase.group not in silent]
 
@@ -283,7 +286,7 @@ class Recogniser:
     def _judge(self, hits: list[Hit], normalised: Normalised,
                views: tuple[str, str]) -> Recognition:
         """Phrases that need a key set aside without one, denied phrases too; then decide."""
-        hits = self._usable(hits, normalised, views)
+        hits = self._usable(hits + self.cut_off.hits(normalised.text), normalised, views)
         denials = self.negation.denied(normalised.text, views, hits, self._stretch_hits)
         if denials:
             gone = {id(d.phrase) for d in denials}
