@@ -158,3 +158,10 @@ def test_a_fitted_calibration_is_rising_and_never_certain(samples) -> None:
     assert xs == sorted(xs) and len(set(xs)) == len(xs)
     assert all(0.0 < y < 1.0 for y in ys)
     assert ys == sorted(ys)  # more raw confidence never means less likely right
+
+
+def test_a_calibration_fitted_on_separable_answers_claims_no_certainty_beyond_them() -> None:
+    """Found by the property above: beyond the highest raw confidence seen the curve ran on
+    to 1.0 (rounded); no point may be surer than Platt's smoothed target."""
+    points = fit([(0.5, False), (0.5, False), (0.5, False), (0.5625, True), (0.5625, True)])
+    assert max(y for _, y in points) <= 0.75  # (2 right + 1) / (2 + 2)

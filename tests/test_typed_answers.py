@@ -166,3 +166,36 @@ def test_a_denial_written_in_kanji_counts_as_no(assistant, text):
     assistant.handle("c", text="プロダクト キーの有効期限が切れています")
     assistant.handle("c", text=text)
     assert assistant.store.load("c").answers == [["other-key", "no-other"]]
+
+
+@pytest.mark.parametrize("text", [
+    "can't you just give me a new one?",
+    "could you just extend it for us? no?",
+    "what do you mean by another key",
+    "質問の意味がちょっとわからないです",
+    "延長できないんですか？",
+])
+def test_a_question_back_is_asked_again_not_taken_for_an_answer(assistant, text):
+    assistant.handle("c", text=EXPIRED)
+    reply = only(assistant.handle("c", text=text))
+    assert isinstance(reply, Ask) and reply.question == "other-key" and reply.hint
+    assert assistant.store.load("c").answers == []
+
+
+def test_questions_back_are_data_of_the_rules_file(shipped_rules_edited, tmp_path):
+    path = shipped_rules_edited(r"\n        asks_back: \[[^\]]*\]", count=2)
+    assistant = make_assistant(tmp_path, rules=path)
+    assistant.handle("c", text=EXPIRED)
+    assistant.handle("c", text="can't you just give me a new one? no?")
+    assert assistant.store.load("c").answers == [["other-key", "no-other"]]
+
+
+@pytest.mark.parametrize(("text", "answer"), [
+    ("checked, and it's not on there", "not-listed"),
+    ("yes it's on there", "listed"),
+    ("一覧には無いですね", "not-listed"),
+])
+def test_on_there_and_kanji_denials_answer_the_list_question(assistant, text, answer):
+    assistant.handle("c", text=ENTERED)
+    assistant.handle("c", text=text)
+    assert assistant.store.load("c").answers == [["listed", answer]]

@@ -16,7 +16,7 @@ import yaml
 from bot.knowledge.model import MEANINGS, Answer, AnswerWords, Interval, frozen_map
 from bot.knowledge.reader import RulesReader
 
-PHRASE_LISTS = ("solved", "unsolved", "why", "more", "less")
+PHRASE_LISTS = ("solved", "unsolved", "why", "asks_back", "more", "less")
 _CONDITION = re.compile(r"^(<=|>=|<|>|≤|≥)\s*(\d+(?:\.\d+)?)\s*(.*)$")
 _SEPARATOR = re.compile(r"\s*,\s*|\s+and\s+")
 RANGE_EXPECTED = "conditions such as \">= 15 minutes\" or \">= 5, < 60 minutes\""

@@ -9,7 +9,8 @@ first (「わからない」 is not read as 「ない」). A phrase with a denyi
 ("not on the list", 「使って|いない」) counts for the opposite meaning; one near an unsure
 phrase ("not sure if we used it") counts as unsure. Each answer collects votes; the clear
 leader is the reading, a tie or nothing is no reading. A question ("why?", 「なんで？」) is
-told apart by the locales' ``why`` words. The denying words are each locale's ``negation``,
+told apart by the locales' ``why`` words, a question back ("can't you just extend it?") by
+their ``asks_back`` words: no reading. The denying words are each locale's ``negation``,
 the same list first messages are read with.
 """
 
@@ -99,6 +100,7 @@ class AnswerReader:
         shared = [(meaning, p) for w in self.words for meaning in MEANINGS
                   for p in w.means.get(meaning, ())]
         shared += [("why", p) for w in self.words for p in w.why]
+        shared += [("back", p) for w in self.words for p in w.asks_back]
         self._shared = [self._cue(kind, kind, p) for kind, p in shared]
         # the locales' denying words (the same as in first messages), at an answer's reach
         deny = [(p, n.answer_reach, side) for n in (
@@ -155,12 +157,14 @@ class AnswerReader:
         for "did this solve it?" after a remedy."""
         options, cues = self._solved if question is None else self._question(question)
         votes = dict.fromkeys((o.id for o in options), 0.0)
-        said_why = asks_why = False
+        said_why = asks_why = asks_back = False
         for clause in _CLAUSE.split(folded[:MAX_CHARS]):
             for match, how in self._clause(clause, cues):
                 if match.cue.kind == "why":  # a question when it leads or the reply asks
                     said_why = True
                     asks_why |= match.start == 0 or folded.rstrip().endswith("?")
+                elif match.cue.kind == "back":  # a question back: whatever else it says
+                    asks_back = True
                 else:
                     _vote(votes, options, match.cue, how)
         if question is not None and question.measures:
@@ -178,6 +182,8 @@ class AnswerReader:
                 best, clear = (unsure[0].id, best[1]), True
         if asks_why or (said_why and not clear):
             return Reading("why")
+        if asks_back:
+            return Reading("none")
         return Reading("answer", best[0], best[1]) if clear else Reading("none")
 
     def _measure(self, measure: str) -> QuantityReader:

@@ -50,7 +50,10 @@ def fit(samples: Iterable[tuple[float, bool]], *, step: float = 0.05,
     xs = [round(start + k * step, decimals) for k in range(int((1.0 - start) / step) + 1)]
     if xs[-1] < 1.0:
         xs.append(1.0)
-    return [(x, round(_sigmoid(a * x + b), decimals)) for x in xs]
+    # beyond the data the curve may run on towards 0 or 1: no share is surer than the
+    # smoothed targets themselves
+    top, bottom = min(hi, 1 - 10 ** -decimals), max(lo, 10 ** -decimals)  # also as rounded
+    return [(x, round(min(top, max(bottom, _sigmoid(a * x + b))), decimals)) for x in xs]
 
 
 def _sigmoid(z: float) -> float:
