@@ -137,3 +137,37 @@ def test_a_redeem_that_fails_asks_among_the_key_errors_not_how_to_redeem(
 def test_a_guess_about_misreading_is_not_a_status_report(recogniser: Recogniser) -> None:
     text = "Oと0を見間違えているのかも。キーを入れると有効ではありませんと出ます"
     assert outcome(recogniser.classify(text)) == "key-invalid"
+
+
+# a long cue of one error, found as written, is its own context (people drop キー in chat)
+@pytest.mark.parametrize(("text", "intent"), [
+    ("入力済みってでるんですけど、なんで？", "key-already-entered"),
+    ("使用済みですって表示される、誰が使ったの", "key-already-used"),
+])
+def test_a_long_cue_of_one_error_is_enough_context(recogniser: Recogniser, text: str,
+                                                   intent: str) -> None:
+    assert outcome(recogniser.classify(text)) == intent
+
+
+def test_a_long_cue_beside_an_out_of_scope_phrase_is_not_enough(recogniser: Recogniser) -> None:
+    assert recogniser.classify("Teamsで使用済みって出るんだけど").action == "unknown"
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("purodakuto ki- ga yuukou dewa arimasen to deta n desu", "key-invalid"),
+    ("kono ki- wa sudeni shiyou sarete imasu to deru n desu kedo", "key-already-used"),
+])
+def test_romaji_particles_as_said_and_a_long_vowel_as_a_dash_are_read(
+        recogniser: Recogniser, text: str, intent: str) -> None:
+    assert outcome(recogniser.classify(text)) == intent
+
+
+def test_a_phrase_both_cue_and_scope_veto_is_reported_where_it_stands(
+        shipped_rules_edited) -> None:
+    path = shipped_rules_edited(r"(  other_topics:\n    ja: \[)", r"\g<1>ライセンス数, ")
+    with pytest.raises(RulesError) as caught:
+        load_knowledge(path)
+    text = path.read_text(encoding="utf-8")
+    line = text[:text.index("ライセンス数, 割り当て")].count("\n") + 1
+    assert [p.line for p in caught.value.problems] == [line], caught.value.problems
+    assert "also a cue of intent 'license-limit-exceeded'" in caught.value.problems[0].message

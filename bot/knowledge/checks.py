@@ -22,6 +22,7 @@ def check(knowledge: Knowledge, refs: list[Ref], where: dict[tuple[str, ...], Po
     for intent in knowledge.intents.values():
         _check_flow(intent, knowledge, where, report)
     _check_messages(knowledge, where, report)
+    _check_vetoed_cues(knowledge, where, report)
 
 
 def _check_refs(knowledge: Knowledge, refs: Iterable[Ref], report: Report) -> None:
@@ -101,3 +102,16 @@ def _check_messages(knowledge: Knowledge, where: dict[tuple[str, ...], Pos],
                     report(where.get(("message", intent.id, str(index)), (0, 0)),
                            f"the {lang} message of intent '{intent.id}' is also a message of "
                            f"intent '{first}'", "each exact message in one intent only")
+
+
+def _check_vetoed_cues(knowledge: Knowledge, where: dict[tuple[str, ...], Pos],
+                       report: Report) -> None:
+    """A phrase that is both an error's cue and a scope veto ("more seats") cancels itself:
+    reported at the veto, where it was added last."""
+    cues = {cue.casefold(): intent.id for intent in knowledge.intents.values()
+            for phrases in intent.cues.values() for cue in phrases}
+    for key, at in where.items():
+        if key[0] == "scope" and key[3] in cues:
+            report(at, f"'{key[3]}' in the {key[1]} of scope is also a cue of intent "
+                       f"'{cues[key[3]]}'", "a phrase in one place: a cue names an error, "
+                       "a scope phrase takes the answer away")

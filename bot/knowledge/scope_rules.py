@@ -14,11 +14,21 @@ SCOPE_PARTS = ("products", "context", "other_products", "other_topics", "resolve
 MAX_REACH = 40
 
 
+VETOES = ("other_products", "other_topics", "resolved")  # the parts that take an answer away
+
+
 def read_scope(b: RulesReader, node: yaml.Node | None) -> Scope:
-    """The ``scope`` section: per-locale phrases for each of ``SCOPE_PARTS``."""
+    """The ``scope`` section: per-locale phrases for each of ``SCOPE_PARTS``; where each
+    vetoing phrase stands is noted for the check that no cue says the opposite."""
     entries = b.mapping(node, "scope", optional=SCOPE_PARTS) or {}
     parts = {name: frozen_map(b.per_locale_texts(entries[name], f"the {name} of scope"))
              for name in SCOPE_PARTS if name in entries}
+    for name in (v for v in VETOES if v in entries):
+        for lang, value in (b.mapping(entries[name], name, optional=None) or {}).items():
+            if isinstance(value, yaml.SequenceNode):
+                for item in value.value:
+                    if isinstance(item, yaml.ScalarNode):
+                        b.where[("scope", name, lang, str(item.value).casefold())] = pos(item)
     return Scope(**parts)
 
 

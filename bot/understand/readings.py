@@ -28,6 +28,8 @@ MIN_ROMAJI_SCOPE = 3
 # as romanised Japanese
 ROMAJI_MARKERS = 2
 _LONG_VOWEL = re.compile(r"([aeiou])\1|(?<=o)u")
+_SAID = {"deha": "dewa", "niha": "niwa", "toha": "towa", "wo": "o"}
+_PARTICLE = re.compile("|".join(_SAID))
 
 
 def has_kanji(text: str) -> bool:
@@ -97,7 +99,8 @@ class Readings:
 
         self._romaji = [(reading, p) for p in self._romaji_phrases
                         for whole in [romanised(p.text)]
-                        for reading in {whole, _short(whole)}
+                        for reading in {whole, _short(whole), _spoken(whole),
+                                        _short(_spoken(whole))}
                         if len(reading) >= (MIN_ROMAJI_SCOPE if p.scope else MIN_ROMAJI)]
 
     def __getstate__(self) -> dict:
@@ -147,6 +150,11 @@ class Readings:
         text = dense + "|" + _short(dense)
         return [Hit(p, READING_QUALITY) for reading, p in self._romaji
                 if found.get(id(p), 0.0) < READING_QUALITY and reading in text]
+
+
+def _spoken(romaji: str) -> str:
+    """Particles as said and typed: では deha -> dewa, には niha -> niwa, を wo -> o."""
+    return _PARTICLE.sub(lambda m: _SAID[m.group(0)], romaji)
 
 
 def _short(romaji: str) -> str:

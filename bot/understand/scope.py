@@ -4,7 +4,8 @@ From the rules file's ``scope`` section: a message naming another product (and n
 or asking about a neighbouring task (and quoting no on-screen message) is not answered, nor is
 a status report saying the problem is gone ("「…」は出なくなりました", "never mind"); an
 answer from cues alone needs the redemption context (one of our products, a context word, a
-pasted key, or an on-screen message). And "isn't valid or has expired" (a locale's
+pasted key, an on-screen message, or a long cue of one error found as written, in a message
+with no out-of-scope phrase). And "isn't valid or has expired" (a locale's
 ``alternatives``, between two intents' phrases) asks which one rather than guessing.
 """
 
@@ -36,14 +37,20 @@ def judge(hits: Iterable[Hit], key_pasted: bool, needs_context: bool = True) -> 
     """The scope verdict from the (undenied) hits of a message; ``needs_context`` false (a
     rules file declaring no products or context words) lets cues alone answer."""
     parts: dict[str, list[Hit]] = {}
-    quoted = verbatim = False
+    quoted = verbatim = specific = elsewhere = False
     for hit in hits:
-        if hit.phrase.scope is not None:
-            parts.setdefault(hit.phrase.scope, []).append(hit)
+        phrase = hit.phrase
+        if phrase.scope is not None:
+            parts.setdefault(phrase.scope, []).append(hit)
+        elif OUT_OF_SCOPE in phrase.targets:
+            elsewhere = True
         elif hit.quality >= QUOTE_QUALITY:
-            quoted = quoted or "message" in hit.phrase.sources
-            verbatim = verbatim or (hit.phrase.verbatim and hit.phrase.weight >= (
-                QUOTE_WEIGHT_DENSE if hit.phrase.dense else QUOTE_WEIGHT))
+            quoted = quoted or "message" in phrase.sources
+            long = phrase.weight >= (QUOTE_WEIGHT_DENSE if phrase.dense else QUOTE_WEIGHT)
+            verbatim = verbatim or (phrase.verbatim and long)
+            # a long cue of one error, found as written (入力済み, 使用済み): its own context
+            specific = specific or (long and hit.quality >= 1.0 and "cue" in phrase.sources
+                                    and len(phrase.targets) == 1)
     ours = bool(parts.get("products"))
     # a cue that repeats a message's words shows the context, but only a clause of the
     # message itself outweighs a neighbouring topic ("make him a billing admin")
@@ -51,7 +58,7 @@ def judge(hits: Iterable[Hit], key_pasted: bool, needs_context: bool = True) -> 
     vetoes = ([] if ours else parts.get("other_products", [])) + \
         ([] if quoted else parts.get("other_topics", [])) + parts.get("resolved", [])
     context = not needs_context or quoted or verbatim or ours or bool(parts.get("context")) \
-        or key_pasted
+        or key_pasted or (specific and not elsewhere)
     return ScopeVerdict(tuple(vetoes), context, quoted)
 
 
