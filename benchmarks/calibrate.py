@@ -4,15 +4,15 @@ Usage::
 
     python benchmarks/calibrate.py [--dev PATH] [--write]
 
-Scores the dev set, our own held-out wording (tests/test_recognise.py) and the two former blind
-sets A and B (tests/blind/, labelled and no longer blind: the only data with real misses in
+Scores the dev set, our own held-out wording (tests/test_recognise.py) and the former blind
+sets A to F (tests/blind/, labelled and no longer blind: the only data with real misses in
 it) with the raw confidence, fits Platt scaling (bot.understand.calibration.fit) and prints the
 ``answer:`` line; ``--write`` puts it into the rules file in place of the current one.
 
-It also cross-validates on A and B (fit on dev + held-out + A, score B; and the other way):
-the reliability table and ECE of each held-out half. Then, on the raw confidence (which the
-calibration only relabels, keeping its order), the unasked answers each threshold lets
-through on A and on B and the share right: the lowest raw threshold right >= 99 % on both,
+It also cross-validates, one set left out at a time (fit on dev + held-out + the others, score
+the one left out): the reliability table and ECE of each. Then, on the raw confidence (which
+the calibration only relabels, keeping its order), the unasked answers each threshold lets
+through on each set and the share right: the lowest raw threshold right >= 99 % on every set,
 mapped through the final calibration, is the ``KEYHELP_WATCH_MIN_CONFIDENCE`` default
 (bot/config.py).
 """
@@ -42,8 +42,8 @@ from bot.understand.recognise import Recogniser  # noqa: E402
 
 DEFAULT_DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 HELD_OUT = ROOT / "tests" / "test_recognise.py"
-BLIND = {"A": ROOT / "tests" / "blind" / "set_a_first_messages.jsonl",
-         "B": ROOT / "tests" / "blind" / "set_b_first_messages.jsonl"}
+BLIND = {name.upper(): ROOT / "tests" / "blind" / f"set_{name}_first_messages.jsonl"
+         for name in "abcdef"}
 WATCH_TARGET = 0.99  # unasked answers right at least this often (issue 11)
 THRESHOLDS = [round(0.95 + k / 400, 4) for k in range(21)]  # raw confidence
 ANSWER_LINE = re.compile(r"(?m)^(  answer: ).*$")
@@ -66,24 +66,25 @@ def _lines(path: Path) -> list[dict]:
 
 def cross_validate(recogniser: Recogniser, base: list[tuple[float, bool]],
                    sets: dict[str, list[dict]]) -> dict[float, list[tuple[int, float]]]:
-    """Fit on base + one set, score the other: print its table; (n, right) per raw threshold
-    on each set."""
+    """Fit on base + all sets but one, score that one: print its table; (n, right) per raw
+    threshold on each set."""
     raw = {name: [recogniser.classify(i["text"]).to_json() for i in items]
            for name, items in sets.items()}
-    for fit_on, score_on in (("A", "B"), ("B", "A")):
-        points = fit(base + [(r["confidence"], judge(i, r).right) for i, r in
-                             zip(sets[fit_on], raw[fit_on], strict=True)
+    for score_on in sets:
+        points = fit(base + [(r["confidence"], judge(i, r).right) for name in sets
+                             if name != score_on
+                             for i, r in zip(sets[name], raw[name], strict=True)
                              if r["action"] == "answer"])
         results = [{**r, "confidence": calibrated(r["confidence"], points)}
                    if r["action"] == "answer" else r for r in raw[score_on]]
         table = reliability(sets[score_on], results)
-        print(f"fit on dev + held-out + {fit_on}, scored on {score_on}: "
+        print(f"fit on dev + held-out + all but {score_on}, scored on {score_on}: "
               f"ECE {calibration_error(table):.3f}")
         for low, high, n, conf, acc in table:
             print(f"  {low:.1f}-{high:.1f}  n={n:4d}  confidence {conf:.3f}  right {acc:.3f}")
-    per_threshold = {t: [precision_at(sets[name], raw[name], t) for name in ("A", "B")]
+    per_threshold = {t: [precision_at(sets[name], raw[name], t) for name in sets]
                      for t in THRESHOLDS}
-    print("raw threshold: unasked answers (right) on A | on B")
+    print("raw threshold: unasked answers (right) on " + " | ".join(sets))
     for threshold, rows in per_threshold.items():
         print(f"  {threshold:.4f}: " + " | ".join(f"{n:4d} ({p:.1%})" for n, p in rows))
     return per_threshold
@@ -101,15 +102,16 @@ def main() -> None:
     sets = {name: _lines(p) for name, p in BLIND.items()}
     base = samples(dev, recogniser) + samples(held, recogniser)
     chosen = cross_validate(recogniser, base, sets)
-    pairs = base + samples(sets["A"], recogniser) + samples(sets["B"], recogniser)
+    pairs = base + [pair for items in sets.values() for pair in samples(items, recogniser)]
     wrong = sum(1 for _, right in pairs if not right)
     points = fit(pairs)
     line = "[" + ", ".join(f"[{x}, {y}]" for x, y in points) + "]"
-    print(f"{len(pairs)} answers ({wrong} wrong) from {args.dev.name}, the held-out set, A and B")
+    print(f"{len(pairs)} answers ({wrong} wrong) from {args.dev.name}, the held-out set and "
+          + ", ".join(sets))
     print(f"  answer: {line}")
     good = [t for t, rows in chosen.items() if all(p >= WATCH_TARGET for _, p in rows)]
     if good:
-        print(f"lowest raw threshold right >= {WATCH_TARGET:.0%} on A and B: {min(good)}, "
+        print(f"lowest raw threshold right >= {WATCH_TARGET:.0%} on every set: {min(good)}, "
               f"calibrated: {calibrated(min(good), points):.4f} (the watch default)")
     if args.write:
         text = path.read_text(encoding="utf-8")
