@@ -24,7 +24,7 @@ def _read_intent(b: RulesReader, intent_id: str, node: yaml.Node) -> Intent | No
     what = f"intent '{intent_id}'"
     entries = b.mapping(node, what,
                         required=("kind", "title", "messages", "cues", "causes", "start"),
-                        optional=("questions", "remedies"))
+                        optional=("questions", "remedies", "names"))
     if entries is None:
         return None
     kind = b.text(entries.get("kind"), f"the kind of {what}")
@@ -41,6 +41,8 @@ def _read_intent(b: RulesReader, intent_id: str, node: yaml.Node) -> Intent | No
         b.report(entries["messages"], f"error {what} has no messages",
                  "the exact on-screen text, at least once")
     cues = b.per_locale_texts(entries.get("cues"), f"the cues of {what}")
+    names = b.per_locale_texts(entries["names"], f"the names of {what}") \
+        if "names" in entries else {}
     causes = {}
     for cause_id, value in b.by_id(entries.get("causes"), f"the causes of {what}", "cause"):
         text = b.localized(value, f"cause '{cause_id}' of {what}", value.key_pos)
@@ -55,7 +57,7 @@ def _read_intent(b: RulesReader, intent_id: str, node: yaml.Node) -> Intent | No
     if None in (kind, title, start):
         return None
     return Intent(intent_id, kind, title, tuple(messages), frozen_map(cues), frozen_map(causes),
-                  start, frozen_map(questions), frozen_map(remedies))
+                  start, frozen_map(questions), frozen_map(remedies), frozen_map(names))
 
 
 def _read_questions(b: RulesReader, intent_id: str, node: yaml.Node | None) -> dict[str, Question]:

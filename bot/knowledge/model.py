@@ -266,6 +266,9 @@ class Intent:
     start: Target
     questions: Mapping[str, Question]
     remedies: Mapping[str, Remedy]
+    # what people call the error when naming two as alternatives ("the order one or the
+    # request one", 注文かリクエストか): short words, never enough to answer
+    names: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
 
 
 @dataclass(frozen=True, slots=True)

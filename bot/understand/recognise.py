@@ -20,6 +20,7 @@ from bot.understand.cut_off import CutOff
 from bot.understand.evidence import ANSWER, Evidence
 from bot.understand.keys import KeyCheck
 from bot.understand.loose import LooseIndex, WordReader, words_found
+from bot.understand.named import NamedAlternatives
 from bot.understand.negation import Denial, Negation
 from bot.understand.normalise import Normalised, Normaliser
 from bot.understand.phrases import (
@@ -164,6 +165,7 @@ class Recogniser:
         self.alternatives = Alternatives(knowledge)
         self.speller = Speller(self.index.phrases, self.reader.stem)
         self.cut_off = CutOff(knowledge, self.index.in_messages, self.reader)
+        self.named = NamedAlternatives(knowledge)
         # groups whose cues need a pasted key, with the words that may stand in for it
         self._keyed = {g.id: _stand_ins(g.or_with) for g in knowledge.ambiguities.values()
                        if g.with_key}
@@ -325,6 +327,11 @@ class Recogniser:
                                normalised.lang, normalised.key, (*evidence, *why))
 
         top = [i for i, _ in ranked[:MAX_CHOICES]]
+        named = [] if scope.vetoes or (out_of_scope and out_of_scope >= best * th.scope_ratio) \
+            else self.named.named(normalised.text)
+        if named:  # "the order one or the request one", 「期限切れだったか無効だったか」
+            return result("clarify", None, named[:MAX_CHOICES], th.clarify_floor,
+                          Evidence(" | ".join(named), "alternatives", "against", (ANSWER,)))
         if best < th.minimum or out_of_scope >= best * th.scope_ratio or scope.vetoes:
             doubt = max(best - out_of_scope, 0.0) if not scope.vetoes else 0.0
             confidence = th.unknown_ceiling * (1.0 - _score(best) * 0.5 - _score(doubt) * 0.3)
