@@ -212,3 +212,15 @@ def test_every_cue_and_shared_word_typed_alone_reads_as_its_answer(knowledge):
              for i, q, phrase, want in alone(knowledge)
              if answered(knowledge, i, q, phrase) != want]
     assert len(alone(knowledge)) > 500 and wrong == []
+
+
+@pytest.mark.parametrize(("text", "expect"), [
+    ("the intnue one", "intune"),  # two letters swapped
+    ("Enterprize Mobility", "ems"),  # one letter wrong
+])
+def test_a_misspelled_answer_word_is_read_as_meant(knowledge, text, expect):
+    assert answered(knowledge, "order-failed", "product", text) == expect
+
+
+def test_a_misspelled_word_of_no_answer_is_still_no_reading(knowledge):
+    assert answered(knowledge, "order-failed", "product", "purpel") == "none"

@@ -22,8 +22,9 @@ from typing import Literal, NamedTuple
 
 from bot.knowledge.model import MEANINGS, AnswerWords, Knowledge, Question
 from bot.understand.loose import WordReader
-from bot.understand.phrases import dense_view, is_dense, spaced_view, weight_of
+from bot.understand.phrases import Phrase, dense_view, is_dense, spaced_view, weight_of
 from bot.understand.quantities import QuantityReader
+from bot.understand.spelling import Speller
 
 SOLVED, UNSOLVED = "solved", "unsolved"  # the answers to "did this solve it?" after a remedy
 CUE, WORD, QUANTITY = 2.0, 1.0, 3.0  # votes: an answer's own phrase, a shared word, a measure
@@ -70,6 +71,7 @@ class _Cues:
     def __init__(self, cues: Iterable[_Cue]) -> None:
         self.by_first: dict[str, list[_Cue]] = {}
         self.dense: list[_Cue] = []
+        self.speller: Speller | None = None  # the answers' own words, to put typos right
         for cue in cues:
             if cue.dense:
                 self.dense.append(cue)
@@ -146,15 +148,28 @@ class AnswerReader:
         if known is None:
             typed = [a for a in question.answers if a.when is None]
             options = [_Option(a.id, a.means) for a in typed]
-            cues = [self._cue("cue", a.id, phrase) for a in typed
-                    for phrase in (*a.label.texts.values(),
-                                   *(p for ps in a.cues.values() for p in ps))]
-            known = self._questions[id(question)] = (options, _Cues([*cues, *self._shared]))
+            phrases = [(a.id, phrase) for a in typed
+                       for phrase in (*a.label.texts.values(),
+                                      *(p for ps in a.cues.values() for p in ps))]
+            cues = _Cues([*(self._cue("cue", i, p) for i, p in phrases), *self._shared])
+            cues.speller = Speller([_word_list(p) for _, p in phrases], self.reader.stem)
+            known = self._questions[id(question)] = (options, cues)
         return known
 
     def read(self, question: Question | None, folded: str) -> Reading:
         """The reading of ``folded`` (a normalised reply) at ``question``; ``None`` stands
-        for "did this solve it?" after a remedy."""
+        for "did this solve it?" after a remedy. A reply read as nothing is read again with
+        its misspelled words put right ("intnue" at the product question)."""
+        reading = self._read(question, folded)
+        speller = self._question(question)[1].speller if question is not None else None
+        if reading.kind == "none" and speller is not None:
+            spaced = spaced_view(folded[:MAX_CHARS])
+            fixed = speller.correct(spaced)
+            if fixed != spaced:
+                return self._read(question, fixed.strip())
+        return reading
+
+    def _read(self, question: Question | None, folded: str) -> Reading:
         options, cues = self._solved if question is None else self._question(question)
         votes = dict.fromkeys((o.id for o in options), 0.0)
         said_why = asks_why = asks_back = False
@@ -227,6 +242,11 @@ class AnswerReader:
             denied = any(words[i] in self._deny["before"] and i not in covered for i in ahead) \
                 or any(words[i] in self._deny["after"] and i not in covered for i in behind)
         return "denied" if denied else "plain"
+
+
+def _word_list(phrase: str) -> Phrase:
+    """A phrase as the speller takes it (its words, as the message views write them)."""
+    return Phrase(spaced_view(phrase).strip(), is_dense(phrase), (), 1.0)
 
 
 def _near(dense: str, word: str, end: int, reach: int, covered: set[int]) -> bool:
