@@ -224,3 +224,16 @@ def test_a_misspelled_answer_word_is_read_as_meant(knowledge, text, expect):
 
 def test_a_misspelled_word_of_no_answer_is_still_no_reading(knowledge):
     assert answered(knowledge, "order-failed", "product", "purpel") == "none"
+
+
+@pytest.mark.parametrize(("intent", "question", "text", "expect"), [
+    # the country list: "not on it" says the service is not offered there
+    ("subscription-unavailable", "country", "うちの国は対象国の一覧に載っていませんでした",
+     "not-offered"),
+    ("subscription-unavailable", "country", "our country isn't listed there", "not-offered"),
+    # not solved yet
+    ("key-lost", "solved", "まだです。販売店の回答を待っています", "unsolved"),
+    ("key-already-entered", "listed", "yes, I saw it in there", "listed"),
+])
+def test_lists_and_not_yet_are_read_as_meant(knowledge, intent, question, text, expect):
+    assert answered(knowledge, intent, question, text) == expect
