@@ -1,8 +1,8 @@
-"""Blind sets C to F (issue 11), kept as regression sets with their first-pass figures.
+"""Blind sets C to H (issue 11), kept as regression sets with their first-pass figures.
 
 Each was written by a separate writer who saw only the reference facts, the seed article and
 the questions as users see them — never the rules, the dev set, the other sets or the code
-(``tests/blind/set_{c,d,e,f}_first_messages.jsonl``, ``…_answers.jsonl``).
+(``tests/blind/set_{c,…,h}_first_messages.jsonl``, ``…_answers.jsonl``).
 
 Set C (355 first messages, 151 typed answers), scored once before session four's changes
 (main fa0576d): in-scope 92.0 %, out-of-scope 82.7 %, ambiguous → clarify 88.0 %,
@@ -24,7 +24,18 @@ right. (On round four's starting code f409cb0: E 92.3 / 92.2 / 75.0 / 2.3 %, typ
 F 93.3 / 92.9 / 68.0 / 2.4 %, typed 93.2 %.) One change came after, prompted by our own
 held-out wording, not by E or F (a failure beside "the key" counts for the key errors only
 when no error's own words are found): E unchanged, F in-scope 93.3 → 92.8 %. The floors
-are those figures less about two messages: they keep what was reached, not the targets.
+were those figures less about two messages; now they are each set's figures at the end of
+round five less about two messages: they keep what was reached, they are not the targets.
+
+Then E and F were used by category too (round five: cut-off quotes, errors named as
+alternatives, status reports in their own negative form, a long cue as its own context,
+romaji particles, typed answers' questions back and typos), the calibration refitted on A to F
+and the watch default set to 0.9874. Sets G (360 first messages, 148 typed answers) and H
+(361, 153), written by two more writers the same way, scored once after all of it (main
+459bad3), nothing changed since: G 93.7 / 94.4 / 85.1 / 1.4 %, ECE 0.015, typed 95.3 %,
+unasked at the watch default 115, 99.1 % right; H 94.6 / 93.5 / 79.2 / 2.2 %, ECE 0.031,
+typed 94.8 %, unasked 120, 99.2 % right. (On the session's starting code f409cb0: G 91.7 /
+94.4 / 66.0 / 1.4 %, typed 94.6 %; H 94.1 / 89.8 / 75.0 / 3.6 %, typed 94.1 %.)
 """
 
 from __future__ import annotations
@@ -40,15 +51,19 @@ from bot.understand.recognise import Recogniser
 from tests.assistant_helpers import make_assistant
 
 BLIND = Path(__file__).parent / "blind"
-FLOORS = {
-    "c": {"in-scope": 0.925, "out-of-scope": 0.91, "ambiguous": 0.84, "confident-wrong": 0.03,
+FLOORS = {  # each set's figures at the end of round five, less about two messages
+    "c": {"in-scope": 0.935, "out-of-scope": 0.92, "ambiguous": 0.90, "confident-wrong": 0.03,
           "answers": 0.93},
-    "d": {"in-scope": 0.91, "out-of-scope": 0.95, "ambiguous": 0.68, "confident-wrong": 0.025,
-          "answers": 0.91},
-    "e": {"in-scope": 0.91, "out-of-scope": 0.90, "ambiguous": 0.79, "confident-wrong": 0.03,
-          "answers": 0.925},
-    "f": {"in-scope": 0.92, "out-of-scope": 0.94, "ambiguous": 0.66, "confident-wrong": 0.022,
-          "answers": 0.91},
+    "d": {"in-scope": 0.93, "out-of-scope": 0.96, "ambiguous": 0.86, "confident-wrong": 0.02,
+          "answers": 0.94},
+    "e": {"in-scope": 0.955, "out-of-scope": 0.98, "ambiguous": 0.87, "confident-wrong": 0.01,
+          "answers": 0.95},
+    "f": {"in-scope": 0.965, "out-of-scope": 0.98, "ambiguous": 0.88, "confident-wrong": 0.01,
+          "answers": 0.94},
+    "g": {"in-scope": 0.925, "out-of-scope": 0.925, "ambiguous": 0.80, "confident-wrong": 0.02,
+          "answers": 0.94},
+    "h": {"in-scope": 0.935, "out-of-scope": 0.915, "ambiguous": 0.75, "confident-wrong": 0.028,
+          "answers": 0.935},
 }
 
 
@@ -57,7 +72,7 @@ def _lines(name: str) -> list[dict]:
             if line.strip()]
 
 
-@pytest.mark.parametrize("name", ["c", "d", "e", "f"])
+@pytest.mark.parametrize("name", ["c", "d", "e", "f", "g", "h"])
 def test_blind_first_messages_do_not_fall_back(recogniser: Recogniser, name: str) -> None:
     items = _lines(f"set_{name}_first_messages.jsonl")
     figs = figures(items, [recogniser.classify(item["text"]).to_json() for item in items])
@@ -67,7 +82,7 @@ def test_blind_first_messages_do_not_fall_back(recogniser: Recogniser, name: str
     assert figs["confident-wrong"] <= floors["confident-wrong"], figs
 
 
-@pytest.mark.parametrize("name", ["c", "d", "e", "f"])
+@pytest.mark.parametrize("name", ["c", "d", "e", "f", "g", "h"])
 def test_blind_typed_answers_do_not_fall_back(tmp_path: Path, name: str) -> None:
     items = _lines(f"set_{name}_answers.jsonl")
     assert score(make_assistant(tmp_path), items)["figures"]["all"] >= FLOORS[name]["answers"]
