@@ -106,7 +106,7 @@ class AnswerWords:
     solved: tuple[str, ...] = ()  # "did this solve it?": phrases saying it did
     unsolved: tuple[str, ...] = ()  # ... and that it did not
     why: tuple[str, ...] = ()  # asking why the question is asked
-    # a question back that answers nothing ("can't you just extend it?", 質問の意味が…)
+    # a question back that answers nothing ("can't you just renew it for me?", 質問の意味が…)
     asks_back: tuple[str, ...] = ()
     # number words: "an" -> 1, "half" -> 0.5, 数 -> 3
     numbers: Mapping[str, float] = field(default_factory=frozen_map)

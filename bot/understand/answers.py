@@ -9,7 +9,7 @@ first (「わからない」 is not read as 「ない」). A phrase with a denyi
 ("not on the list", 「使って|いない」) counts for the opposite meaning; one near an unsure
 phrase ("not sure if we used it") counts as unsure. Each answer collects votes; the clear
 leader is the reading, a tie or nothing is no reading. A question ("why?", 「なんで？」) is
-told apart by the locales' ``why`` words, a question back ("can't you just extend it?") by
+told apart by the locales' ``why`` words, a question back ("can't you just renew it for me?") by
 their ``asks_back`` words: no reading. The denying words are each locale's ``negation``,
 the same list first messages are read with.
 """
