@@ -237,3 +237,16 @@ def test_a_misspelled_word_of_no_answer_is_still_no_reading(knowledge):
 ])
 def test_lists_and_not_yet_are_read_as_meant(knowledge, intent, question, text, expect):
     assert answered(knowledge, intent, question, text) == expect
+
+
+@pytest.mark.parametrize(("intent", "question", "text", "expect"), [
+    # katakana typed as hiragana (IME left unconverted) is the same word
+    ("order-failed", "product", "いんちゅーんのほうです", "intune"),
+    ("redeem-how", "product", "いーえむえすです", "ems"),
+    ("key-already-entered", "listed", "まだ確認してません", "not-checked"),
+    ("subscription-unavailable", "trial-before", "昔お試しで少し触りました", "yes"),
+    ("key-invalid", "check-characters", "let me look at it again on my side", "skip"),
+])
+def test_kana_either_way_and_plain_wordings_are_read(knowledge, intent, question, text,
+                                                      expect):
+    assert answered(knowledge, intent, question, text) == expect

@@ -24,6 +24,7 @@ from bot.knowledge.model import MEANINGS, AnswerWords, Knowledge, Question
 from bot.understand.loose import WordReader
 from bot.understand.phrases import Phrase, dense_view, is_dense, spaced_view, weight_of
 from bot.understand.quantities import QuantityReader
+from bot.understand.readings import hiragana
 from bot.understand.spelling import Speller
 
 SOLVED, UNSOLVED = "solved", "unsolved"  # the answers to "did this solve it?" after a remedy
@@ -109,7 +110,7 @@ class AnswerReader:
                     loc.words.negation for loc in knowledge.locales if loc.words is not None)
                 if n is not None for side, phrases in (("before", n.before), ("after", n.after))
                 for p in phrases]
-        self._deny = {side: {p for p, _, s in deny if s == side and is_dense(p)} |
+        self._deny = {side: {hiragana(p) for p, _, s in deny if s == side and is_dense(p)} |
                       {word for p, _, s in deny if s == side and not is_dense(p)
                        for word in self.reader.words(spaced_view(p))}
                       for side in ("before", "after")}
@@ -127,7 +128,8 @@ class AnswerReader:
         view = spaced_view(phrase)
         weight = max(1.0, min(2.0, weight_of(phrase)))
         if is_dense(phrase):
-            return _Cue(kind, target, (), self.reader.drop_particles(dense_view(view)), weight)
+            return _Cue(kind, target, (), hiragana(self.reader.drop_particles(dense_view(view))),
+                        weight)
         stems, surface = self._words(view)
         # one word is matched as written ("fixed" is not "how do i fix"), longer phrases by
         # their stems ("have not checked" finds "haven't check")
@@ -211,7 +213,8 @@ class AnswerReader:
         """The phrases found in one clause, each with how it is said: plain, denied, hedged."""
         view = spaced_view(clause)
         words, surface = self._words(view)
-        dense = self.reader.drop_particles(dense_view(view))  # エラー(が)出ます
+        # エラー(が)出ます; katakana as hiragana: いんちゅーん is インチューン typed unconverted
+        dense = hiragana(self.reader.drop_particles(dense_view(view)))
         found = cues.find(words, surface, dense)
         # the longest first; at equal length an answer's own phrase before a shared word, then
         # the one read first (自信ない|です, not 自信|ないです)

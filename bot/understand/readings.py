@@ -133,7 +133,7 @@ class Readings:
         if self._index is None or self._convert is None:
             return []
         # kana alone needs no dictionary: its reading is itself, katakana as hiragana
-        reading = self._convert(dense) if has_kanji(dense) else _hiragana(dense)
+        reading = self._convert(dense) if has_kanji(dense) else hiragana(dense)
         return [Hit(p, READING_QUALITY) for text, p in self._index
                 if found.get(id(p), 0.0) < READING_QUALITY and text and text in reading]
 
@@ -162,6 +162,6 @@ def _short(romaji: str) -> str:
     return _LONG_VOWEL.sub(lambda m: m.group(1) or "", romaji)
 
 
-def _hiragana(text: str) -> str:
+def hiragana(text: str) -> str:
     """Katakana written as hiragana (キー -> きー); the rest as it is."""
     return "".join(chr(ord(ch) - 0x60) if "\u30a1" <= ch <= "\u30f6" else ch for ch in text)
