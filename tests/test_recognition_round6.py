@@ -40,3 +40,31 @@ def test_a_key_that_fails_in_few_words_asks_among_the_key_errors(recogniser: Rec
 
 def test_a_lost_key_written_with_another_kanji_is_lost(recogniser: Recogniser) -> None:
     assert outcome(recogniser.classify("EMSのプロダクトキーを亡くしました")) == "key-lost"
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("「お客様の…できません」みたいな表示", ["request-failed-retry", "account-creation-failed"]),
+    ("管理者がどうとか、アカウントがどうとか書いてありました",
+     ["admin-role-required", "account-creation-failed"]),
+    ("無効…だったか、期限切れ…だったか", ["key-invalid", "key-expired"]),
+    ("something about being an admin, or some limit? not sure",
+     ["admin-role-required", "license-limit-exceeded"]),
+])
+def test_half_remembered_messages_ask_between_the_errors_they_fit(
+        recogniser: Recogniser, text: str, wanted: list[str]) -> None:
+    result = recogniser.classify(text)
+    assert result.action == "clarify", outcome(result)
+    assert [c.intent for c in result.candidates] == wanted
+
+
+def test_asking_whether_an_error_will_go_away_is_no_status_report(
+        recogniser: Recogniser) -> None:
+    text = "「このプロダクト キーは既に使用されています」と出ます。待てば直りますか？"
+    assert outcome(recogniser.classify(text)) == "key-already-used"
+
+
+def test_a_failing_key_beside_a_word_several_errors_share_still_asks_among_key_errors(
+        recogniser: Recogniser) -> None:
+    result = recogniser.classify("the product key won't go in, sorry for the vague report")
+    assert result.action == "clarify", outcome(result)
+    assert {c.intent for c in result.candidates} <= KEY_ERRORS, outcome(result)

@@ -22,6 +22,8 @@ GROUP = "cut-off"  # the group name the hits carry (one piece of evidence howeve
 MAX_OFFERED = 4  # more errors than this hold the words: they say nothing
 MIN_DENSE = 2  # characters of a dense fragment (使用, 有効): one kanji is in every message
 LONGEST = 24  # characters (dense) or words (latin) beside a cut that are looked up
+MIN_KANA = 5  # characters of a fragment in kana alone (できません, not ません)
+CUT_GAP = 16  # characters a cut may stand for between the words before it and after it
 WEIGHT = 1.0  # as a found group cue: enough to ask, never enough to answer
 _HIRAGANA = re.compile("[\u3041-\u309f]")  # kana that may be a particle, not content
 
@@ -49,6 +51,11 @@ class CutOff:
                 continue
             owners = set(sides[0][1]).intersection(*(o for _, o in sides[1:])) \
                 or set(max(sides, key=lambda s: len(s[0]))[1])
+            if before and after:  # the two sides close together in one message (お客様の…
+                # できません: the request and account messages, not the subscription one)
+                close = {i for i in owners if self._messages.near(
+                    i, before[0], after[0], is_dense(before[0]), CUT_GAP)}
+                owners = close or owners
             ordered = tuple(i for s in sides for i in s[1] if i in owners)
             targets = tuple(dict.fromkeys(ordered))
             if 2 <= len(targets) <= MAX_OFFERED and targets not in found:
@@ -61,8 +68,9 @@ class CutOff:
         """The longest end (``last``) or start of ``run`` found in a message, its owners."""
         spans = [run[-n:] if last else run[:n]
                  for n in range(min(len(run), LONGEST), MIN_DENSE - 1, -1)]
-        # kana alone is grammar (ません, ください): some kanji or katakana must be there
-        return next(((t, o) for t in spans if _HIRAGANA.sub("", t)
+        # short kana alone is grammar (ません, ください): some kanji or katakana, or a longer
+        # stretch of kana (できません)
+        return next(((t, o) for t in spans if (_HIRAGANA.sub("", t) or len(t) >= MIN_KANA)
                      and (o := self._messages.containing(t, True))), None)
 
     def _cuts(self, folded: str) -> list[tuple[int, str]]:

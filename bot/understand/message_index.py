@@ -59,3 +59,18 @@ class MessageIndex:
         skip = set(exclude)
         possible = sorted(self._possible(text, dense) - skip, key=self._order.__getitem__)
         return [i for i in possible if any(needle in v for v in self._views[i])]
+
+    def near(self, intent: str, first: str, second: str, dense: bool, gap: int) -> bool:
+        """A message of ``intent`` holds ``first`` and, at most ``gap`` characters after its
+        end, ``second`` (both as ``containing`` matches them)."""
+        for view in self._views[intent]:
+            if dense != (" " not in view.strip()):
+                continue
+            head, tail = (first, second) if dense else (f" {first}", f" {second}")
+            at = view.find(head)
+            while at >= 0:
+                end = at + len(head)
+                if view.find(tail, end, end + gap + len(tail)) >= 0:
+                    return True
+                at = view.find(head, at + 1)
+        return False

@@ -20,9 +20,10 @@ from bot.understand.phrases import is_dense
 
 QUESTION = "?"
 WORDS_APART = 4  # latin words allowed between a name and the mark (or a mark and a name)
-DENSE_BEFORE = 3  # characters between a dense name and its mark (無効|だった|か)
+DENSE_BEFORE = 4  # characters between a dense name and its mark (無効|だった|か, 管理|がどうと|か)
 DENSE_AFTER = 2  # characters between a dense mark and the next name (か|、|リクエスト)
 _WORD = re.compile(r"[^\W_]+|\?", re.UNICODE)
+_NOT_WORD = re.compile(r"[^\w?]|_")
 
 
 class NamedAlternatives:
@@ -50,7 +51,8 @@ class NamedAlternatives:
         if not self._dense:
             return []
         text = folded.replace("？", QUESTION)
-        found = self._latin(text) + self._dense_pairs(text.replace(" ", ""))
+        # in the dense text only words and question marks count (無効…だったか = 無効だったか)
+        found = self._latin(text) + self._dense_pairs(_NOT_WORD.sub("", text))
         found.sort()
         intents = list(dict.fromkeys(intent for _, intent in found))
         return intents if len(intents) >= 2 else []

@@ -255,11 +255,11 @@ class Recogniser:
         """Without a pasted key, the cues of groups that need one say nothing."""
         if normalised.key is not None or not self._keyed:
             return hits
-        # a failure beside "the key" says which errors only when no error's own words do
-        # ("order failed once I put the key in", "signing up with the key failed")
-        named = any(h.phrase.group is None and h.phrase.scope is None and h.phrase.targets
-                    and OUT_OF_SCOPE not in h.phrase.targets
-                    and not self._topics.intersection(h.phrase.targets) for h in hits)
+        # a failure beside "the key" says which errors only when no one error's own words
+        # do ("order failed once I put the key in", "signing up with the key failed")
+        named = any(h.phrase.group is None and h.phrase.scope is None
+                    and len(h.phrase.targets) == 1 and OUT_OF_SCOPE not in h.phrase.targets
+                    and h.phrase.targets[0] not in self._topics for h in hits)
         silent = frozenset(self._keyed) if named else self._silent(views)
         return [h for h in hits if h.phrase.group not in silent]
 
