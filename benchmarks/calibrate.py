@@ -5,16 +5,18 @@ Usage::
     python benchmarks/calibrate.py [--dev PATH] [--write]
 
 Scores the dev set, our own held-out wording (tests/test_recognise.py) and the former blind
-sets A to F (tests/blind/, labelled and no longer blind: the only data with real misses in
+sets A to H (tests/blind/, labelled and no longer blind: the only data with real misses in
 it) with the raw confidence, fits Platt scaling (bot.understand.calibration.fit) and prints the
 ``answer:`` line; ``--write`` puts it into the rules file in place of the current one.
 
 It also cross-validates, one set left out at a time (fit on dev + held-out + the others, score
 the one left out): the reliability table and ECE of each. Then, on the raw confidence (which
 the calibration only relabels, keeping its order), the unasked answers each threshold lets
-through on each set and the share right: the lowest raw threshold right >= 99 % on every set,
-mapped through the final calibration, is the ``KEYHELP_WATCH_MIN_CONFIDENCE`` default
-(bot/config.py).
+through on each set and the share right, and the lowest raw threshold right >= 99 % on every
+set. The ``KEYHELP_WATCH_MIN_CONFIDENCE`` default (bot/config.py) is ``WATCH_RAW`` mapped
+through the final calibration: the lowest raw threshold right >= 99 % on each of A to F when
+it was chosen; the sets have been tuned on since, so the lowest found now is optimistic and
+only printed beside it.
 """
 
 from __future__ import annotations
@@ -43,8 +45,9 @@ from bot.understand.recognise import Recogniser  # noqa: E402
 DEFAULT_DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 HELD_OUT = ROOT / "tests" / "test_recognise.py"
 BLIND = {name.upper(): ROOT / "tests" / "blind" / f"set_{name}_first_messages.jsonl"
-         for name in "abcdef"}
+         for name in "abcdefgh"}
 WATCH_TARGET = 0.99  # unasked answers right at least this often (issue 11)
+WATCH_RAW = 0.98  # the watch default's raw threshold (see above)
 THRESHOLDS = [round(0.95 + k / 400, 4) for k in range(21)]  # raw confidence
 ANSWER_LINE = re.compile(r"(?m)^(  answer: ).*$")
 
@@ -109,10 +112,11 @@ def main() -> None:
     print(f"{len(pairs)} answers ({wrong} wrong) from {args.dev.name}, the held-out set and "
           + ", ".join(sets))
     print(f"  answer: {line}")
+    print(f"watch default: raw {WATCH_RAW}, calibrated {calibrated(WATCH_RAW, points):.4f}")
     good = [t for t, rows in chosen.items() if all(p >= WATCH_TARGET for _, p in rows)]
     if good:
         print(f"lowest raw threshold right >= {WATCH_TARGET:.0%} on every set: {min(good)}, "
-              f"calibrated: {calibrated(min(good), points):.4f} (the watch default)")
+              f"calibrated: {calibrated(min(good), points):.4f} (optimistic: tuned on)")
     if args.write:
         text = path.read_text(encoding="utf-8")
         if not ANSWER_LINE.search(text):

@@ -27,7 +27,7 @@ def test_defaults_and_lists():
 
 
 def test_watch_min_confidence_is_a_share_with_a_default():
-    assert SlackSettings.from_env(GOOD, mode="http").keyhelp.watch_min_confidence == 0.9874
+    assert SlackSettings.from_env(GOOD, mode="http").keyhelp.watch_min_confidence == 0.9943
     chosen = SlackSettings.from_env(GOOD | {"KEYHELP_WATCH_MIN_CONFIDENCE": "0.9"}, mode="http")
     assert chosen.keyhelp.watch_min_confidence == 0.9
 
