@@ -1,8 +1,8 @@
-"""Blind sets C to H (issue 11), kept as regression sets with their first-pass figures.
+"""Blind sets C to J (issue 11), kept as regression sets with their first-pass figures.
 
 Each was written by a separate writer who saw only the reference facts, the seed article and
 the questions as users see them — never the rules, the dev set, the other sets or the code
-(``tests/blind/set_{c,…,h}_first_messages.jsonl``, ``…_answers.jsonl``).
+(``tests/blind/set_{c,…,j}_first_messages.jsonl``, ``…_answers.jsonl``).
 
 Set C (355 first messages, 151 typed answers), scored once before session four's changes
 (main fa0576d): in-scope 92.0 %, out-of-scope 82.7 %, ambiguous → clarify 88.0 %,
@@ -36,6 +36,15 @@ and the watch default set to 0.9874. Sets G (360 first messages, 148 typed answe
 unasked at the watch default 115, 99.1 % right; H 94.6 / 93.5 / 79.2 / 2.2 %, ECE 0.031,
 typed 94.8 %, unasked 120, 99.2 % right. (On the session's starting code f409cb0: G 91.7 /
 94.4 / 66.0 / 1.4 %, typed 94.6 %; H 94.1 / 89.8 / 75.0 / 3.6 %, typed 94.1 %.)
+
+Then G and H were used by category (round six: withdrawn reports, other keys and orders,
+half-remembered messages, kana read either way in typed answers) and the calibration refitted
+on A to H (the watch default keeps raw 0.98: 0.9943 calibrated). Sets I (346 first messages,
+140 typed answers) and J (359, 143), two more writers, scored once after all of it (main
+8d2e13e): I 95.9 / 96.1 / 91.3 / 1.4 %, ECE 0.021, typed 95.7 %, unasked at the watch default
+113, 98.2 % right; J 89.6 / 97.2 / 98.0 / 1.4 %, ECE 0.014, typed 95.1 %, unasked 109, 97.2 %
+right. (On the session's starting code f409cb0: I 95.9 / 94.2 / 76.1 / 1.4 %, typed 95.0 %;
+J 88.1 / 96.3 / 91.8 / 1.9 %, typed 91.6 %.)
 """
 
 from __future__ import annotations
@@ -64,6 +73,10 @@ FLOORS = {  # each set's figures at the end of round five, less about two messag
           "answers": 0.94},
     "h": {"in-scope": 0.935, "out-of-scope": 0.915, "ambiguous": 0.75, "confident-wrong": 0.028,
           "answers": 0.935},
+    "i": {"in-scope": 0.945, "out-of-scope": 0.94, "ambiguous": 0.86, "confident-wrong": 0.02,
+          "answers": 0.94},
+    "j": {"in-scope": 0.88, "out-of-scope": 0.95, "ambiguous": 0.94, "confident-wrong": 0.02,
+          "answers": 0.935},
 }
 
 
@@ -72,7 +85,7 @@ def _lines(name: str) -> list[dict]:
             if line.strip()]
 
 
-@pytest.mark.parametrize("name", ["c", "d", "e", "f", "g", "h"])
+@pytest.mark.parametrize("name", ["c", "d", "e", "f", "g", "h", "i", "j"])
 def test_blind_first_messages_do_not_fall_back(recogniser: Recogniser, name: str) -> None:
     items = _lines(f"set_{name}_first_messages.jsonl")
     figs = figures(items, [recogniser.classify(item["text"]).to_json() for item in items])
@@ -82,7 +95,7 @@ def test_blind_first_messages_do_not_fall_back(recogniser: Recogniser, name: str
     assert figs["confident-wrong"] <= floors["confident-wrong"], figs
 
 
-@pytest.mark.parametrize("name", ["c", "d", "e", "f", "g", "h"])
+@pytest.mark.parametrize("name", ["c", "d", "e", "f", "g", "h", "i", "j"])
 def test_blind_typed_answers_do_not_fall_back(tmp_path: Path, name: str) -> None:
     items = _lines(f"set_{name}_answers.jsonl")
     assert score(make_assistant(tmp_path), items)["figures"]["all"] >= FLOORS[name]["answers"]
