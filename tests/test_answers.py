@@ -250,3 +250,14 @@ def test_lists_and_not_yet_are_read_as_meant(knowledge, intent, question, text, 
 def test_kana_either_way_and_plain_wordings_are_read(knowledge, intent, question, text,
                                                       expect):
     assert answered(knowledge, intent, question, text) == expect
+
+
+@pytest.mark.parametrize(("intent", "question", "text", "expect"), [
+    ("key-expired", "other-key", "just the one, and it's the expired one", "no-other"),
+    ("request-failed-retry", "how-long", "昨日の昼過ぎからずっとです", "over-15"),
+    ("key-invalid", "check-characters", "社内規定でキーは貼れません。自分で見比べます", "skip"),
+    ("key-lost", "seller-known", "どこで買ったかは分かっています", "known"),
+    ("order-failed", "product", "製品によって何か変わるんですか", "why"),
+])
+def test_round_seven_answer_wordings_are_read(knowledge, intent, question, text, expect):
+    assert answered(knowledge, intent, question, text) == expect
