@@ -43,7 +43,7 @@ def test_a_lost_key_written_with_another_kanji_is_lost(recogniser: Recogniser) -
 
 
 @pytest.mark.parametrize(("text", "wanted"), [
-    ("「お客様の…できません」みたいな表示", ["request-failed-retry", "account-creation-failed"]),
+    ("お客様の…できません、と出ました", ["request-failed-retry", "account-creation-failed"]),
     ("管理者がどうとか、アカウントがどうとか書いてありました",
      ["admin-role-required", "account-creation-failed"]),
     ("無効…だったか、期限切れ…だったか", ["key-invalid", "key-expired"]),

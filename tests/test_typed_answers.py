@@ -193,7 +193,7 @@ def test_questions_back_are_data_of_the_rules_file(shipped_rules_edited, tmp_pat
 @pytest.mark.parametrize(("text", "answer"), [
     ("checked, and it's not on there", "not-listed"),
     ("yes it's on there", "listed"),
-    ("一覧には無いですね", "not-listed"),
+    ("一覧に無かったです", "not-listed"),
 ])
 def test_on_there_and_kanji_denials_answer_the_list_question(assistant, text, answer):
     assistant.handle("c", text=ENTERED)
