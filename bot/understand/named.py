@@ -30,29 +30,37 @@ class NamedAlternatives:
     """The errors a message names as alternatives, from the rules file's names and "or"s."""
 
     def __init__(self, knowledge: Knowledge) -> None:
-        self._spaced: list[tuple[tuple[str, ...], str]] = []  # (words of a name, intent)
-        self._dense: list[tuple[str, str]] = []  # (name, intent): found in the dense text
+        spaced: list[tuple[tuple[str, ...], str]] = []  # (words of a name, intent)
+        self._owner: dict[str, str] = {}  # every name without spaces -> its intent
         for intent in knowledge.intents.values():
             for names in intent.names.values():
                 for name in names:
                     text = fold(name)
-                    self._dense.append((text.replace(" ", ""), intent.id))
+                    self._owner.setdefault(text.replace(" ", ""), intent.id)
                     if not is_dense(text):
-                        self._spaced.append((tuple(_WORD.findall(text)), intent.id))
+                        spaced.append((tuple(_WORD.findall(text)), intent.id))
         words = [fold(w) for loc in knowledge.locales if loc.words
                  for w in loc.words.alternatives]
         self._or_words = frozenset(w for w in words if not is_dense(w)) | {QUESTION}
         self._or_dense = tuple(sorted({w for w in words if is_dense(w)} | {QUESTION},
                                       key=len, reverse=True))
+        self._marks = self._or_dense + tuple(self._or_words)
+        # every name in one pattern, longest first: one pass over the dense text
+        self._pattern = re.compile("|".join(
+            re.escape(n) for n in sorted(self._owner, key=len, reverse=True) if n)) \
+            if self._owner else None
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}  # latin, by 1st word
+        for words, intent in spaced:
+            self._by_first.setdefault(words[0], []).append((words, intent))
 
     def named(self, folded: str) -> list[str]:
         """The intents named on either side of an "or" or a question mark, in the order they
         stand; fewer than two: none."""
-        if not self._dense:
-            return []
         text = folded.replace("？", QUESTION)
+        if self._pattern is None or not any(mark in text for mark in self._marks):
+            return []
         # in the dense text only words and question marks count (無効…だったか = 無効だったか)
-        found = self._latin(text) + self._dense_pairs(_NOT_WORD.sub("", text))
+        found = self._latin(text) + self._dense_pairs(self._pattern, _NOT_WORD.sub("", text))
         found.sort()
         intents = list(dict.fromkeys(intent for _, intent in found))
         return intents if len(intents) >= 2 else []
@@ -61,7 +69,8 @@ class NamedAlternatives:
         """(position, intent) of the names next to each run of "or" words and question marks."""
         tokens = _WORD.findall(text)
         places = [(at, at + len(words), intent) for at in range(len(tokens))
-                  for words, intent in self._spaced if tuple(tokens[at:at + len(words)]) == words]
+                  for words, intent in self._by_first.get(tokens[at], ())
+                  if tuple(tokens[at:at + len(words)]) == words]
         out: list[tuple[float, str]] = []
         at = 0
         while at < len(tokens):
@@ -83,11 +92,9 @@ class NamedAlternatives:
             at = end + 1
         return out
 
-    def _dense_pairs(self, dense: str) -> list[tuple[float, str]]:
+    def _dense_pairs(self, names: re.Pattern[str], dense: str) -> list[tuple[float, str]]:
         """(position, intent) of names with a mark right after them and a name right after it."""
-        places = sorted(((m.start(), m.end(), intent) for name, intent in self._dense if name
-                         for m in re.finditer(re.escape(name), dense)),
-                        key=lambda p: (p[0], -(p[1] - p[0])))
+        places = [(m.start(), m.end(), self._owner[m.group()]) for m in names.finditer(dense)]
         out: list[tuple[float, str]] = []
         for start, end, intent in places:
             mark = self._mark_after(dense, end)
