@@ -44,7 +44,9 @@ class NamedAlternatives:
         self._or_words = frozenset(w for w in words if not is_dense(w)) | {QUESTION}
         self._or_dense = tuple(sorted({w for w in words if is_dense(w)} | {QUESTION},
                                       key=len, reverse=True))
-        self._marks = self._or_dense + tuple(self._or_words)
+        latin = sorted(w for w in self._or_words if w != QUESTION)
+        self._or_latin = re.compile(r"\b(?:" + "|".join(map(re.escape, latin)) + r")\b") \
+            if latin else None
         # every name in one pattern, longest first: one pass over the dense text
         self._pattern = re.compile("|".join(
             re.escape(n) for n in sorted(self._owner, key=len, reverse=True) if n)) \
@@ -57,13 +59,18 @@ class NamedAlternatives:
         """The intents named on either side of an "or" or a question mark, in the order they
         stand; fewer than two: none."""
         text = folded.replace("？", QUESTION)
-        if self._pattern is None or not any(mark in text for mark in self._marks):
+        if self._pattern is None or not self._marked(text):
             return []
         # in the dense text only words and question marks count (無効…だったか = 無効だったか)
         found = self._latin(text) + self._dense_pairs(self._pattern, _NOT_WORD.sub("", text))
         found.sort()
         intents = list(dict.fromkeys(intent for _, intent in found))
         return intents if len(intents) >= 2 else []
+
+    def _marked(self, text: str) -> bool:
+        """Any "or" mark at all: a question mark, a dense one, or a latin one as a word."""
+        return any(mark in text for mark in self._or_dense) or (
+            self._or_latin is not None and self._or_latin.search(text) is not None)
 
     def _latin(self, text: str) -> list[tuple[float, str]]:
         """(position, intent) of the names next to each run of "or" words and question marks."""

@@ -98,6 +98,7 @@ def strip_slack(text: str) -> str:
     return markup.emphasis.sub(" ", text)
 
 
+_MARKS = frozenset("一-‐–—−")  # what OCR and IMEs put for the long-vowel mark ー
 _LONG_MARK = re.compile("(?<=[\u30a1-\u30fa])[一\\-‐–—−]")
 
 
@@ -105,7 +106,8 @@ def fold(text: str) -> str:
     """Width, case, quote and whitespace variants folded to one form (NFKC + casefold); the
     kanji 一 or a dash after katakana is its long-vowel mark (キ一, キ-: OCR and IME slips)."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
-    text = _LONG_MARK.sub("ー", text)
+    if not _MARKS.isdisjoint(text):
+        text = _LONG_MARK.sub("ー", text)
     return _SPACE.sub(" ", text).strip()
 
 
