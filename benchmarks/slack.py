@@ -10,11 +10,14 @@ Run from the repository root::
 
     python benchmarks/slack.py                 # bot in a subprocess (keyhelp slack serve)
     python benchmarks/slack.py --in-process    # bot in this process
+    python benchmarks/slack.py --code /tmp/base --count-statements   # another checkout's bot,
+                                               # with SQLite statements per event (sql_census.py)
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import socket
@@ -80,12 +83,15 @@ def environment(fake: FakeSlack, db: Path) -> dict[str, str]:
             "SLACK_API_URL": fake.url, "KEYHELP_DB": str(db)}
 
 
-def start_subprocess(env: dict[str, str]) -> tuple[int, subprocess.Popen]:
+def start_subprocess(env: dict[str, str], code: Path,
+                     census: Path | None) -> tuple[int, subprocess.Popen]:
+    """``keyhelp slack serve`` from the checkout ``code`` (through sql_census.py if asked)."""
     port = free_port()
+    launcher = [] if census is None else [str(ROOT / "benchmarks" / "sql_census.py"), str(census)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "slack", "serve", "--host", "127.0.0.1",
+        [sys.executable, *launcher, "-m", "bot", "slack", "serve", "--host", "127.0.0.1",
          "--port", str(port), "--threads", "4"],
-        env={**os.environ, **env}, cwd=ROOT, stderr=subprocess.DEVNULL)
+        env={**os.environ, **env, "PYTHONPATH": str(code)}, cwd=code, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -166,6 +172,20 @@ def report(result: dict) -> str:
             f"  errors {result['errors']}  lost {result['lost']}")
 
 
+def census_report(census: dict[str, dict[str, list[float]]], events: int) -> str:
+    """Statements per answered event (warm-up included), by database file and kind."""
+    lines = [f"  SQLite statements per event ({events} events, start-up and ticks included; "
+             f"ms = time inside execute per event):"]
+    for name, kinds in sorted(census.items()):
+        count = sum(c for c, _ in kinds.values())
+        took = sum(t for _, t in kinds.values())
+        detail = ", ".join(f"{kind} {c / events:.2f} ({t / events * 1000:.3f} ms)"
+                           for kind, (c, t) in sorted(kinds.items(), key=lambda kv: -kv[1][0]))
+        lines.append(f"    {name}: {count / events:.2f} per event, {took / events * 1000:.3f} ms"
+                     f" — {detail}")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50, help="concurrent conversations")
@@ -176,28 +196,38 @@ def main() -> None:
     parser.add_argument("--find-max", action="store_true",
                         help="then raise the rate in steps while p99 stays within target")
     parser.add_argument("--in-process", action="store_true")
+    parser.add_argument("--code", type=Path, default=ROOT,
+                        help="run the bot of this checkout (a baseline: git worktree add)")
+    parser.add_argument("--count-statements", action="store_true",
+                        help="count and time the bot's SQLite statements (sql_census.py)")
     args = parser.parse_args()
     fake = FakeSlack().start()
     watch = Stopwatch()
     fake.on_call = watch.on_call
     where = "in-process" if args.in_process else "separate process"
+    code = subprocess.run(["git", "-C", str(args.code), "log", "-1", "--format=%h"],
+                          capture_output=True, text=True).stdout.strip() or str(args.code)
     print(f"keyhelp Slack benchmark: {args.users} concurrent DM conversations, "
-          f"shipped orchestrator, "
+          f"shipped orchestrator at {code}, "
           f"bot in a {where}; signed event in -> chat.postMessage at the fake API; "
-          f"{args.warmup:.0f} s warm-up at {args.rate / 2:.0f} events/s")
+          f"{args.warmup:.0f} s warm-up at {args.rate / 2:.0f} events/s; "
+          f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    events = 0
     with tempfile.TemporaryDirectory() as tmp:
         env = environment(fake, Path(tmp) / "bench.db")
+        census = Path(tmp) / "census.json" if args.count_statements else None
         if args.in_process:
             port, handle = start_in_process(env)
         else:
-            port, handle = start_subprocess(env)
+            port, handle = start_subprocess(env, args.code.resolve(), census)
         try:
             # warm-up: first turn of every conversation, locale look-ups, templates, caches
-            measure(rate=args.rate / 2, seconds=args.warmup, users=args.users, port=port,
-                    watch=watch)
+            warm = measure(rate=args.rate / 2, seconds=args.warmup, users=args.users, port=port,
+                           watch=watch)
             result = measure(rate=args.rate, seconds=args.seconds, users=args.users, port=port,
                              watch=watch)
             print(report(result))
+            events = warm["events"] + result["events"]
             best = result if result["p99"] <= TARGET_P99_MS else None
             rate = args.rate
             while args.find_max and best is not None and rate < 2000:
@@ -205,6 +235,7 @@ def main() -> None:
                 step = measure(rate=rate, seconds=min(args.seconds, 5), users=args.users,
                                port=port, watch=watch)
                 print(report(step))
+                events += step["events"]
                 if step["p99"] > TARGET_P99_MS or step["errors"] or step["lost"]:
                     break
                 best = step
@@ -216,7 +247,10 @@ def main() -> None:
                 mine = resource.getrusage(resource.RUSAGE_SELF)
                 print(f"  CPU used: bot process {used.ru_utime + used.ru_stime:.1f} s "
                       f"(user {used.ru_utime:.1f} s, system {used.ru_stime:.1f} s), "
-                      f"load generator + fake API {mine.ru_utime + mine.ru_stime:.1f} s")
+                      f"load generator + fake API {mine.ru_utime + mine.ru_stime:.1f} s; "
+                      f"load average now {os.getloadavg()[0]:.2f}")
+                if census is not None and census.exists():
+                    print(census_report(json.loads(census.read_text()), events))
             else:
                 handle[0].close()
                 handle[1].close()
