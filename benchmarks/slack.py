@@ -72,6 +72,18 @@ class Stopwatch:
             return sum(len(q) for q in self._pending.values())
 
 
+def cpu_seconds(process: object) -> tuple[float, float] | None:
+    """(user, system) CPU seconds of the bot process so far, all threads (Linux /proc)."""
+    if not isinstance(process, subprocess.Popen):
+        return None
+    try:
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -224,9 +236,16 @@ def main() -> None:
             # warm-up: first turn of every conversation, locale look-ups, templates, caches
             warm = measure(rate=args.rate / 2, seconds=args.warmup, users=args.users, port=port,
                            watch=watch)
+            cpu_before = cpu_seconds(handle)
             result = measure(rate=args.rate, seconds=args.seconds, users=args.users, port=port,
                              watch=watch)
+            cpu_after = cpu_seconds(handle)
             print(report(result))
+            if cpu_before and cpu_after and result["events"]:
+                user, system = (b - a for a, b in zip(cpu_before, cpu_after, strict=True))
+                print(f"  bot CPU while measured: {user + system:.2f} s (user {user:.2f} s, "
+                      f"system {system:.2f} s) = {(user + system) / result['events'] * 1000:.2f}"
+                      f" ms per event")
             events = warm["events"] + result["events"]
             best = result if result["p99"] <= TARGET_P99_MS else None
             rate = args.rate
