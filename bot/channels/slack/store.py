@@ -68,6 +68,10 @@ _FIRST = ("SELECT MIN(k.seq) FROM slack_jobs k "
           "WHERE k.conversation = j.conversation AND k.done = 0")
 
 
+class _Repeat(Exception):
+    """A claim made before: its transaction is rolled back."""
+
+
 def instance_id() -> str:
     """This process's name in the jobs it holds: host, pid and a random part (pids repeat)."""
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
@@ -95,18 +99,20 @@ class SqlSlackState:
         now = self.clock()
         data = json.dumps(job, ensure_ascii=False, separators=(",", ":"))
 
-        def claim_it(tx: Sql) -> int | None:
-            if tx.rows("SELECT 1 FROM slack_jobs WHERE claim = ?", (claim,)):
-                return None  # seen before: no number taken
+        def claim_it(tx: Sql) -> int:
             seq = tx.rows(_NEXT_SEQ, (conversation, now))[0][0]
-            rows = tx.rows(
-                f"INSERT INTO slack_jobs ({_JOB_COLUMNS}, done, created) "
-                "VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, '[]', 0, ?) "
-                "ON CONFLICT (claim) DO NOTHING RETURNING seq",
-                (claim, conversation, seq, self.owner, now + self.lease_seconds, data, now))
-            return rows[0][0] if rows else None
+            if not tx.execute(
+                    f"INSERT INTO slack_jobs ({_JOB_COLUMNS}, done, created) "
+                    "VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, '[]', 0, ?) "
+                    "ON CONFLICT (claim) DO NOTHING",
+                    (claim, conversation, seq, self.owner, now + self.lease_seconds, data, now)):
+                raise _Repeat  # seen before: rolled back, so no number is taken
+            return seq
 
-        return self.sql.transaction(claim_it)
+        try:
+            return self.sql.transaction(claim_it)
+        except _Repeat:
+            return None
 
     def pending(self, conversation: str) -> PendingJob | None:
         rows = self.sql.rows(f"SELECT {_JOB_COLUMNS} FROM slack_jobs WHERE conversation = ? "
