@@ -20,14 +20,12 @@ import argparse
 import json
 import os
 import resource
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections import defaultdict, deque
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -35,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "slack")]
 
+from bot_process import start_slack_bot  # noqa: E402
 from fake_slack import Call, FakeSlack  # noqa: E402
 from slack_requests import SECRET, SlackSender, dm_message  # noqa: E402
 
@@ -84,12 +83,6 @@ def cpu_seconds(process: object) -> tuple[float, float] | None:
     return int(fields[11]) / tick, int(fields[12]) / tick
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def environment(fake: FakeSlack, db: Path) -> dict[str, str]:
     return {"SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SECRET,
             "SLACK_API_URL": fake.url, "KEYHELP_DB": str(db)}
@@ -98,23 +91,8 @@ def environment(fake: FakeSlack, db: Path) -> dict[str, str]:
 def start_subprocess(env: dict[str, str], code: Path,
                      census: Path | None) -> tuple[int, subprocess.Popen]:
     """``keyhelp slack serve`` from the checkout ``code`` (through sql_census.py if asked)."""
-    port = free_port()
     launcher = [] if census is None else [str(ROOT / "benchmarks" / "sql_census.py"), str(census)]
-    process = subprocess.Popen(
-        [sys.executable, *launcher, "-m", "bot", "slack", "serve", "--host", "127.0.0.1",
-         "--port", str(port), "--threads", "4"],
-        env={**os.environ, **env, "PYTHONPATH": str(code)}, cwd=code, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
-                return port, process
-        except OSError:
-            if process.poll() is not None:
-                raise SystemExit("the bot exited during start-up") from None
-            time.sleep(0.05)  # polling a port that is not open yet: no event to wait on
-    process.kill()
-    raise SystemExit("the bot did not start within 30 s")
+    return start_slack_bot(env, code=code, launcher=launcher)
 
 
 def start_in_process(env: dict[str, str]):

@@ -17,12 +17,10 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections import defaultdict, deque
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -30,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "slack")]
 
+from bot_process import start_slack_bot  # noqa: E402
 from fake_slack import Call, FakeSlack  # noqa: E402
 from slack_requests import SECRET, SlackSender, dm_message  # noqa: E402
 
@@ -68,27 +67,6 @@ class Stopwatch:
             return sum(len(q) for q in self._due.values())
 
 
-def start_bot(env: dict[str, str]) -> tuple[int, subprocess.Popen]:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "slack", "serve", "--host", "127.0.0.1",
-         "--port", str(port), "--threads", "4"],
-        env={**os.environ, **env}, cwd=ROOT, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
-                return port, process
-        except OSError:
-            time.sleep(0.05)  # polling a port that is not open yet: no event to wait on
-    process.kill()
-    raise SystemExit("the bot did not start within 30 s")
-
-
 def shot_event(n: int, fake: FakeSlack, page_path: Path) -> dict:
     data = page_path.read_bytes()
     url = fake.add_file(f"{n}-{page_path.name}", data)
@@ -121,7 +99,7 @@ def main() -> int:
                  if p.intent]
         env = {"SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SECRET,
                "SLACK_API_URL": fake.url, "KEYHELP_DB": str(Path(tmp) / "bench.db")}
-        port, process = start_bot(env)
+        port, process = start_slack_bot(env, code=ROOT)
         fake.on_call = watch.on_call
         sender = SlackSender(port=port)
         try:
