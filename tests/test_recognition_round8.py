@@ -13,7 +13,7 @@ from tests.conftest import outcome
     "社員証のカードリーダーが使えなくなった",
     "Tableau says my product key is invalid",
     "アカウントがロックされてログインできません",
-    "how do I give my colleague the global admin role?",
+    "can you tell me how to give my colleague a global admin role",
     "the 'key expired' thing was a false lead, wrong tenant, ignore me",
 ])
 def test_round_eight_out_of_scope_wordings_are_not_answered(recogniser: Recogniser,
