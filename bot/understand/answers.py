@@ -22,7 +22,7 @@ from typing import Literal, NamedTuple
 
 from bot.knowledge.model import MEANINGS, AnswerWords, Knowledge, Question
 from bot.understand.loose import WordReader
-from bot.understand.phrases import Phrase, dense_view, is_dense, spaced_view, weight_of
+from bot.understand.phrases import dense_view, is_dense, spaced_view, weight_of
 from bot.understand.quantities import QuantityReader
 from bot.understand.readings import hiragana
 from bot.understand.spelling import Speller
@@ -154,7 +154,8 @@ class AnswerReader:
                        for phrase in (*a.label.texts.values(),
                                       *(p for ps in a.cues.values() for p in ps))]
             cues = _Cues([*(self._cue("cue", i, p) for i, p in phrases), *self._shared])
-            cues.speller = Speller([_word_list(p) for _, p in phrases], self.reader.stem)
+            cues.speller = Speller((spaced_view(p).strip() for _, p in phrases
+                                    if not is_dense(p)), self.reader.stem)
             known = self._questions[id(question)] = (options, cues)
         return known
 
@@ -245,11 +246,6 @@ class AnswerReader:
             denied = any(words[i] in self._deny["before"] and i not in covered for i in ahead) \
                 or any(words[i] in self._deny["after"] and i not in covered for i in behind)
         return "denied" if denied else "plain"
-
-
-def _word_list(phrase: str) -> Phrase:
-    """A phrase as the speller takes it (its words, as the message views write them)."""
-    return Phrase(spaced_view(phrase).strip(), is_dense(phrase), (), 1.0)
 
 
 def _near(dense: str, word: str, end: int, reach: int, covered: set[int]) -> bool:

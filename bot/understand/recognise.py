@@ -163,7 +163,8 @@ class Recogniser:
             w for loc in knowledge.locales if loc.words for w in loc.words.romaji))
         self.negation = Negation(knowledge, self.reader, self.index.phrases)
         self.alternatives = Alternatives(knowledge)
-        self.speller = Speller(self.index.phrases, self.reader.stem)
+        self.speller = Speller((p.text for p in self.index.phrases if not p.dense),
+                               self.reader.stem)
         self.cut_off = CutOff(knowledge, self.index.in_messages, self.reader)
         self.named = NamedAlternatives(knowledge)
         # groups whose cues need a pasted key, with the words that may stand in for it

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from bot.understand.phrases import Phrase
-
 MIN_LENGTH = 5  # shorter words are left alone: "used" is one edit from "user", "uses", …
 MAX_EDITS = 1  # a swap ("expierd"), a missing, extra or wrong letter ("diffrent", "creat")
 CACHE_SIZE = 4096  # words looked up already (the same slips and unknown words recur)
@@ -23,10 +21,10 @@ CACHE_SIZE = 4096  # words looked up already (the same slips and unknown words r
 class Speller:
     """The vocabulary of the spaced phrases, and the words of a message corrected to it."""
 
-    def __init__(self, phrases: Iterable[Phrase], stem: Callable[[str], str]) -> None:
+    def __init__(self, texts: Iterable[str], stem: Callable[[str], str]) -> None:
+        """``texts``: the vocabulary's phrases in latin script, as message views hold them."""
         self._stem = stem
-        words = {w for p in phrases if not p.dense for w in p.text.split()
-                 if w.isascii() and w.isalpha()}
+        words = {w for text in texts for w in text.split() if w.isascii() and w.isalpha()}
         self._known = frozenset(words)
         self._long = sorted(w for w in words if len(w) >= MIN_LENGTH - MAX_EDITS)
         self._seen: dict[str, str | None] = {}
