@@ -11,6 +11,7 @@ phrase ("isn't valid", 有効ではない): it denies nothing. Nothing here know
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
@@ -46,6 +47,7 @@ class _Rule(NamedTuple):
     reach: int
     stop: frozenset[str]
     unless: frozenset[str]  # the word just before it makes it a failure, not a denial
+    full: bool  # reaches as far as its locale allows (no shorter reach of its own)
 
 
 def _spans(text: str, needle: str) -> Iterable[tuple[int, int]]:
@@ -71,9 +73,10 @@ class Negation:
                 continue
             for word in negation.before:
                 self.before[word] = _Rule(negation.reach_of(word), negation.stop,
-                                          negation.except_after)
+                                          negation.except_after, word not in negation.reaches)
             for word in (*negation.after, *negation.contrast):
-                rule = _Rule(negation.reach_of(word), negation.stop, negation.except_after)
+                rule = _Rule(negation.reach_of(word), negation.stop, negation.except_after,
+                             word not in negation.reaches)
                 text = dense_view(spaced_view(word)) if is_dense(word) else word
                 (self.after_dense if is_dense(word) else self.after_words)[text] = rule
         # phrases with a denying word of their own, by id: their stems (to find them loosely)
@@ -110,7 +113,7 @@ class Negation:
         found = {id(h.phrase): h.phrase for h in hits}
         denied: dict[int, Denial] = {}
         affirmed: set[int] = set()
-        for clause in clauses(folded):
+        for clause in self._units(list(clauses(folded))):
             spaced = self.reader.write_out(spaced_view(clause))
             for phrase, by, governed in self._governed(spaced, dense_view(spaced), hits, match):
                 key = id(phrase)
@@ -120,7 +123,43 @@ class Negation:
                     denied.setdefault(key, Denial(phrase, by))
                 else:
                     affirmed.add(key)
-        return [d for key, d in denied.items() if key not in affirmed]
+        kept = {key: d for key, d in denied.items() if key not in affirmed}
+        return list(self._overlapping(kept, hits, views[1]).values())
+
+    def _units(self, parts: list[str]) -> list[str]:
+        """Clauses, a clause that opens with a denial joined to the one before it: Japanese
+        denies a whole quoted clause after a comma (「…できません、ではなくて」,
+        「…ダメ、みたいなのは言われなかった」)."""
+        units = parts[:1]
+        for before, clause in pairwise(parts):
+            dense = dense_view(spaced_view(clause))
+            # a denial whose reach is cut short (ない: only what stands next to it, すみ|ません)
+            # never reaches back over a comma
+            opens = any(0 <= dense.find(text) <= rule.reach
+                        for text, rule in self.after_dense.items() if rule.full)
+            units.append(before + clause if opens else clause)
+        return units
+
+    @staticmethod
+    def _overlapping(denied: dict[int, Denial], hits: list[Hit],
+                     dense: str) -> dict[int, Denial]:
+        """Phrases found only inside the denied words deny with them (管理者 in a denied
+        管理者じゃないと): they are the same words read twice."""
+        spans = [(b, e, d) for d in denied.values() if d.phrase.dense
+                 for b, e in _spans(dense, d.phrase.text)]
+        if not spans:
+            return denied
+        out = dict(denied)
+        for hit in hits:
+            phrase = hit.phrase
+            if id(phrase) in out or not phrase.dense:
+                continue
+            places = list(_spans(dense, phrase.text))
+            covering = [next((d for b, e, d in spans if b < end and start < e), None)
+                        for start, end in places]
+            if places and all(covering):
+                out[id(phrase)] = Denial(phrase, covering[0].by)
+        return out
 
     def _governed(self, spaced: str, dense: str, hits: list[Hit],
                   match: Match) -> Iterable[tuple[Phrase, str, bool]]:
@@ -131,6 +170,7 @@ class Negation:
                 for w in self.reader.spelled_out.get(token, (token,))]
         words = [w for _, w in flat]
         covered = self._covered_words(words, hits) | self._covered_dense(dense, hits)
+        yield from self._split(words, covered, hits)
         stretches: list[_Stretch] = []
         for i, (t, word) in enumerate(flat):
             if ("w", i) in covered:
@@ -167,6 +207,28 @@ class Negation:
             for hit in hits:
                 if _outside(hit.phrase, spaced, dense, stretches):
                     yield hit.phrase, "", False
+
+    def _split(self, words: list[str], covered: set[tuple[str, int]],
+               hits: list[Hit]) -> Iterable[tuple[Phrase, str, bool]]:
+        """Phrases found loosely with a denying word between their words ("the order did
+        not fail" for "order failed"): the words are denied together."""
+        free = [i for i, w in enumerate(words) if w in self.before and ("w", i) not in covered
+                and not (i and words[i - 1] in self.before[w].unless)]
+        if not free:
+            return
+        stems = [self.reader.stem(w) for w in words]
+        for hit in hits:
+            phrase = hit.phrase
+            if phrase.dense or id(phrase) in self._stems or f" {phrase.text} " in \
+                    f" {' '.join(words)} ":
+                continue
+            wanted = tuple(self.reader.words(phrase.text))
+            for start in (k for k, s in enumerate(stems) if wanted and s == wanted[0]):
+                used = follows(wanted, stems, start)
+                by = next((words[i] for i in free if used and used[0] < i < used[-1]), None)
+                if by is not None:
+                    yield phrase, by, True
+                    break
 
     def _spelled(self, words: list[str]) -> list[str]:
         out: list[str] = []
