@@ -11,8 +11,8 @@ phrase ("isn't valid", 有効ではない): it denies nothing. Nothing here know
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 from collections.abc import Callable, Iterable
+from itertools import pairwise
 from typing import NamedTuple
 
 from bot.knowledge.model import Knowledge
