@@ -341,6 +341,15 @@ class Recogniser:
         # how far the best stands above everything not offered, in evidence units
         spread = best - max((e for i, e in ranked if i not in near), default=0.0)
         certainty = _score(best) ** 0.5 * _score(2 * spread) ** 0.3
+        # "account" beside "wait and retry": the account message; never between errors the
+        # user names as alternatives, nor from a hint too weak to ask about
+        told = self._told_apart(near, hits) if len(near) > 1 and best >= th.clarify_minimum \
+            and not self.alternatives.joined(hits, views) else None
+        if told is not None:
+            raw = th.answer_floor + (1 - th.answer_floor) * certainty
+            return result("answer", told[0], [told[0], *(i for i in top if i != told[0])],
+                          calibrated(raw, self._calibration),
+                          Evidence(told[1], "told_apart", "for", (told[0],)))
         if len(near) == 1:
             # "isn't valid or has expired": ask, unless the message itself was pasted
             joined = [] if self._pasted(near[0], hits) else [
@@ -382,6 +391,26 @@ class Recogniser:
             return result("unknown", None, near, th.unknown_ceiling * (1.0 - _score(best)))
         return result("clarify", None, self._choices(near, hits),
                       th.clarify_floor + (1 - th.clarify_floor) * certainty)
+
+    def _told_apart(self, near: list[str], hits: list[Hit]) -> tuple[str, str] | None:
+        """(intent, word) when of the errors whose messages share the words found, one alone
+        has a context word of the message in its own message ("account", 注文): that
+        word tells their messages apart. Context words many messages share (key) say nothing."""
+        told: dict[str, str] = {}
+        # "something about licenses" is itself a vague phrase: its words tell nothing apart
+        vague = [h.phrase.text for h in hits if h.phrase.group is not None]
+        vague_stems = {s for text in vague for s in self.reader.words(text)}
+        for hit in hits:
+            phrase = hit.phrase
+            if phrase.scope != "context" or hit.quality < 1.0:
+                continue
+            if any(phrase.text in v for v in vague) if phrase.dense else \
+                    vague_stems.issuperset(self.reader.words(phrase.text)):
+                continue
+            owners = self.index.in_messages.containing(phrase.text, phrase.dense)
+            if len(owners) == 1 and owners[0] in near:
+                told.setdefault(owners[0], phrase.text)
+        return next(iter(told.items())) if len(told) == 1 else None
 
     @staticmethod
     def _pasted(intent: str, hits: list[Hit]) -> bool:

@@ -56,13 +56,18 @@ class Speller:
                                            score_cutoff=MAX_EDITS, limit=None)]
         # two letters swapped say which word was meant ("expirde": expired, not expire)
         swapped = [w for w in found if sorted(w) == sorted(word)]
-        # one candidate only; not another form of the same word ("expires" is a word of its
-        # own, not a slip for "expired"); the first three letters agree, or are swapped
+        # ... and so does a letter left out, the commonest slip ("expird": expired, not
+        # expire or expiry)
+        omitted = [w for w in found if len(w) == len(word) + 1]
         if len(swapped) == 1:
             found = swapped
+        elif len(omitted) == 1:
+            found = omitted
+        # one candidate only; not another form of the same word ("expires" is a word of its
+        # own, not a slip for "expired"); the first two letters agree, or are swapped
         if len(found) != 1:
             return None
         fixed = found[0]
-        if self._stem(fixed) == self._stem(word) or sorted(fixed[:3]) != sorted(word[:3]):
+        if self._stem(fixed) == self._stem(word) or sorted(fixed[:2]) != sorted(word[:2]):
             return None
         return fixed
