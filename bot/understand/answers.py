@@ -31,6 +31,7 @@ SOLVED, UNSOLVED = "solved", "unsolved"  # the answers to "did this solve it?" a
 CUE, WORD, QUANTITY = 2.0, 1.0, 3.0  # votes: an answer's own phrase, a shared word, a measure
 HEDGE = 2  # an unsure phrase reaches this many times as far as a denial
 SHORT = 2  # yes/no/unsure words this short (no spaces) count only at a clause's start or end
+ENDING = 4  # characters a polite ending (ですか, でしょうか) adds after a closing why word
 _CLAUSE = re.compile(r"[。．!?！？;；:\n、，,]|(?<!\d)\.|\.(?!\d)|\s+-\s+")
 MAX_CHARS = 1000  # an answer longer than this is read from its start only
 MAX_WORDS = 200
@@ -175,16 +176,24 @@ class AnswerReader:
     def _read(self, question: Question | None, folded: str) -> Reading:
         options, cues = self._solved if question is None else self._question(question)
         votes = dict.fromkeys((o.id for o in options), 0.0)
-        said_why = asks_why = asks_back = False
-        for clause in _CLAUSE.split(folded[:MAX_CHARS]):
-            for match, how in self._clause(clause, cues):
-                if match.cue.kind == "why":  # a question when it leads or the reply asks
+        said_why = asks_why = asks_back = said_unsure = False
+        first: dict[str, int] = {}  # the order in which answers first gained a vote
+        clauses = [c for c in _CLAUSE.split(folded[:MAX_CHARS]) if c.strip()]
+        for n, clause in enumerate(clauses):
+            for match, how in sorted(self._clause(clause, cues), key=lambda mh: mh[0].start):
+                if match.cue.kind == "why":  # a question when it leads, ends or the reply asks
                     said_why = True
-                    asks_why |= match.start == 0 or folded.rstrip().endswith("?")
+                    asks_why |= match.start == 0 or folded.rstrip().endswith("?") or (
+                        n == len(clauses) - 1 and _ends(clause, match))
                 elif match.cue.kind == "back":  # a question back: whatever else it says
                     asks_back = True
                 else:
+                    said_unsure |= match.cue.kind == "unsure" or how == "hedged"
+                    before = dict(votes)
                     _vote(votes, options, match.cue, how)
+                    for option, count in votes.items():
+                        if count > before[option]:
+                            first.setdefault(option, len(first))
         if question is not None and question.measures:
             for said in self._measure(question.measures).read(folded):
                 for answer in question.answers:
@@ -196,8 +205,12 @@ class AnswerReader:
         if best[1] > 0 and not clear:  # "I think so? not sure": said both ways is not sure
             tied = [o for o in options if votes[o.id] == best[1]]
             unsure = [o for o in tied if "unsure" in o.means]
-            if len(unsure) == 1:
+            if said_unsure and len(unsure) == 1:
                 best, clear = (unsure[0].id, best[1]), True
+            elif not said_unsure:  # "no way, I'm the only admin we have": the answer comes
+                # first, the explanation after it
+                lead = min(tied, key=lambda o: first.get(o.id, len(options)))
+                best, clear = (lead.id, best[1]), lead.id in first
         if asks_why or (said_why and not clear):
             return Reading("why")
         if asks_back:
@@ -246,6 +259,13 @@ class AnswerReader:
             denied = any(words[i] in self._deny["before"] and i not in covered for i in ahead) \
                 or any(words[i] in self._deny["after"] and i not in covered for i in behind)
         return "denied" if denied else "plain"
+
+
+def _ends(clause: str, match: _Match) -> bool:
+    """The phrase closes the clause but for a polite ending (…はなぜですか)."""
+    if not match.dense:
+        return match.end >= len(spaced_view(clause).split()) - 1
+    return len(dense_view(spaced_view(clause))) - match.end <= ENDING
 
 
 def _near(dense: str, word: str, end: int, reach: int, covered: set[int]) -> bool:
