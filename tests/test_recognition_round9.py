@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.knowledge.loader import load_knowledge
+from bot.knowledge.problems import RulesError
 from bot.understand.recognise import Recogniser
 from tests.conftest import outcome
 
@@ -71,3 +73,54 @@ def test_errors_named_as_alternatives_are_still_asked_between(recogniser: Recogn
     assert result.action == "clarify", outcome(result)
     assert {c.intent for c in result.candidates} >= {"license-limit-exceeded",
                                                       "admin-role-required"}
+
+
+KEY_ERRORS = {"key-invalid", "key-already-used", "key-already-entered", "key-expired"}
+
+
+@pytest.mark.parametrize("text", [
+    "QK7RD-M2XPW-94TFV-BHC3J-6YDGN ??",
+    "`QK7RD-M2XPW-94TFV-BHC3J-6YDGN` :thinking_face:",
+    "QK7RDM2XPW94TFVBHC3J6YDGN 助けて",
+])
+def test_a_key_pasted_with_nothing_else_recognised_asks_which_message(
+        recogniser: Recogniser, text: str) -> None:
+    result = recogniser.classify(text)
+    assert result.action == "clarify", outcome(result)
+    assert {c.intent for c in result.candidates} == KEY_ERRORS
+    assert any(e.kind == "key_alone" for e in result.evidence)
+
+
+def test_another_products_key_pasted_alone_is_still_not_ours(recogniser: Recogniser) -> None:
+    result = recogniser.classify("QK7RD-M2XPW-94TFV-BHC3J-6YDGN is my Windows 11 key")
+    assert result.action == "unknown", outcome(result)
+
+
+def test_which_errors_a_bare_key_asks_about_is_data_of_the_rules_file(
+        shipped_rules_edited) -> None:
+    path = shipped_rules_edited(r"    key_alone: true\n")
+    result = Recogniser(load_knowledge(path)).classify("QK7RD-M2XPW-94TFV-BHC3J-6YDGN ??")
+    assert result.action == "unknown", outcome(result)
+
+
+def test_a_second_key_alone_group_is_reported_where_it_stands(shipped_rules_edited) -> None:
+    path = shipped_rules_edited(r"(?<=  already-something:\n)", "    key_alone: true\n")
+    text = path.read_text(encoding="utf-8")
+    with pytest.raises(RulesError) as caught:
+        load_knowledge(path)
+    # the later group is the one reported, naming the earlier
+    line = text[:text.index("    key_alone: true\n    with_key: true")].count("\n") + 1
+    assert any(p.line == line and "already-something" in p.message
+               for p in caught.value.problems), caught.value.problems
+
+
+@pytest.mark.parametrize("text", [
+    "the screen only says to try again",
+    "エラーでやり直せとしか言われない",
+])
+def test_try_again_alone_asks_between_the_messages_that_say_it(recogniser: Recogniser,
+                                                               text: str) -> None:
+    result = recogniser.classify(text)
+    assert result.action == "clarify", outcome(result)
+    assert {c.intent for c in result.candidates} <= {
+        "request-failed-retry", "account-creation-failed", "key-invalid"}

@@ -291,10 +291,11 @@ def _read_ambiguities(b: RulesReader, node: yaml.Node | None) -> dict[str, CueGr
     groups: dict[str, CueGroup] = {}
     if node is None:
         return groups
+    alone = ""  # the group a bare pasted key asks about, once one says so
     for group_id, value in b.by_id(node, "ambiguities", "ambiguity"):
         what = f"ambiguity '{group_id}'"
         entries = b.mapping(value, what, required=("intents", "cues"),
-                            optional=("with_key", "or_with"))
+                            optional=("with_key", "or_with", "key_alone"))
         if entries is None:
             continue
         intents = []
@@ -311,6 +312,11 @@ def _read_ambiguities(b: RulesReader, node: yaml.Node | None) -> dict[str, CueGr
         if or_with and not with_key:
             b.report(entries["or_with"], f"{what} has or_with without with_key",
                      "with_key: true (or_with names the words that may stand in for the key)")
+        key_alone = b.boolean(entries.get("key_alone"), f"the key_alone of {what}")
+        if key_alone and alone:
+            b.report(entries["key_alone"], f"{what} is key_alone, and so is ambiguity '{alone}'",
+                     "key_alone on one ambiguity only (a bare key can be asked about one way)")
+        alone = alone or (group_id if key_alone else "")
         groups[group_id] = CueGroup(group_id, tuple(intents), frozen_map(cues), bool(with_key),
-                                    frozen_map(or_with))
+                                    frozen_map(or_with), bool(key_alone))
     return groups

@@ -282,6 +282,7 @@ class CueGroup:
     # ... or naming one of these words ("the key won't go through"; "won't go through" alone
     # may be anything)
     or_with: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
+    key_alone: bool = False  # a pasted key with nothing recognised beside it asks between these
 
 
 @dataclass(frozen=True, slots=True)

@@ -170,6 +170,9 @@ class Recogniser:
         # groups whose cues need a pasted key, with the words that may stand in for it
         self._keyed = {g.id: _stand_ins(g.or_with) for g in knowledge.ambiguities.values()
                        if g.with_key}
+        # a key pasted with nothing recognised beside it: which of these messages came up?
+        self._alone = next((g.intents for g in knowledge.ambiguities.values() if g.key_alone),
+                           ())
         self._needs_context = bool(knowledge.scope.products or knowledge.scope.context)
         self._topics = frozenset(i for i, intent in knowledge.intents.items()
                                  if intent.kind == "topic")
@@ -223,7 +226,8 @@ class Recogniser:
             if again is not None:
                 views, hits = again
                 recognition = self._judge(hits, normalised, views)
-        if not any(h.phrase.scope is None and h.phrase.group not in self._keyed for h in hits):
+        if recognition.action == "unknown" and not any(
+                h.phrase.scope is None and h.phrase.group not in self._keyed for h in hits):
             # no phrase at all: the intent whose own words it clearly uses, if any
             concept = self.concepts.match(views[0])
             if concept:
@@ -328,6 +332,10 @@ class Recogniser:
                                normalised.lang, normalised.key, (*evidence, *why))
 
         top = [i for i, _ in ranked[:MAX_CHOICES]]
+        if not ranked and normalised.key is not None and self._alone and not scope.vetoes \
+                and not out_of_scope:  # "XXXXX-…-XXXXX ??": which message did it bring?
+            return result("clarify", None, list(self._alone[:MAX_CHOICES]), th.clarify_floor,
+                          Evidence("", "key_alone", "for", self._alone))
         named = [] if scope.vetoes or (out_of_scope and out_of_scope >= best * th.scope_ratio) \
             else self.named.named(normalised.text)
         if named:  # "the order one or the request one", 「期限切れだったか無効だったか」
