@@ -30,7 +30,7 @@ def test_an_agent_sees_the_weeks_counts_and_the_misses_escaped(start_bot):
     [remedy] = chat.posts(1)
     chat.click(remedy, value="solved:yes")
     chat.posts(1)
-    bot.send.event(dm_message(f"<!channel> is 1 < 2 & 3 > 2? {FULL_KEY}", user="UJAPAN",
+    bot.send.event(dm_message(f"<!channel> is 1 < 2 & 3 > 2? vpn {FULL_KEY}", user="UJAPAN",
                               channel="D0OTHER"))
     bot.idle()
     assert bot.send.event(home_opened("UAGENT")).status == 200
