@@ -124,3 +124,27 @@ def test_try_again_alone_asks_between_the_messages_that_say_it(recogniser: Recog
     assert result.action == "clarify", outcome(result)
     assert {c.intent for c in result.candidates} <= {
         "request-failed-retry", "account-creation-failed", "key-invalid"}
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    # Japanese typed in latin letters, marked by words the rules file lists (basho, sude, …)
+    ("esu shi shi emu no daunrodo basho wa", "sccm-download"),
+    ("sude ni nyuuryoku sarete iru rashii", "key-already-entered"),
+    # kana typed unconverted: a short reading (むこう) where it was typed in kana, and a word
+    # pykakasi reads with its ending twice (期限切れ)
+    ("けいやくの きーが むこうらしい", "key-invalid"),
+    ("うちのきー、きげんぎれらしい", "key-expired"),
+])
+def test_japanese_typed_in_latin_letters_or_kana_is_answered(recogniser: Recogniser, text: str,
+                                                            intent: str) -> None:
+    assert outcome(recogniser.classify(text)) == intent
+
+
+@pytest.mark.parametrize("text", [
+    "向こうのサイトでキーを確認しました",  # 向こう is read むこう, but was not typed so
+    "キーはなくしてないです、確認だけ",  # the kana phrase itself is denied, not read again
+])
+def test_readings_never_stand_for_what_was_written_otherwise(recogniser: Recogniser,
+                                                             text: str) -> None:
+    result = recogniser.classify(text)
+    assert result.action == "unknown", outcome(result)

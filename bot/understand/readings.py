@@ -19,6 +19,7 @@ READING_QUALITY = 0.9  # a same-sound match is strong evidence, a little below a
 # A cue is a word or two (紛失, 引き換え): its reading must be this long to be compared,
 # so a short one does not turn up inside unrelated words of the same sound.
 MIN_CUE_READING = 4
+MIN_KANA_CUE_READING = 3  # ... or this long where the message has it in kana (むこう)
 # Romanised readings (a message typed in latin letters: "kii ga mukou desu") are compared
 # with long vowels written single too (nyuuryoku ~ nyuryoku); a phrase's must be this long,
 # a context word's (kii) this long.
@@ -56,6 +57,11 @@ class Readings:
         self._phrases = [p for p in phrases if p.dense and (
             has_kanji(p.text) or has_kana(p.text, "\u30a1", "\u30ff")) and (
             p.sources & {"message", "cue", "group"} or p.scope in ("products", "context"))]
+        # phrases written in hiragana: where the message has one as written, the phrase
+        # itself is found (and denied: なくしてない), never its kanji forms by their reading
+        self._written = frozenset(p.text for p in phrases if p.dense and not has_kanji(p.text)
+                                  and hiragana(p.text) == p.text
+                                  and p.sources & {"message", "cue"})
         self._lock = threading.Lock()
         self._convert: Callable[[str], str] | None = None
         self._index: list[tuple[str, Phrase]] | None = None
@@ -71,7 +77,16 @@ class Readings:
         runs = re.compile(f"[{_KANJI_CLASS}]+|[^{_KANJI_CLASS}]+")
 
         def convert(text: str) -> str:
-            return "".join(part["hira"] for part in kakasi.convert(text))
+            # pykakasi reads some words with their kana ending (期限切 -> きげんぎれ) and
+            # then reads that ending again (れ): the repeat is dropped
+            kana, last = "", ""
+            for part in kakasi.convert(text):
+                hira = part["hira"]
+                if last and part["orig"][:1] == last[-1:] and not has_kanji(part["orig"][:1]):
+                    hira = hira[1:]
+                kana += hira
+                last = hira or last
+            return kana
 
         def by_character(text: str) -> str:
             # a slip pykakasi has no word for (分失) is read kanji by kanji: ふん+しつ
@@ -81,21 +96,11 @@ class Readings:
         self._index = [(reading, p) for p in self._phrases
                        for reading in [convert(p.text)]
                        if "message" in p.sources or p.scope is not None
-                       or len(reading) >= MIN_CUE_READING]
+                       or len(reading) >= MIN_KANA_CUE_READING]
         self._convert = lambda text: convert(text) + "|" + by_character(text)
 
         def romanised(text: str) -> str:
-            # pykakasi reads some words with their kana ending (期限切 -> きげんぎれ) and
-            # then reads that ending again (れ): drop the repeat, then romanise the kana
-            kana, last = "", ""
-            for part in kakasi.convert(text):
-                orig = part["orig"]
-                if last and orig[:1] == last[-1:] and not has_kanji(orig[:1]):
-                    orig = orig[1:]
-                    part = {"hira": convert(orig)} if orig else {"hira": ""}
-                kana += part["hira"]
-                last = part["hira"]
-            return "".join(part["hepburn"] for part in kakasi.convert(kana))
+            return "".join(part["hepburn"] for part in kakasi.convert(convert(text)))
 
         self._romaji = [(reading, p) for p in self._romaji_phrases
                         for whole in [romanised(p.text)]
@@ -133,9 +138,15 @@ class Readings:
         if self._index is None or self._convert is None:
             return []
         # kana alone needs no dictionary: its reading is itself, katakana as hiragana
-        reading = self._convert(dense) if has_kanji(dense) else hiragana(dense)
+        kana = hiragana(dense)
+        reading = self._convert(dense) if has_kanji(dense) else kana
+        # a short cue's reading (むこう) only where it was typed in kana: read from kanji it
+        # turns up inside other words of the same sound (向こう)
         return [Hit(p, READING_QUALITY) for text, p in self._index
-                if found.get(id(p), 0.0) < READING_QUALITY and text and text in reading]
+                if found.get(id(p), 0.0) < READING_QUALITY and text and text in reading
+                and (len(text) >= MIN_CUE_READING or "message" in p.sources
+                     or p.scope is not None or text in kana)
+                and not (text in kana and text in self._written)]
 
     def match_romaji(self, spaced: str, found: dict[int, float]) -> list[Hit]:
         """Phrases whose romanised reading is in a message typed in latin letters, if the

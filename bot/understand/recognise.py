@@ -33,7 +33,7 @@ from bot.understand.phrases import (
     partial_ratio,
     spaced_view,
 )
-from bot.understand.readings import Readings
+from bot.understand.readings import READING_QUALITY, Readings
 from bot.understand.scope import QUOTE_QUALITY, Alternatives, judge
 from bot.understand.spelling import Speller
 
@@ -410,7 +410,7 @@ class Recogniser:
         vague_stems = {s for text in vague for s in self.reader.words(text)}
         for hit in hits:
             phrase = hit.phrase
-            if phrase.scope != "context" or hit.quality < 1.0:
+            if phrase.scope != "context" or hit.quality < READING_QUALITY:
                 continue
             if any(phrase.text in v for v in vague) if phrase.dense else \
                     vague_stems.issuperset(self.reader.words(phrase.text)):
