@@ -45,6 +45,11 @@ def test_failures_worded_with_a_negative_are_still_answered(recogniser: Recognis
     # "office" is also where people work: only another product's office stops an answer
     ("we are the Lyon office and the subscription isn't available here apparently",
      "subscription-unavailable"),
+    # wording rounds: which website, "don't have it anymore", アカ for アカウント, ten million
+    ("we got two codes from our partner for Intune, which website do we go to?", "redeem-how"),
+    ("the previous admin kept the EMS key and we don't have it anymore", "key-lost"),
+    ("テナント用のアカ作れないってエラー", "account-creation-failed"),
+    ("it says the max is ten million licences, we only added 40", "license-limit-exceeded"),
     # "never got round to" is not a status report
     ("we never got round to using our EMS key and now it has expired", "key-expired"),
     # a letter left out or two swapped in the one word that decides
