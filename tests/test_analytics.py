@@ -56,7 +56,7 @@ def recorded(tmp_path):
     # 5 two messages nothing recognises, one holding a key
     assistant.handle("e", text="hello there")
     assistant.handle("f", text="hello there")
-    assistant.handle("g", text=f"what is {KEY} for")
+    assistant.handle("g", text=f"is {KEY} my vpn password")
     clock.now += 2 * DAY  # case 4's second diagnosis is now idle past the expiry
     return store, clock, tmp_path
 

@@ -102,7 +102,7 @@ def test_huge_message_is_still_understood(recogniser: Recogniser) -> None:
     assert recogniser.classify(text).intent == "key-expired"
 
 
-def test_only_a_key_is_unknown_with_the_key_reported(recogniser: Recogniser) -> None:
+def test_only_a_key_asks_which_message_with_the_key_reported(recogniser: Recogniser) -> None:
     result = recogniser.classify("7KX2M-QH4PD-R9TBW-C6FYJ-38VGK")
-    assert result.action == "unknown"
+    assert result.action == "clarify"
     assert result.key is not None and result.key.masked == "XXXXX-XXXXX-XXXXX-XXXXX-38VGK"

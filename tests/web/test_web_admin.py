@@ -20,7 +20,7 @@ def _converse(web) -> None:
     page = browser.turn(browser.get(), text=EXPIRED)
     browser.turn(page, action="answer:other-key:no-other")  # escalated: an outcome needs a person
     other = web.browser()
-    other.turn(other.get(), text=f"what is the weather like {KEY}")  # not recognised
+    other.turn(other.get(), text=f"what is the weather like {KEY} in the vpn")  # not recognised
 
 
 def _admin(web, header: str | None):
