@@ -18,11 +18,10 @@ def kind_of(phrase: Phrase) -> str:
     """Which part of the rules file a phrase comes from, as the rules file names it."""
     if phrase.scope is not None:
         return phrase.scope
-    for source, kind in (("message", "message"), ("cue", "cue"), ("group", "ambiguity"),
-                         ("oos", "out_of_scope")):
+    for source, kind in (("message", "message"), ("cue", "cue"), ("oos", "out_of_scope")):
         if source in phrase.sources:
             return kind
-    return "concept"  # content words of one intent, no phrase (bot.understand.concepts)
+    return "ambiguity"
 
 
 class Evidence(NamedTuple):

@@ -15,7 +15,6 @@ from typing import Any, Literal, NamedTuple
 
 from bot.knowledge.model import Knowledge
 from bot.understand.calibration import calibrated
-from bot.understand.concepts import Concepts
 from bot.understand.cut_off import CutOff
 from bot.understand.evidence import ANSWER, Evidence
 from bot.understand.keys import KeyCheck
@@ -158,7 +157,6 @@ class Recogniser:
         self.index = PhraseIndex(knowledge)
         self.reader = WordReader(knowledge)
         self.loose = LooseIndex(self.index.phrases, self.reader)
-        self.concepts = Concepts(self.index.phrases, knowledge.intents, self.reader)
         self.readings = Readings(self.index.phrases, (
             w for loc in knowledge.locales if loc.words for w in loc.words.romaji))
         self.negation = Negation(knowledge, self.reader, self.index.phrases)
@@ -226,12 +224,6 @@ class Recogniser:
             if again is not None:
                 views, hits = again
                 recognition = self._judge(hits, normalised, views)
-        if recognition.action == "unknown" and not any(
-                h.phrase.scope is None and h.phrase.group not in self._keyed for h in hits):
-            # no phrase at all: the intent whose own words it clearly uses, if any
-            concept = self.concepts.match(views[0])
-            if concept:
-                recognition = self._judge(hits + concept, normalised, views)
         return recognition
 
     def _ime_slips(self, views: tuple[str, str], hits: list[Hit],
