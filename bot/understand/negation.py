@@ -25,6 +25,7 @@ Match = Callable[[tuple[str, str], list[Hit]], list[Hit]]
 LONGEST = 8  # words (16 characters without spaces) of a phrase looked at beyond the reach
 ALIGN_CUTOFF = 70  # a phrase found with typos is placed in the text at least this well
 TYPO_CUTOFF = 85  # ... and a phrase not found at all must be this close to cover a denial
+JOINED = 1  # characters (の) that join a phrase to a denied one in a script without spaces
 
 
 class Denial(NamedTuple):
@@ -143,8 +144,9 @@ class Negation:
     @staticmethod
     def _overlapping(denied: dict[int, Denial], hits: list[Hit],
                      dense: str) -> dict[int, Denial]:
-        """Phrases found only inside the denied words deny with them (管理者 in a denied
-        管理者じゃないと): they are the same words read twice."""
+        """Phrases found only inside the denied words, or joined to them by one character,
+        deny with them (管理者 in a denied 管理者じゃないと; 全体管理者|の|権限がない): they are
+        the same words read twice, or one noun phrase."""
         spans = [(b, e, d) for d in denied.values() if d.phrase.dense
                  for b, e in _spans(dense, d.phrase.text)]
         if not spans:
@@ -155,7 +157,8 @@ class Negation:
             if id(phrase) in out or not phrase.dense:
                 continue
             places = list(_spans(dense, phrase.text))
-            covering = [next((d for b, e, d in spans if b < end and start < e), None)
+            covering = [next((d for b, e, d in spans if b <= end + JOINED and start <= e + JOINED),
+                              None)
                         for start, end in places]
             if places and all(covering):
                 out[id(phrase)] = Denial(phrase, covering[0].by)
