@@ -17,7 +17,7 @@ from tests.conftest import outcome
     # a denied phrase takes the words read inside it with it (管理者 in 管理者じゃないと)
     "全体管理者じゃないと駄目、とは表示されていません。権限の話ではないです",
     # ... and so do phrases joined to it by の (課金管理者|の|権限がない)
-    "ちなみに課金管理者の権限がないとは表示されていないです",
+    "グローバル管理者の権限がないというエラーは出てないです",
     # a denying word between a phrase's words ("the order did not fail")
     "our order did not fail in the end, it shows up in the admin center",
 ])
