@@ -323,10 +323,10 @@ class PhraseIndex:
         spaced, dense = views
         hits: list[Hit] = []
         starts = {w[:k] for w in spaced.split() for k in (1, 2, 3)}
-        for start in starts & self._exact_spaced.keys():
+        for start in sorted(starts & self._exact_spaced.keys()):  # the same order every run
             hits.extend(Hit(p, 1.0) for needle, p in self._exact_spaced[start] if needle in spaced)
         starts = set(dense) | {dense[i:i + 2] for i in range(len(dense) - 1)}
-        for start in starts & self._exact_dense.keys():
+        for start in sorted(starts & self._exact_dense.keys()):
             hits.extend(Hit(p, 1.0) for needle, p in self._exact_dense[start] if needle in dense)
         return hits
 
