@@ -155,3 +155,17 @@ def test_readings_never_stand_for_what_was_written_otherwise(recogniser: Recogni
                                                              text: str) -> None:
     result = recogniser.classify(text)
     assert result.action == "unknown", outcome(result)
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    # an apology with nothing of its own: the three "Sorry, we can't …" messages
+    ("the screen gave me some apology and nothing else",
+     {"request-failed-retry", "account-creation-failed", "order-failed"}),
+    # 「…だったかも」: not sure which of the two it was
+    ("期限切れのキーって出た。無効だったかも", {"key-expired", "key-invalid"}),
+])
+def test_half_remembered_messages_ask_between_the_ones_they_point_at(
+        recogniser: Recogniser, text: str, wanted: set[str]) -> None:
+    result = recogniser.classify(text)
+    assert result.action == "clarify", outcome(result)
+    assert {c.intent for c in result.candidates} == wanted
