@@ -31,6 +31,11 @@ def answered(knowledge: Knowledge, intent: str, question: str, text: str) -> str
     # durations in kana
     ("request-failed-retry", "how-long", "30ぷん以上", "over-15"),
     ("request-failed-retry", "how-long", "いちじかん近く", "over-15"),
+    # "it is not", "we do not": a yes phrase with a denying word right after it is a no
+    ("key-already-entered", "listed", "i checked and it's not in it", "not-listed"),
+    # katakana product names; 〜してません
+    ("order-failed", "product", "イーエムエスのほうです", "ems"),
+    ("key-already-entered", "listed", "一覧は確認してません、すみません", "not-checked"),
     # "did this solve it?": できないので is a reason, not a question back
     ("key-invalid", "solved", "ポータルが開けないので解決してないです", "unsolved"),
 ])

@@ -257,7 +257,9 @@ class AnswerReader:
             ahead = range(max(0, match.start - reach - 1), match.start)
             behind = range(match.end, min(len(words), match.end + reach + 1))
             denied = any(words[i] in self._deny["before"] and i not in covered for i in ahead) \
-                or any(words[i] in self._deny["after"] and i not in covered for i in behind)
+                or any(words[i] in self._deny["after"] and i not in covered for i in behind) \
+                or (match.cue.kind == "yes" and match.end < len(words)  # "it is| not", "we do| not"
+                    and words[match.end] in self._deny["before"] and match.end not in covered)
         return "denied" if denied else "plain"
 
 
