@@ -102,8 +102,8 @@ def start_in_process(env: dict[str, str]):
 
     settings = SlackSettings.from_env(env, mode="http")
     bot = build_bot(settings=settings)
-    server = HttpServer(wsgi=SlackWsgi(app=bot.app, signing_secret=SECRET), host="127.0.0.1",
-                        port=0, loop_timeout=0.05).start()
+    wsgi = SlackWsgi(app=bot.app, signing_secret=SECRET, direct=bot.direct)
+    server = HttpServer(wsgi=wsgi, host="127.0.0.1", port=0, loop_timeout=0.05).start()
     return server.port, (server, bot)
 
 

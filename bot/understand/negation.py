@@ -191,7 +191,7 @@ class Negation:
                 stretches.append(_Stretch(" " + " ".join(tokens[begin:t]) + " ", word,
                                           "after", rule.reach))
         found = [(begin, end, text, rule) for text, rule in self.after_dense.items()
-                 for begin, end in _spans(dense, text)
+                 if text in dense for begin, end in _spans(dense, text)
                  if not any(("d", c) in covered for c in range(begin, end))]
         for begin, end, text, rule in found:
             if any(b <= begin and end <= e and (b, e) != (begin, end) and r.reach >= rule.reach

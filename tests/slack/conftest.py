@@ -67,7 +67,8 @@ def start_bot(fake_slack: FakeSlack, slack_env: dict[str, str]) -> Iterator[Call
     def start(*, env: dict[str, str] | None = None, **kwargs: Any) -> Running:
         settings = SlackSettings.from_env({**slack_env, **(env or {})}, mode="http")
         bot = build_bot(settings=settings, retry_backoff=0.01, **kwargs)
-        wsgi = SlackWsgi(app=bot.app, signing_secret=settings.signing_secret, health=bot.health)
+        wsgi = SlackWsgi(app=bot.app, signing_secret=settings.signing_secret, health=bot.health,
+                         direct=bot.direct)
         server = HttpServer(wsgi=wsgi, host="127.0.0.1", port=0, loop_timeout=0.05).start()
         running = Running(bot=bot, server=server, send=SlackSender(port=server.port),
                           fake=fake_slack)

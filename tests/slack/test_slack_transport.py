@@ -151,6 +151,24 @@ def test_bots_and_non_messages_are_not_answered(bot, event):
     assert len(bot.fake.calls_to("chat.postMessage")) == 1
 
 
+@pytest.mark.parametrize("event", [
+    dm_message("from a bot", user="UENGLISH") | {"bot_id": "BOTHER", "subtype": "bot_message"},
+    dm_message("from keyhelp itself", user="UENGLISH") | {"bot_id": BOT_ID},
+    dm_message("edited", user="UENGLISH") | {"subtype": "message_changed"},
+])
+def test_bots_and_non_messages_are_not_answered_once_direct_messages_skip_bolt(bot, event):
+    # after a first direct message, the next ones are taken without Bolt (listeners.direct)
+    chat = Chat(bot, user="UENGLISH")
+    bot.send.event(dm_message("key invalid", user="UENGLISH"))
+    [asked] = chat.posts(1)
+    assert bot.send.event(event).status == 200
+    bot.send.event(dm_message("why?", user="UENGLISH"))
+    [why] = chat.posts(1)
+    assert says(asked, ASK_EN) and says(why, WHY_EN)
+    bot.idle()
+    assert len(bot.fake.calls_to("chat.postMessage")) == 2
+
+
 def test_watched_channel_answers_only_confident_messages_in_a_thread(bot):
     thread = "1700000001.000100"
     bot.send.event(channel_message("lunch anyone?", user="UENGLISH", channel=WATCHED))

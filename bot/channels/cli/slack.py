@@ -122,7 +122,8 @@ def serve(*, port: int, host: str, threads: int, verbose: bool) -> None:
     settings, bot = _build("http")
     from bot.channels.slack.server import HttpServer, SlackWsgi
 
-    wsgi = SlackWsgi(app=bot.app, signing_secret=settings.signing_secret, health=bot.health)
+    wsgi = SlackWsgi(app=bot.app, signing_secret=settings.signing_secret, health=bot.health,
+                     direct=bot.direct)
     try:
         server = HttpServer(wsgi=wsgi, host=host, port=port, threads=threads)
     except OSError as err:

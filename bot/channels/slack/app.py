@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bot.channels.health import Health
 from bot.channels.slack.backend import Backend
 from bot.channels.slack.files import SlackScreenshots
-from bot.channels.slack.listeners import dedupe_middleware, register
+from bot.channels.slack.listeners import DirectMessages, dedupe_middleware, register
 from bot.channels.slack.retry import make_client
 from bot.channels.slack.settings import SettingsError, SlackSettings
 from bot.channels.slack.state import AdapterState
@@ -33,6 +33,7 @@ class SlackBot:
     workers: KeyedWorkers
     conversations: Conversations
     screenshots: SlackScreenshots | None = None
+    direct: DirectMessages | None = None  # direct messages taken without Bolt (listeners.py)
 
     def close(self, *, timeout: float = 10.0) -> None:
         self.workers.shutdown(timeout=timeout)
@@ -114,9 +115,9 @@ def build_bot(*, settings: SlackSettings, backend: Backend | None = None,
         attaching_function_token_enabled=False,  # no Slack workflow functions here
         logger=_bolt_logger(),
     )
-    register(app, conversations=conversations, settings=settings)
+    direct = register(app, conversations=conversations, settings=settings)
     return SlackBot(app=app, client=client, store=store, workers=workers,
-                    conversations=conversations, screenshots=screenshots)
+                    conversations=conversations, screenshots=screenshots, direct=direct)
 
 
 def _screenshots(backend: Backend, settings: SlackSettings) -> SlackScreenshots | None:

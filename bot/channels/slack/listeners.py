@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -76,8 +77,21 @@ def _event_claim(body: dict[str, Any], event: dict[str, Any]) -> str:
     return f"message:{event.get('channel')}:{event.get('ts')}"
 
 
-def register(app: App, *, conversations: Conversations, settings: SlackSettings) -> None:
-    """Attach every listener keyhelp uses (see manifest.yml for the matching subscriptions)."""
+DirectMessages = Callable[[dict[str, Any]], bool]
+
+
+def register(app: App, *, conversations: Conversations,
+             settings: SlackSettings) -> DirectMessages:
+    """Attach every listener keyhelp uses (see manifest.yml for the matching subscriptions).
+
+    Returns ``direct(body)``, which takes a person's direct message (an ``event_callback``
+    body, signed and checked) the way ``on_message`` does, without Bolt: the commonest
+    request then skips Bolt's per-request work (its middleware chain, a ``WebClient`` built
+    per request, listener matching). It declines (False: dispatch it through Bolt) anything
+    else, and everything until Bolt has once run ``on_message``: Bolt's single-team
+    authorisation has then succeeded, and it keeps that result for the app's life.
+    """
+    authorised = threading.Event()
 
     def shared(event: dict[str, Any], place: Place, claim: str, watched: bool = False) -> bool:
         """An image file in the message is read as the message (files.py), not its text."""
@@ -85,17 +99,26 @@ def register(app: App, *, conversations: Conversations, settings: SlackSettings)
         return file is not None and conversations.screenshot(
             place, user=event.get("user"), file=file, claim=claim, watched=watched)
 
+    def direct_message(event: dict[str, Any], body: dict[str, Any]) -> None:
+        """Answered where it was written, thread or not."""
+        text, user, channel = event.get("text") or "", event.get("user"), event.get("channel")
+        if not (user and channel and event.get("ts")):
+            return  # not a shape Slack sends for a person's message
+        claim = _event_claim(body, event)
+        place = Place.dm(user=user, channel=channel, thread_ts=event.get("thread_ts"))
+        shared(event, place, claim) or conversations.message(place, user=user, text=text,
+                                                              claim=claim)
+
     @app.event("message")  # first: the commonest event is matched with one check
     def on_message(event: dict[str, Any], context: BoltContext, body: dict[str, Any]) -> None:
+        authorised.set()
+        if event.get("channel_type") == "im":
+            direct_message(event, body)
+            return
         text, user, channel = event.get("text") or "", event.get("user"), event.get("channel", "")
         if not (user and channel and event.get("ts")):
             return  # not a shape Slack sends for a person's message
         claim = _event_claim(body, event)
-        if event.get("channel_type") == "im":  # answered where it was written, thread or not
-            place = Place.dm(user=user, channel=channel, thread_ts=event.get("thread_ts"))
-            shared(event, place, claim) or conversations.message(place, user=user, text=text,
-                                                                  claim=claim)
-            return
         if context.bot_user_id and f"<@{context.bot_user_id}" in text:
             return  # the app_mention event for this message does the work
         thread_ts = event.get("thread_ts")
@@ -220,3 +243,15 @@ def register(app: App, *, conversations: Conversations, settings: SlackSettings)
     def on_other_command(ack: Ack) -> None:
         ack()
         logger.info("slash command acknowledged: not keyhelp's")
+
+    def direct(body: dict[str, Any]) -> bool:
+        event = body.get("event")
+        if not (authorised.is_set() and body.get("type") == "event_callback"
+                and isinstance(event, dict) and event.get("type") == "message"
+                and event.get("channel_type") == "im"):
+            return False
+        if not from_a_bot(event):  # as DedupeMiddleware drops them
+            direct_message(event, body)
+        return True
+
+    return direct

@@ -16,6 +16,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from slack_bolt.request import BoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
 from waitress.server import create_server
 
@@ -35,13 +36,17 @@ class SlackWsgi:
     """Routes /slack/events to Bolt and /healthz to a health answer; never raises.
 
     ``health``: what /healthz says (bot/channels/health.py), e.g. ``SlackBot.health``.
+    ``direct``: takes what it can of a checked body without Bolt (``SlackBot.direct``: a
+    person's direct message); what it declines (False) goes to Bolt.
     """
 
     def __init__(self, *, app: App, signing_secret: str,
-                 health: Callable[[], Health] | None = None) -> None:
+                 health: Callable[[], Health] | None = None,
+                 direct: Callable[[dict[str, Any]], bool] | None = None) -> None:
         self._app = app
         self._verifier = SignatureVerifier(signing_secret)
         self._health = health or (lambda: Health(database=True, rules=""))
+        self._direct = direct
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         response = self._respond(WsgiHttpRequest(environ))
@@ -76,12 +81,16 @@ class SlackWsgi:
         if not payload.handled:
             logger.info("%s payload acknowledged: not keyhelp's", payload.kind)
             return WsgiHttpResponse(200, TEXT, "")
-        # Bolt takes the body parsed above as it takes a Socket Mode envelope's: parsed once,
-        # the same way as it was checked (the signature was checked above, on the raw body)
-        bolt_request = BoltRequest(body=payload.body, query=request.query_string,
-                                   headers=headers, mode="socket_mode")
         try:
-            bolt_response = self._app.dispatch(bolt_request)
+            if self._direct is not None and self._direct(payload.body):
+                acked = BoltResponse(status=200, body="")  # as Bolt answers an event it took
+                return WsgiHttpResponse(acked.status, acked.headers, acked.body)
+            # Bolt takes the body parsed above as it takes a Socket Mode envelope's: parsed
+            # once, the same way as it was checked (the signature was checked above, on the
+            # raw body)
+            bolt_response = self._app.dispatch(BoltRequest(
+                body=payload.body, query=request.query_string, headers=headers,
+                mode="socket_mode"))
         except Exception:
             logger.exception("dispatch failed")
             return WsgiHttpResponse(500, TEXT, "")
