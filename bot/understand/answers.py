@@ -85,7 +85,7 @@ class _Cues:
         # a membership test first: most of a question's phrases are not in a given clause
         found = [m for cue in self.dense if cue.dense in dense for m in _find_dense(cue, dense)]
         for at in range(len(stems)):
-            for first in {stems[at], surface[at]}:
+            for first in dict.fromkeys((stems[at], surface[at])):  # in a fixed order
                 for cue in self.by_first.get(first, ()):
                     words = surface if len(cue.words) == 1 else stems
                     end = at + len(cue.words)
