@@ -147,8 +147,11 @@ class Negation:
         """Phrases found only inside the denied words, or joined to them by one character,
         deny with them (管理者 in a denied 管理者じゃないと; 全体管理者|の|権限がない): they are
         the same words read twice, or one noun phrase."""
-        spans = [(b, e, d) for d in denied.values() if d.phrase.dense
-                 for b, e in _spans(dense, d.phrase.text)]
+        # an error's phrase found once: where it stands is where it was denied (キー may be
+        # denied in one clause and asked about in the next)
+        spans = [(b, e, d) for d in denied.values() if d.phrase.dense and d.phrase.targets
+                 for places in [list(_spans(dense, d.phrase.text))] if len(places) == 1
+                 for b, e in places]
         if not spans:
             return denied
         out = dict(denied)
