@@ -108,6 +108,9 @@ class WordReader:
         return out
 
 
+PREFIX = (2, 3)  # letters of a prefix that makes another word (in-, un-, non-, dis-)
+
+
 def words_found(phrase: str, views: tuple[str, str]) -> bool:
     """Every word of a latin phrase (of 3+ letters) is in the text, typos allowed."""
     # a typo match of a whole phrase can hide a different word: "where do i put" in
@@ -115,9 +118,18 @@ def words_found(phrase: str, views: tuple[str, str]) -> bool:
     from rapidfuzz import fuzz, process  # on first use, like bot.understand.phrases.partial_ratio
 
     text = views[0].split()
-    return all(word in views[1] or process.extractOne(word, text, scorer=fuzz.ratio,
-                                                      score_cutoff=WORD_CUTOFF)
+    return all((word in views[1] and not _prefixed(word, text))
+               or process.extractOne(word, text, scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF)
                for word in phrase.split() if len(word) >= 3)
+
+
+def _prefixed(word: str, text: list[str]) -> bool:
+    """``word`` stands in the text only behind a short prefix of another word: "valid" in
+    "invalid", "available" in "unavailable" — another word, often its opposite."""
+    inside = [t for t in text if word in t]
+    return bool(inside) and all(t != word and t.endswith(word)
+                                and PREFIX[0] <= len(t) - len(word) <= PREFIX[1]
+                                for t in inside)
 
 
 class LooseIndex:

@@ -16,7 +16,7 @@ from itertools import pairwise
 from typing import NamedTuple
 
 from bot.knowledge.model import Knowledge
-from bot.understand.loose import WordReader, follows
+from bot.understand.loose import PREFIX, WordReader, follows
 from bot.understand.phrases import Hit, Phrase, clauses, dense_view, is_dense, spaced_view
 
 # phrases found in a stretch of text, given the message's own hits (typo matches are
@@ -26,6 +26,9 @@ LONGEST = 8  # words (16 characters without spaces) of a phrase looked at beyond
 ALIGN_CUTOFF = 70  # a phrase found with typos is placed in the text at least this well
 TYPO_CUTOFF = 85  # ... and a phrase not found at all must be this close to cover a denial
 JOINED = 1  # characters (の) that join a phrase to a denied one in a script without spaces
+# clause breaks a Japanese denial reaches back over: commas, and the dots of a cut-off (…);
+# a sentence's end (。) stops it
+COMMAS = frozenset("、,，.")
 
 
 class Denial(NamedTuple):
@@ -114,9 +117,10 @@ class Negation:
         found = {id(h.phrase): h.phrase for h in hits}
         denied: dict[int, Denial] = {}
         affirmed: set[int] = set()
-        for clause in self._units(list(clauses(folded))):
+        for clause, joined in self._units(folded):
             spaced = self.reader.write_out(spaced_view(clause))
-            for phrase, by, governed in self._governed(spaced, dense_view(spaced), hits, match):
+            for phrase, by, governed in self._governed(spaced, dense_view(spaced), hits, match,
+                                                       joined):
                 key = id(phrase)
                 if key not in found:
                     continue
@@ -127,18 +131,26 @@ class Negation:
         kept = {key: d for key, d in denied.items() if key not in affirmed}
         return list(self._overlapping(kept, hits, views[1]).values())
 
-    def _units(self, parts: list[str]) -> list[str]:
-        """Clauses, a clause that opens with a denial joined to the one before it: Japanese
-        denies a whole quoted clause after a comma (「…できません、ではなくて」,
-        「…ダメ、みたいなのは言われなかった」)."""
-        units = parts[:1]
+    def _units(self, folded: str) -> list[tuple[str, int]]:
+        """Clauses, a clause that opens with a denial joined to the one before it across a
+        comma: Japanese denies a whole quoted clause so (「…できません、ではなくて」,
+        「…ダメ、みたいなのは言われなかった」); a sentence's end stops it."""
+        parts = list(clauses(folded))
+        units = [(part, 0) for part in parts[:1]]
+        at = 0
         for before, clause in pairwise(parts):
+            at = folded.find(clause, folded.find(before, at) + len(before))
             dense = dense_view(spaced_view(clause))
+            if folded[at - 1:at] not in COMMAS:
+                units.append((clause, 0))
+                continue
             # a denial whose reach is cut short (ない: only what stands next to it, すみ|ません)
             # never reaches back over a comma
             opens = any(0 <= dense.find(text) <= rule.reach
                         for text, rule in self.after_dense.items() if rule.full)
-            units.append(before + clause if opens else clause)
+            # (the text, and how much of it the clause before is, in the dense view)
+            units.append((before + clause, len(dense_view(spaced_view(before)))) if opens
+                         else (clause, 0))
         return units
 
     @staticmethod
@@ -167,9 +179,11 @@ class Negation:
                 out[id(phrase)] = Denial(phrase, covering[0].by)
         return out
 
-    def _governed(self, spaced: str, dense: str, hits: list[Hit],
-                  match: Match) -> Iterable[tuple[Phrase, str, bool]]:
-        """(phrase, denying word, denied?) for the phrases of one clause near a denial."""
+    def _governed(self, spaced: str, dense: str, hits: list[Hit], match: Match,
+                  joined: int = 0) -> Iterable[tuple[Phrase, str, bool]]:
+        """(phrase, denying word, denied?) for the phrases of one clause near a denial;
+        ``joined``: the length of the clause before it, joined because this one opens with a
+        denial, which then reaches over all of it."""
         tokens = spaced.split()
         # contractions spelled out ("isnt" -> is not), each word with the token it came from
         flat = [(t, w) for t, token in enumerate(tokens)
@@ -200,9 +214,11 @@ class Negation:
             if any(b <= begin and end <= e and (b, e) != (begin, end) and r.reach >= rule.reach
                    for b, e, _, r in found):
                 continue  # ない inside じゃない: the longer denial, reaching as far, stands for it
+            reach = begin if joined and rule.full and begin - joined <= rule.reach else \
+                rule.reach
             # the denial itself is kept: a phrase may run into it (エラーが出|ていない)
-            stretches.append(_Stretch(dense[max(0, begin - rule.reach - 2 * LONGEST):end],
-                                      text, "dense", rule.reach))
+            stretches.append(_Stretch(dense[max(0, begin - reach - 2 * LONGEST):end],
+                                      text, "dense", reach))
         for stretch in stretches:
             view = (stretch.text, stretch.text) if stretch.side == "dense" else \
                 (stretch.text, dense_view(stretch.text))
@@ -327,7 +343,11 @@ def _aligned_words(phrase: str, own: set[str] | frozenset[str], words: list[str]
     if span is None:
         return set()
     first, last = text[:span[0]].count(" "), text[:span[1]].count(" ")
-    return {("w", k) for k in range(first, min(last + 1, len(words))) if words[k] in own}
+    inside = range(first, min(last + 1, len(words)))
+    if any(words[k].endswith(w) and PREFIX[0] <= len(words[k]) - len(w) <= PREFIX[1]
+           for k in inside for w in own):
+        return set()  # "isn't invalid" is no typo of "isn't valid": in- makes another word
+    return {("w", k) for k in inside if words[k] in own}
 
 
 def _aligned(phrase: str, text: str, cutoff: float = 0) -> tuple[int, int] | None:
