@@ -53,3 +53,11 @@ def answered(knowledge: Knowledge, intent: str, question: str, text: str) -> str
 def test_round_ten_typed_answers(knowledge: Knowledge, intent: str, question: str, text: str,
                                  expect: str) -> None:
     assert answered(knowledge, intent, question, text) == expect
+
+
+def test_vague_phrases_together_offer_only_the_messages_they_share(
+        recogniser: Recogniser) -> None:
+    result = recogniser.classify("got a sorry, please try again type of message")
+    assert result.action == "clarify", outcome(result)
+    assert {c.intent for c in result.candidates} == {"request-failed-retry",
+                                                     "account-creation-failed"}

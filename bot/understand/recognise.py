@@ -419,7 +419,14 @@ class Recogniser:
                    and h.quality >= QUOTE_QUALITY for h in hits)
 
     def _choices(self, near: list[str], hits: list[Hit]) -> list[str]:
-        """The 2–4 intents to offer: in an ambiguity group's order when a group explains them."""
+        """The 2–4 intents to offer: in an ambiguity group's order when a group explains them;
+        only those every vague phrase points at, when two or more do and two or more are left
+        ("sorry" and "try again": the request and the account message, not the invalid key)."""
+        vague = [set(h.phrase.targets) for h in hits if len(h.phrase.targets) > 1
+                 and h.phrase.scope is None and OUT_OF_SCOPE not in h.phrase.targets]
+        common = set(near).intersection(*vague) if len(vague) > 1 else set()
+        if len(common) > 1:
+            near = [i for i in near if i in common]
         groups = sorted((h for h in hits if h.phrase.group is not None),
                         key=lambda h: -h.phrase.weight * h.quality)
         for hit in groups:
