@@ -322,12 +322,15 @@ class PhraseIndex:
         """Phrases occurring as they are (latin ones from a word start)."""
         spaced, dense = views
         hits: list[Hit] = []
-        starts = {w[:k] for w in spaced.split() for k in (1, 2, 3)}
-        for start in sorted(starts & self._exact_spaced.keys()):  # the same order every run
-            hits.extend(Hit(p, 1.0) for needle, p in self._exact_spaced[start] if needle in spaced)
-        starts = set(dense) | {dense[i:i + 2] for i in range(len(dense) - 1)}
-        for start in sorted(starts & self._exact_dense.keys()):
-            hits.extend(Hit(p, 1.0) for needle, p in self._exact_dense[start] if needle in dense)
+        # word starts in the order they stand (a dict, not a set: the same order every run)
+        index = self._exact_spaced
+        for start in dict.fromkeys(w[:k] for w in spaced.split() for k in (1, 2, 3)):
+            if start in index:
+                hits.extend(Hit(p, 1.0) for needle, p in index[start] if needle in spaced)
+        index = self._exact_dense
+        for start in dict.fromkeys(dense[i:i + n] for i in range(len(dense)) for n in (1, 2)):
+            if start in index:
+                hits.extend(Hit(p, 1.0) for needle, p in index[start] if needle in dense)
         return hits
 
     def match_fuzzy(self, views: tuple[str, str], exact: list[Hit]) -> list[Hit]:
