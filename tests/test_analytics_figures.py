@@ -192,3 +192,43 @@ def test_the_figures_walk_indexes_and_sort_no_cases_on_sqlite(tmp_path):
     for sql, plan in plans.items():
         assert not [step for step in plan if "TEMP B-TREE" in step], (sql, plan)
         assert [step for step in plan if "USING" in step and "INDEX" in step], (sql, plan)
+
+
+def test_every_index_on_the_sqlite_cases_table_serves_a_figure(tmp_path):
+    """Every turn writes a case row, and every index on the table is written with it: on
+    SQLite each one is the plan of some statement the figures or the recorder run."""
+    store = SqliteAnalytics(path=tmp_path / "analytics.db")
+    record(store)
+    statements: list[str] = []
+    store._db.set_trace_callback(statements.append)
+    figures(store, since=SINCE, now=NOW, idle_seconds=IDLE)
+    store.load_case("a1")
+    store._db.set_trace_callback(None)
+    used = {step for sql in statements
+            for *_, step in store._db.execute(f"EXPLAIN QUERY PLAN {sql}")}
+    indexes = [name for (name,) in store._db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases'")]
+    store.close()
+    assert indexes
+    assert [name for name in indexes if not any(f" {name} " in f"{step} " for step in used)] \
+        == []
+
+
+def test_an_older_sqlite_file_loses_the_index_no_figure_uses_and_keeps_its_cases(tmp_path):
+    """A file written when SQLite still kept ``cases_started`` is rid of it when opened."""
+    import sqlite3
+
+    path = tmp_path / "analytics.db"
+    SqliteAnalytics(path=path).close()
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE INDEX IF NOT EXISTS cases_started ON cases (started)")
+        db.execute("INSERT INTO cases VALUES ('c1', 'cli', 'en', 'key-lost', 1, 2, 1, '[]', "
+                   "'[]', '', NULL, NULL, NULL)")
+    db.close()
+    store = SqliteAnalytics(path=path)
+    names = {name for (name,) in store._db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index'")}
+    case = store.load_case("c1")
+    store.close()
+    assert "cases_started" not in names
+    assert case is not None and case.intent == "key-lost"

@@ -120,3 +120,37 @@ def test_a_turn_that_keeps_losing_the_race_gives_up_after_bounded_tries(tmp_path
     conv = rival.store.load("c")  # type: ignore[union-attr]
     assert conv is not None and conv.turns == 1 + ATTEMPTS  # the rival's turns all stored
     assert conv.intent == ""  # the turn that never won changed nothing
+
+
+def _two_assistants(tmp_path: Path) -> tuple[Assistant, Assistant]:
+    """Two assistants (two processes, as far as the store knows) on one SQLite file."""
+    settings, clock = Settings(db_path=tmp_path / "c.db", rules_path=rules_path()), Clock()
+    return (Assistant.from_settings(settings, clock=clock),
+            Assistant.from_settings(settings, clock=clock))
+
+
+def test_a_turn_started_from_a_read_another_writer_moved_past_is_taken_on_what_is_stored(
+        tmp_path: Path) -> None:
+    """A caller's read of the conversation (the Slack adapter's snapshot) saves the turn a
+    read, never a turn: stale, it loses the compare-and-swap and the turn is taken again."""
+    rival, late = _two_assistants(tmp_path)
+    rival.start("c", lang="en", explicit=True)
+    read = rival.store.stored("c")  # type: ignore[union-attr]
+    rival.handle("c", text="hello there")
+    replies = late.handle("c", text="The product key you entered has expired", read=read)
+    assert replies[-1].kind == "ask"
+    conv = late.store.load("c")  # type: ignore[union-attr]
+    assert conv is not None and conv.turns == 3
+    said = [entry[1] for entry in conv.history if entry[0] == "user"]
+    assert said == ["hello there", "The product key you entered has expired"]
+
+
+def test_a_turn_started_from_an_unreadable_read_starts_from_the_stored_conversation(
+        tmp_path: Path) -> None:
+    rival, late = _two_assistants(tmp_path)
+    rival.start("c", lang="en", explicit=True)
+    rival.handle("c", text="The product key you entered has expired")
+    version = rival.store.load("c").version  # type: ignore[union-attr]
+    late.handle("c", text="why?", read=(version, "{not json"))
+    conv = late.store.load("c")  # type: ignore[union-attr]
+    assert conv is not None and conv.turns == 3 and conv.intent == "key-expired"

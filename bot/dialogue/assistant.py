@@ -75,6 +75,24 @@ class Diagnosis:
     fired: tuple[str, ...]  # engine rules that fired (trace)
 
 
+# a conversation as read from its store: (version, state as JSON); (0, None) when none is
+Stored = tuple[int, str | None]
+
+
+def _parsed(read: Stored) -> Conversation | None:
+    """The conversation a read gives; None for none, and for a state that does not parse (the
+    store's own load then deals with it, as with any unreadable row)."""
+    version, data = read
+    if data is None:
+        return None
+    try:
+        conversation = Conversation.from_json(data)
+    except (ValueError, TypeError):
+        return None
+    conversation.version = version
+    return conversation
+
+
 # what taking a turn gives: the replies, and what to run once the turn is stored (or None)
 _Taken = tuple[list[Reply], Callable[[], None] | None]
 
@@ -138,10 +156,13 @@ class Assistant:
         brain = brain or self.brain
         return Languages(brain.knowledge, brain.recogniser.normaliser, self.default_lang)
 
-    def _load(self, brain: Brain, conversation_id: str,
-              hint: str | None) -> tuple[Conversation, bool]:
-        """The stored conversation (or a new one), and whether a rules change reset it."""
-        conv = self.store.load(conversation_id) if self.store is not None else None
+    def _load(self, brain: Brain, conversation_id: str, hint: str | None,
+              read: Stored | None = None) -> tuple[Conversation, bool]:
+        """The stored conversation (or a new one), and whether a rules change reset it;
+        ``read``: the caller's read of the store, taken instead of reading it again."""
+        conv = _parsed(read) if read is not None else None
+        if conv is None and (read is None or read[1] is not None) and self.store is not None:
+            conv = self.store.load(conversation_id)  # not read, or read but unparsable
         if conv is None:
             conv = Conversation.new(conversation_id, lang=self.languages(brain).for_new(hint),
                                     now=self.clock())
@@ -166,12 +187,17 @@ class Assistant:
     def handle(self, conversation_id: str, *, text: str | None = None,
                action: str | None = None, lang: str | None = None,
                lang_explicit: bool = False, hints: LanguageHints | None = None,
-               screenshot: Normalised | None = None) -> list[Reply]:
+               screenshot: Normalised | None = None, read: Stored | None = None
+               ) -> list[Reply]:
         """One user turn: a message (``text``) or a button (``action``); returns the replies.
 
         ``lang_explicit``: ``lang`` is the user's choice, not a hint; this turn and the later
         ones answer in it whatever the messages are written in (as a ``lang:`` button would).
         ``hints`` (instead of ``lang``): a channel's hints, decided on with the message.
+        ``read``: the conversation as the caller just read it from the store (its version and
+        JSON, ``(0, None)`` for none), so the turn starts there without reading it again; if
+        it has moved on since, the save's compare-and-swap fails and the turn is taken again
+        on what is stored, as on any lost race.
         """
         if hints is not None:  # a screenshot's language is the language of its text
             said = screenshot.original_masked if screenshot is not None else text
@@ -194,10 +220,11 @@ class Assistant:
             return replies, lambda: self._observe(brain, before, conv, replies, text=text,
                                                   action=action)
 
-        return self._stored_turn(conversation_id, lang, turn)
+        return self._stored_turn(conversation_id, lang, turn, read)
 
     def _stored_turn(self, conversation_id: str, hint: str | None,
-                     take: Callable[[Brain, Conversation, bool], _Taken]) -> list[Reply]:
+                     take: Callable[[Brain, Conversation, bool], _Taken],
+                     read: Stored | None = None) -> list[Reply]:
         """Load, ``take`` the turn, save; a save that lost the race to another process means
         the turn is taken again (at most ``ATTEMPTS`` times) on what that process stored.
 
@@ -207,7 +234,8 @@ class Assistant:
         with self._locks[hash(conversation_id) % _STRIPES]:
             for attempt in range(ATTEMPTS):
                 brain = self.brain
-                conv, reset = self._load(brain, conversation_id, hint)
+                conv, reset = self._load(brain, conversation_id, hint,
+                                         read if attempt == 0 else None)
                 replies, stored = take(brain, conv, reset)
                 if self._save(conv):
                     if stored is not None:

@@ -43,7 +43,10 @@ class Backend(Protocol):
     default_lang: str
 
     def handle(self, conversation: str, *, text: str | None = None, action: str | None = None,
-               hints: LanguageHints | None = None) -> list[SlackReply]: ...
+               hints: LanguageHints | None = None,
+               read: tuple[int, str | None] | None = None) -> list[SlackReply]:
+        """One turn; ``read``: a ``snapshot`` just taken, the state the turn starts from (if
+        the conversation moved on since, the turn is taken again on what is stored)."""
 
     def language(self, hints: LanguageHints, text: str | None = None) -> str:
         """The language to answer in, decided from Slack's hints and the message."""

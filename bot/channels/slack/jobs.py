@@ -134,7 +134,7 @@ class TurnJobs:
             self._state.follow_thread(place.conversation)
         if said.reason and self._screenshots is not None:  # an image not read: no turn
             return self._screenshots.note(place.conversation, said.reason, hints=hints)
-        return self.backend.handle(place.conversation, **inputs)
+        return self.backend.handle(place.conversation, **inputs, read=(version, before))
 
     def _confident(self, said: _Said) -> bool:
         """Worth an unasked answer in a watched channel (its text, or its image's)."""

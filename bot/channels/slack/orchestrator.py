@@ -62,13 +62,15 @@ class OrchestratorBackend:
 
     def handle(self, conversation: str, *, text: str | None = None, action: str | None = None,
                hints: LanguageHints | None = None,
-               screenshot: Normalised | None = None) -> list[SlackReply]:
+               screenshot: Normalised | None = None,
+               read: tuple[int, str | None] | None = None) -> list[SlackReply]:
         """One turn; the language is decided from ``hints`` by the dialogue core.
 
-        ``screenshot``: a shared image's masked text (see bot/channels/slack/files.py).
+        ``screenshot``: a shared image's masked text (see bot/channels/slack/files.py);
+        ``read``: the conversation's ``snapshot`` just taken, so it is not read again.
         """
         replies = self.assistant.handle(conversation, text=text, action=action, hints=hints,
-                                        screenshot=screenshot)
+                                        screenshot=screenshot, read=read)
         return [self._slack_reply(reply) for reply in replies]
 
     def image_note(self, conversation: str, reason: str, *, lang: str,
