@@ -111,21 +111,26 @@ class WordReader:
 PREFIX = (2, 3)  # letters of a prefix that makes another word (in-, un-, non-, dis-)
 
 
-def words_found(phrase: str, views: tuple[str, str]) -> bool:
-    """Every word of a latin phrase (of 3+ letters) is in the text, typos allowed."""
+def words_found(phrase: str, views: tuple[str, str], exact: frozenset[str] = frozenset()) -> bool:
+    """Every word of a latin phrase (of 3+ letters) is in the text, typos allowed; but a word
+    in ``exact`` (the denying words: "not" is no typo of "now") only as written."""
     # a typo match of a whole phrase can hide a different word: "where do i put" in
     # "where do i register", "key not working" in "display is not working"
     from rapidfuzz import fuzz, process  # on first use, like bot.understand.phrases.partial_ratio
 
     text = views[0].split()
+    if any(word in exact and word not in text for word in phrase.split()):
+        return False
     return all((word in views[1] and not _prefixed(word, text))
-               or process.extractOne(word, text, scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF)
+               or any(not _prefixed(found, [word]) for found, _, _ in process.extract(
+                   word, text, scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF, limit=3))
                for word in phrase.split() if len(word) >= 3)
 
 
 def _prefixed(word: str, text: list[str]) -> bool:
     """``word`` stands in the text only behind a short prefix of another word: "valid" in
-    "invalid", "available" in "unavailable" — another word, often its opposite."""
+    "invalid", "available" in "unavailable" — another word, often its opposite (and the other
+    way round: "unavailable" is no typo of "available")."""
     inside = [t for t in text if word in t]
     return bool(inside) and all(t != word and t.endswith(word)
                                 and PREFIX[0] <= len(t) - len(word) <= PREFIX[1]

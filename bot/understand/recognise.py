@@ -160,6 +160,8 @@ class Recogniser:
         self.readings = Readings(self.index.phrases, (
             w for loc in knowledge.locales if loc.words for w in loc.words.romaji))
         self.negation = Negation(knowledge, self.reader, self.index.phrases)
+        self._denying = frozenset(w for loc in knowledge.locales if loc.words
+                                  and loc.words.negation for w in loc.words.negation.before)
         self.alternatives = Alternatives(knowledge)
         self.speller = Speller((p.text for p in self.index.phrases if not p.dense),
                                self.reader.stem)
@@ -208,7 +210,7 @@ class Recogniser:
             return hits
         # a typo match must still find each of the phrase's words ("put" ≠ "register")
         hits = [h for h in self.index.match_fuzzy(views, hits) if h.quality >= 1.0
-                or h.phrase.dense or words_found(h.phrase.text, views)]
+                or h.phrase.dense or words_found(h.phrase.text, views, self._denying)]
         return _better(hits, self.loose.match(views, hits))
 
     def recognise(self, normalised: Normalised) -> Recognition:
