@@ -10,8 +10,20 @@ ECE 0.022, typed answers 95.4 %, unasked at the watch default 120, 97.5 % right;
 code 18a4d90, same run: O 97.5 / 93.2 / 93.3 / 2.0 %, typed 92.8 %, unasked 118, 97.5 %; P
 97.5 / 93.5 / 93.8 / 2.0 %, typed 91.0 %, unasked 100, 98.0 %. Then used by category (round
 ten: denials over a whole clause, negative prefixes, status reports, other products' orders,
-admin how-tos, typed-answer wordings). The floors are each set's figures after round ten less
-about two messages: they keep what was reached, they are not the targets.
+admin how-tos, typed-answer wordings).
+
+Sets Q (352 first messages, 140 typed answers) and R (344, 149), commissioned after O and P's
+first pass, scored once after round ten (main 42b1f56), nothing tuned on them before — the
+session's final blind figure: Q 96.5 / 95.4 / 91.3 / 1.7 %, ECE 0.028, typed answers 97.9 %,
+unasked at the watch default 108, 100 % right; R 96.4 / 94.1 / 91.3 / 1.7 %, ECE 0.022, typed
+98.0 %, unasked 104, 99.0 % right. On the session's starting code 18a4d90, same run: Q 94.9 /
+94.4 / 89.1 / 2.0 %, typed 97.1 %, unasked 107, 100 %; R 95.4 / 91.2 / 89.1 / 2.6 %, typed
+96.6 %, unasked 106, 98.1 %. Then used by category (round eleven: role holders, licences taken
+back and trials extended as how-tos, keys bought to add users, dongles, negators and prefixes
+in typo matches).
+
+The floors are each set's figures after its round less about two messages: they keep what
+was reached, they are not the targets.
 """
 
 from __future__ import annotations
@@ -32,6 +44,10 @@ FLOORS = {
           "answers": 0.96},
     "p": {"in-scope": 0.975, "out-of-scope": 0.98, "ambiguous": 0.91, "confident-wrong": 0.006,
           "answers": 0.92},
+    "q": {"in-scope": 0.965, "out-of-scope": 0.96, "ambiguous": 0.87, "confident-wrong": 0.015,
+          "answers": 0.96},
+    "r": {"in-scope": 0.96, "out-of-scope": 0.97, "ambiguous": 0.87, "confident-wrong": 0.009,
+          "answers": 0.965},
 }
 
 
