@@ -1,4 +1,4 @@
-"""Blind sets O to R (issue 11, session six), kept as regression sets with their first-pass
+"""Blind sets O to T (issue 11, session six), kept as regression sets with their first-pass
 figures. Each was written by a separate writer who saw only the reference facts, the seed
 article and the questions as users see them (``tests/blind/set_{o,…}_*.jsonl``).
 
@@ -21,6 +21,15 @@ unasked at the watch default 108, 100 % right; R 96.4 / 94.1 / 91.3 / 1.7 %, ECE
 96.6 %, unasked 106, 98.1 %. Then used by category (round eleven: role holders, licences taken
 back and trials extended as how-tos, keys bought to add users, dongles, negators and prefixes
 in typo matches).
+
+Sets S (353 first messages, 142 typed answers) and T (352, 136), commissioned after Q and R's
+first pass, scored once after round eleven (main cda0a31), nothing tuned on them before:
+S 95.5 / 97.2 / 87.5 / 0.6 %, ECE 0.011, typed 96.5 %, unasked at the watch default 100,
+99.0 % right; T 95.9 / 92.6 / 91.5 / 2.6 %, ECE 0.048, typed 97.8 %, unasked 109, 100 %
+right. On the session's starting code 18a4d90, same run: S 93.9 / 97.2 / 85.4 / 0.6 %, typed
+95.1 %, unasked 99, 99.0 %; T 95.4 / 89.8 / 91.5 / 3.4 %, typed 97.1 %, unasked 109, 100 %.
+Then used by category (round twelve: office things that go missing, other products'
+certificates and licences, role best practice, status reports, typed-answer wordings).
 
 The floors are each set's figures after its round less about two messages: they keep what
 was reached, they are not the targets.
@@ -48,6 +57,10 @@ FLOORS = {
           "answers": 0.96},
     "r": {"in-scope": 0.96, "out-of-scope": 0.97, "ambiguous": 0.87, "confident-wrong": 0.009,
           "answers": 0.965},
+    "s": {"in-scope": 0.945, "out-of-scope": 0.98, "ambiguous": 0.83, "confident-wrong": 0.006,
+          "answers": 0.98},
+    "t": {"in-scope": 0.955, "out-of-scope": 0.97, "ambiguous": 0.87, "confident-wrong": 0.009,
+          "answers": 0.97},
 }
 
 
