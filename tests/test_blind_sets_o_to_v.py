@@ -1,4 +1,4 @@
-"""Blind sets O to T (issue 11, session six), kept as regression sets with their first-pass
+"""Blind sets O to V (issue 11, session six), kept as regression sets with their first-pass
 figures. Each was written by a separate writer who saw only the reference facts, the seed
 article and the questions as users see them (``tests/blind/set_{o,…}_*.jsonl``).
 
@@ -31,6 +31,14 @@ right. On the session's starting code 18a4d90, same run: S 93.9 / 97.2 / 85.4 / 
 Then used by category (round twelve: office things that go missing, other products'
 certificates and licences, role best practice, status reports, typed-answer wordings).
 
+Sets U (348 first messages, 159 typed answers) and V (355, 131), commissioned after S and T's
+first pass, scored once after round twelve (main 998f4ed) — the session's final blind figure,
+nothing tuned on them: U 98.5 / 95.3 / 95.7 / 1.4 %, ECE 0.020, typed 98.1 %, unasked at the
+watch default 103, 98.1 % right; V 96.0 / 95.3 / 83.7 / 1.4 %, ECE 0.020, typed 96.9 %,
+unasked 115, 99.1 % right. On the session's starting code 18a4d90, same run: U 97.4 / 91.5 /
+95.7 / 2.6 %, typed 95.6 %, unasked 104, 97.1 %; V 94.5 / 91.6 / 83.7 / 2.5 %, typed 94.7 %,
+unasked 113, 97.3 %. Their floors are those first-pass figures less about two messages.
+
 The floors are each set's figures after its round less about two messages: they keep what
 was reached, they are not the targets.
 """
@@ -61,6 +69,10 @@ FLOORS = {
           "answers": 0.98},
     "t": {"in-scope": 0.955, "out-of-scope": 0.97, "ambiguous": 0.87, "confident-wrong": 0.009,
           "answers": 0.97},
+    "u": {"in-scope": 0.975, "out-of-scope": 0.935, "ambiguous": 0.91, "confident-wrong": 0.02,
+          "answers": 0.97},
+    "v": {"in-scope": 0.95, "out-of-scope": 0.935, "ambiguous": 0.79, "confident-wrong": 0.02,
+          "answers": 0.955},
 }
 
 
