@@ -122,7 +122,7 @@ def test_an_intents_content_words_without_its_phrases_do_not_answer(
     assert outcome(recogniser.classify("where do I register my new laptop?")) == "unknown"
     assert outcome(recogniser.classify("how many seats are left in the bus?")) == "unknown"
     assert outcome(recogniser.classify(
-        "how to change the tenant's display name in the admin portal")) == "unknown"
+        "where do I rename our tenant's display name in the admin center?")) == "unknown"
 
 
 def test_an_order_never_processed_is_the_order_message(recogniser: Recogniser) -> None:
