@@ -11,24 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.knowledge.loader import load_knowledge
-from bot.knowledge.model import Knowledge, Question
-from bot.understand.answers import SOLVED, UNSOLVED, AnswerReader, Reading, answer_reader
+from bot.knowledge.model import Knowledge
+from bot.understand.answers import SOLVED, UNSOLVED, AnswerReader, Reading
 from bot.understand.normalise import fold
 from bot.understand.quantities import QuantityReader, numeral_value
+from tests.answer_helpers import answered
 from tests.conftest import FIXTURES
 
 OWN = Path(__file__).parent / "answers" / "own.jsonl"
-
-
-def read(knowledge: Knowledge, intent: str, question: str, text: str) -> Reading:
-    asked: Question | None = None if question == "solved" else \
-        knowledge.intents[intent].questions[question]
-    return answer_reader(knowledge).read(asked, fold(text))
-
-
-def answered(knowledge: Knowledge, intent: str, question: str, text: str) -> str:
-    reading = read(knowledge, intent, question, text)
-    return reading.answer if reading.kind == "answer" else reading.kind
 
 
 @pytest.mark.parametrize(("intent", "question", "text", "expect"), [

@@ -65,17 +65,13 @@ same run: M identical, N in-scope 95.5 %. On the session's starting code f409cb0
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from bot.dialogue.answer_eval import score
-from bot.understand.evaluation import figures
 from bot.understand.recognise import Recogniser
-from tests.assistant_helpers import make_assistant
+from tests.blind_helpers import first_message_figures, typed_answer_share
 
-BLIND = Path(__file__).parent / "blind"
 FLOORS = {  # each set's figures at the end of round five, less about two messages
     "c": {"in-scope": 0.935, "out-of-scope": 0.92, "ambiguous": 0.90, "confident-wrong": 0.03,
           "answers": 0.93},
@@ -104,22 +100,15 @@ FLOORS = {  # each set's figures at the end of round five, less about two messag
 }
 
 
-def _lines(name: str) -> list[dict]:
-    return [json.loads(line) for line in (BLIND / name).read_text(encoding="utf-8").splitlines()
-            if line.strip()]
-
-
-@pytest.mark.parametrize("name", ["c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n"])
+@pytest.mark.parametrize("name", sorted(FLOORS))
 def test_blind_first_messages_do_not_fall_back(recogniser: Recogniser, name: str) -> None:
-    items = _lines(f"set_{name}_first_messages.jsonl")
-    figs = figures(items, [recogniser.classify(item["text"]).to_json() for item in items])
+    figs = first_message_figures(recogniser, name)
     floors = FLOORS[name]
     for figure in ("in-scope", "out-of-scope", "ambiguous"):
         assert figs[figure] >= floors[figure], (figure, figs)
     assert figs["confident-wrong"] <= floors["confident-wrong"], figs
 
 
-@pytest.mark.parametrize("name", ["c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n"])
+@pytest.mark.parametrize("name", sorted(FLOORS))
 def test_blind_typed_answers_do_not_fall_back(tmp_path: Path, name: str) -> None:
-    items = _lines(f"set_{name}_answers.jsonl")
-    assert score(make_assistant(tmp_path), items)["figures"]["all"] >= FLOORS[name]["answers"]
+    assert typed_answer_share(tmp_path, name) >= FLOORS[name]["answers"]

@@ -45,17 +45,13 @@ was reached, they are not the targets.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from bot.dialogue.answer_eval import score
-from bot.understand.evaluation import figures
 from bot.understand.recognise import Recogniser
-from tests.assistant_helpers import make_assistant
+from tests.blind_helpers import first_message_figures, typed_answer_share
 
-BLIND = Path(__file__).parent / "blind"
 FLOORS = {
     "o": {"in-scope": 0.985, "out-of-scope": 0.98, "ambiguous": 0.89, "confident-wrong": 0.006,
           "answers": 0.96},
@@ -76,15 +72,9 @@ FLOORS = {
 }
 
 
-def _lines(name: str) -> list[dict]:
-    return [json.loads(line) for line in (BLIND / name).read_text(encoding="utf-8").splitlines()
-            if line.strip()]
-
-
 @pytest.mark.parametrize("name", sorted(FLOORS))
 def test_blind_first_messages_do_not_fall_back(recogniser: Recogniser, name: str) -> None:
-    items = _lines(f"set_{name}_first_messages.jsonl")
-    figs = figures(items, [recogniser.classify(item["text"]).to_json() for item in items])
+    figs = first_message_figures(recogniser, name)
     floors = FLOORS[name]
     for figure in ("in-scope", "out-of-scope", "ambiguous"):
         assert figs[figure] >= floors[figure], (figure, figs)
@@ -93,5 +83,4 @@ def test_blind_first_messages_do_not_fall_back(recogniser: Recogniser, name: str
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
 def test_blind_typed_answers_do_not_fall_back(tmp_path: Path, name: str) -> None:
-    items = _lines(f"set_{name}_answers.jsonl")
-    assert score(make_assistant(tmp_path), items)["figures"]["all"] >= FLOORS[name]["answers"]
+    assert typed_answer_share(tmp_path, name) >= FLOORS[name]["answers"]

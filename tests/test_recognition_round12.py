@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge.model import Knowledge, Question
-from bot.understand.answers import answer_reader
-from bot.understand.normalise import fold
+from bot.knowledge.model import Knowledge
 from bot.understand.recognise import Recogniser
+from tests.answer_helpers import answered
 from tests.conftest import outcome
 
 
@@ -23,13 +22,6 @@ def test_round_twelve_out_of_scope_wordings_are_not_answered(recogniser: Recogni
                                                              text: str) -> None:
     result = recogniser.classify(text)
     assert result.action == "unknown", outcome(result)
-
-
-def answered(knowledge: Knowledge, intent: str, question: str, text: str) -> str:
-    asked: Question | None = None if question == "solved" else \
-        knowledge.intents[intent].questions[question]
-    reading = answer_reader(knowledge).read(asked, fold(text))
-    return reading.answer if reading.kind == "answer" else reading.kind
 
 
 @pytest.mark.parametrize(("intent", "question", "text", "expect"), [

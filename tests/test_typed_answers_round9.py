@@ -4,16 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge.model import Knowledge, Question
-from bot.understand.answers import answer_reader
-from bot.understand.normalise import fold
-
-
-def answered(knowledge: Knowledge, intent: str, question: str, text: str) -> str:
-    asked: Question | None = None if question == "solved" else \
-        knowledge.intents[intent].questions[question]
-    reading = answer_reader(knowledge).read(asked, fold(text))
-    return reading.answer if reading.kind == "answer" else reading.kind
+from bot.knowledge.model import Knowledge
+from tests.answer_helpers import answered
 
 
 @pytest.mark.parametrize(("intent", "question", "text", "expect"), [
