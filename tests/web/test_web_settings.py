@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
     ({"KEYHELP_WEB_RATE_LIMIT": "lots"}, "KEYHELP_WEB_RATE_LIMIT is malformed"),
     ({"KEYHELP_WEB_RATE_LIMIT": "0"}, "KEYHELP_WEB_RATE_LIMIT is malformed"),
     ({"KEYHELP_WEB_MAX_BYTES": "12"}, "KEYHELP_WEB_MAX_BYTES is malformed"),
+    ({"KEYHELP_WEB_MEMORY_MB": "lots"}, "KEYHELP_WEB_MEMORY_MB is malformed"),
+    ({"KEYHELP_WEB_MEMORY_MB": "8"}, "KEYHELP_WEB_MEMORY_MB is malformed"),
     ({"KEYHELP_SUPPORT_CHANNEL": "#support"}, "KEYHELP_SUPPORT_CHANNEL is malformed"),
     ({"KEYHELP_SUPPORT_CHANNEL": "C0SUPPORT"}, "SLACK_BOT_TOKEN is not set"),
     ({"KEYHELP_IDLE_HOURS": "soon"}, "KEYHELP_IDLE_HOURS must be a positive number"),
@@ -58,6 +60,7 @@ def test_good_settings_are_read_with_their_defaults(tmp_path):
     # with a screenshot the form may be larger by the image's limit (10 MB) and its framing
     assert settings.upload_bytes == 16384 + 10 * 1024 * 1024 + 4096
     assert settings.webhook_url is None and settings.slack is None
+    assert settings.memory_bytes == 256 * 1024 * 1024
     assert settings.db_path == tmp_path / "k-web.db"
     with pytest.raises(SettingsError):
         WebSettings.from_env({})
@@ -87,3 +90,25 @@ def test_keyhelp_web_serve_runs_until_sigterm(tmp_path):
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_uploads_in_memory_bound_how_many_connections_waitress_takes_at_once(tmp_path):
+    from bot.channels.web.server import WebServer
+
+    def app(environ, start_response):  # the server's limits, not the page, are under test
+        start_response("204 No Content", [])
+        return [b""]
+
+    ten_mb = 10 * 1024 * 1024
+    server = WebServer(app=app, port=0, upload_bytes=ten_mb, memory_bytes=64 * 1024 * 1024)
+    try:
+        # each connection may hold a body of 12.5 MB (the upload and a quarter): 5 fit in 64 MB
+        assert server._server.adj.connection_limit == 5
+        assert server._server.adj.inbuf_overflow == ten_mb * 5 // 4
+    finally:
+        server.close()
+    small = WebServer(app=app, port=0, upload_bytes=ten_mb, memory_bytes=1024 * 1024)
+    try:  # a budget below one body still serves one connection at a time
+        assert small._server.adj.connection_limit == 1
+    finally:
+        small.close()

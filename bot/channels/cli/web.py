@@ -93,7 +93,8 @@ def serve(args: argparse.Namespace) -> None:
     try:
         server = WebServer(app=app, host=args.host, port=args.port, threads=args.threads,
                            max_bytes=settings.max_bytes,
-                           upload_bytes=app.upload_bytes, trusted_proxy=args.trusted_proxy,
+                           upload_bytes=app.upload_bytes, memory_bytes=settings.memory_bytes,
+                           trusted_proxy=args.trusted_proxy,
                            url_prefix=args.url_prefix)
     except OSError as err:
         app.conversations.close()

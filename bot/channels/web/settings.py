@@ -17,6 +17,7 @@ WEBHOOK_ENV = "KEYHELP_HANDOFF_WEBHOOK"
 WEBHOOK_SECRET_ENV = "KEYHELP_HANDOFF_SECRET"
 RATE_ENV = "KEYHELP_WEB_RATE_LIMIT"
 MAX_BYTES_ENV = "KEYHELP_WEB_MAX_BYTES"
+MEMORY_ENV = "KEYHELP_WEB_MEMORY_MB"
 SUPPORT_ENV = "KEYHELP_SUPPORT_CHANNEL"
 ADMIN_ENV = "KEYHELP_ADMIN_TOKEN"
 ADMIN_TOKEN_MIN = 16
@@ -24,6 +25,8 @@ MIN_SECRET_CHARS = 32  # 32 URL-safe characters carry about 190 bits
 MIN_WEBHOOK_SECRET_CHARS = 16
 DEFAULT_RATE = 60  # requests a minute per client: a person needs a few; a script more
 DEFAULT_MAX_BYTES = 16 * 1024  # a pasted error message is well under 1 KiB
+DEFAULT_MEMORY_MB = 256  # request bodies held in memory at once, over all connections
+MIN_MEMORY_MB = 16
 MULTIPART_SLACK = 4 * 1024  # the form's part headers and boundaries around the text and image
 DEFAULT_API_URL = "https://slack.com/api/"
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
@@ -54,6 +57,8 @@ class WebSettings:
     rate_per_minute: int
     max_bytes: int
     keyhelp: Settings  # KEYHELP_DB, KEYHELP_RULES, KEYHELP_LANG, … (bot.config)
+    # with screenshots each connection may hold a whole upload in memory: at most this much
+    memory_bytes: int = DEFAULT_MEMORY_MB * 1024 * 1024
     admin_token: str | None = None  # /admin (the report) exists only when this is set
     # screenshots: KEYHELP_OCR_*, KEYHELP_IMAGE_MAX_MB
     ocr: OcrSettings = field(default_factory=OcrSettings)
@@ -88,6 +93,8 @@ class WebSettings:
                    webhook_secret=_webhook_secret(env, webhook), slack=_slack(env),
                    rate_per_minute=_number(env, RATE_ENV, DEFAULT_RATE, low=1),
                    max_bytes=_number(env, MAX_BYTES_ENV, DEFAULT_MAX_BYTES, low=1024),
+                   memory_bytes=_number(env, MEMORY_ENV, DEFAULT_MEMORY_MB,
+                                        low=MIN_MEMORY_MB) * 1024 * 1024,
                    keyhelp=keyhelp, admin_token=_admin_token(env.get(ADMIN_ENV, "").strip()),
                    ocr=ocr)
 
