@@ -127,14 +127,17 @@ def words_found(phrase: str, views: tuple[str, str], exact: frozenset[str] = fro
                for word in phrase.split() if len(word) >= 3)
 
 
+def prefixed(longer: str, word: str) -> bool:
+    """``longer`` is ``word`` behind a short prefix: "invalid" of "valid", "unavailable" of
+    "available" — another word, often its opposite, never a typo of it."""
+    return longer.endswith(word) and PREFIX[0] <= len(longer) - len(word) <= PREFIX[1]
+
+
 def _prefixed(word: str, text: list[str]) -> bool:
-    """``word`` stands in the text only behind a short prefix of another word: "valid" in
-    "invalid", "available" in "unavailable" — another word, often its opposite (and the other
-    way round: "unavailable" is no typo of "available")."""
+    """``word`` stands in the text only behind a short prefix of another word (and the other
+    way round, asked with ``text`` = [phrase word]: "unavailable" is no typo of "available")."""
     inside = [t for t in text if word in t]
-    return bool(inside) and all(t != word and t.endswith(word)
-                                and PREFIX[0] <= len(t) - len(word) <= PREFIX[1]
-                                for t in inside)
+    return bool(inside) and all(prefixed(t, word) for t in inside)
 
 
 class LooseIndex:

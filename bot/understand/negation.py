@@ -16,7 +16,7 @@ from itertools import pairwise
 from typing import NamedTuple
 
 from bot.knowledge.model import Knowledge
-from bot.understand.loose import PREFIX, WordReader, follows
+from bot.understand.loose import WordReader, follows, prefixed
 from bot.understand.phrases import Hit, Phrase, clauses, dense_view, is_dense, spaced_view
 
 # phrases found in a stretch of text, given the message's own hits (typo matches are
@@ -344,8 +344,7 @@ def _aligned_words(phrase: str, own: set[str] | frozenset[str], words: list[str]
         return set()
     first, last = text[:span[0]].count(" "), text[:span[1]].count(" ")
     inside = range(first, min(last + 1, len(words)))
-    if any(words[k].endswith(w) and PREFIX[0] <= len(words[k]) - len(w) <= PREFIX[1]
-           for k in inside for w in own):
+    if any(prefixed(words[k], w) for k in inside for w in own):
         return set()  # "isn't invalid" is no typo of "isn't valid": in- makes another word
     return {("w", k) for k in inside if words[k] in own}
 

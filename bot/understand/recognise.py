@@ -160,8 +160,7 @@ class Recogniser:
         self.readings = Readings(self.index.phrases, (
             w for loc in knowledge.locales if loc.words for w in loc.words.romaji))
         self.negation = Negation(knowledge, self.reader, self.index.phrases)
-        self._denying = frozenset(w for loc in knowledge.locales if loc.words
-                                  and loc.words.negation for w in loc.words.negation.before)
+        self._denying = frozenset(self.negation.before)  # "not", "no", "never", …
         self.alternatives = Alternatives(knowledge)
         self.speller = Speller((p.text for p in self.index.phrases if not p.dense),
                                self.reader.stem)
