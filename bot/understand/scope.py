@@ -11,10 +11,12 @@ with no out-of-scope phrase). And "isn't valid or has expired" (a locale's
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
 from bot.knowledge.model import Knowledge
+from bot.knowledge.scope_rules import VETOES
 from bot.understand.phrases import OUT_OF_SCOPE, Hit, Phrase
 
 QUOTE_QUALITY = 0.5  # a message clause found at least this well is a quoted on-screen message
@@ -22,6 +24,8 @@ QUOTE_QUALITY = 0.5  # a message clause found at least this well is a quoted on-
 # 有効期限; not "expired", which any trial banner says): weight_of 1.5 ~ 12 letters, 5 kanji.
 QUOTE_WEIGHT = 1.5
 QUOTE_WEIGHT_DENSE = 1.25
+# a loanword spelled out in katakana (トライアル, "trial") says no more than its latin letters
+_SPELLED = re.compile(r"[\u30a0-\u30ffー]+")
 ALTERNATIVE_GAP = 2  # words (characters without spaces) allowed beside an "or"
 
 
@@ -38,8 +42,14 @@ def judge(hits: Iterable[Hit], key_pasted: bool, needs_context: bool = True) -> 
     rules file declaring no products or context words) lets cues alone answer."""
     parts: dict[str, list[Hit]] = {}
     quoted = verbatim = specific = elsewhere = False
+    hits = list(hits)
+    # the longer phrase is what was said: "never got the key" is no status report
+    cues = [h.phrase.text for h in hits if h.phrase.scope is None and h.quality >= 1.0]
     for hit in hits:
         phrase = hit.phrase
+        if phrase.scope in VETOES and any(phrase.text in cue and phrase.text != cue
+                                          for cue in cues):
+            continue
         if phrase.scope is not None:
             parts.setdefault(phrase.scope, []).append(hit)
         elif OUT_OF_SCOPE in phrase.targets:
@@ -50,13 +60,15 @@ def judge(hits: Iterable[Hit], key_pasted: bool, needs_context: bool = True) -> 
             verbatim = verbatim or (phrase.verbatim and long)
             # a long cue of one error, found as written (入力済み, 使用済み): its own context
             specific = specific or (long and hit.quality >= 1.0 and "cue" in phrase.sources
-                                    and len(phrase.targets) == 1)
+                                    and len(phrase.targets) == 1
+                                    and not _SPELLED.fullmatch(phrase.text))
     ours = bool(parts.get("products"))
     # a cue that repeats a message's words shows the context, but only a clause of the
     # message itself outweighs a neighbouring topic ("make him a billing admin")
     # a status report quotes the message it says is gone: it vetoes even a quoted message
     vetoes = ([] if ours else parts.get("other_products", [])) + \
-        ([] if quoted else parts.get("other_topics", [])) + parts.get("resolved", [])
+        ([] if quoted or key_pasted else parts.get("other_topics", [])) + \
+        parts.get("resolved", [])
     context = not needs_context or quoted or verbatim or ours or bool(parts.get("context")) \
         or key_pasted or (specific and not elsewhere)
     return ScopeVerdict(tuple(vetoes), context, quoted)
