@@ -83,3 +83,57 @@ def test_round_thirteen_out_of_scope_wordings_are_not_answered(recogniser: Recog
 def test_round_thirteen_typed_answers(knowledge: Knowledge, intent: str, question: str,
                                       text: str, expect: str) -> None:
     assert answered(knowledge, intent, question, text) == expect
+
+
+# Round fourteen (sets W and X's categories after their first pass; own wording)
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("we can't make the account for the new tenant", "account-creation-failed"),
+    ("we paid but the order couldn't go through at the final step", "order-failed"),
+    ("our Intune key was in an email that has been deleted", "key-lost"),
+    ("EMS のキー、25桁のコードをどう使えばいいですか", "redeem-how"),
+])
+def test_round_fourteen_wordings_are_answered(recogniser: Recogniser, text: str,
+                                             intent: str) -> None:
+    result = recogniser.classify(text)
+    assert (result.action, result.intent) == ("answer", intent), outcome(result)
+
+
+@pytest.mark.parametrize(("text", "intents"), [
+    ("キー入れたけどNG", {"key-invalid", "key-already-entered", "key-expired", "key-already-used"}),
+    ("プランがどうこうって出た", {"subscription-unavailable", "license-limit-exceeded"}),
+    ("something about the offer, didn't catch it", {"subscription-unavailable",
+                                                    "license-limit-exceeded"}),
+    ("申し訳ない系のエラーで止まった", {"request-failed-retry", "account-creation-failed",
+                              "order-failed"}),
+])
+def test_round_fourteen_vague_wordings_ask_which(recogniser: Recogniser, text: str,
+                                                 intents: set[str]) -> None:
+    result = recogniser.classify(text)
+    assert result.action == "clarify", outcome(result)
+    assert {c.intent for c in result.candidates} == intents, outcome(result)
+
+
+@pytest.mark.parametrize("text", [
+    "キーはまだ入れてないです、エラーになるかは来週分かります",
+    "「ご注文は処理できません」にはならずに終わりました",
+    "アスクルの注文がエラーで処理できません",
+    "lost the locker key for the 3rd floor, who has a copy?",
+    "can't find the yen key on this keyboard",
+    "全体管理者の権限を部長さんに付けたい",
+    "全体管理者をもう1人追加する手順を教えて",
+])
+def test_round_fourteen_out_of_scope_wordings_are_not_answered(recogniser: Recogniser,
+                                                               text: str) -> None:
+    result = recogniser.classify(text)
+    assert result.action == "unknown", outcome(result)
+
+
+@pytest.mark.parametrize(("intent", "question", "text", "expect"), [
+    ("key-already-used", "who-used", "which partner?", "none"),
+    ("order-failed", "product", "エンタープライズのやつです", "ems"),
+    ("key-invalid", "solved", "微妙、まだ同じ感じ", "unsolved"),
+])
+def test_round_fourteen_typed_answers(knowledge: Knowledge, intent: str, question: str,
+                                      text: str, expect: str) -> None:
+    assert answered(knowledge, intent, question, text) == expect
