@@ -1,0 +1,59 @@
+"""Blind sets W to Z (issue 11, session seven), kept as regression sets with their first-pass
+figures. Each was written by a separate writer who saw only the reference facts, the seed
+article and the questions as users see them (``tests/blind/set_{w,…}_*.jsonl``).
+
+Sets W (350 first messages, 130 typed answers) and X (347, 137) were commissioned at the
+session's start and scored once after round thirteen (rec13 cd6ec6e), nothing tuned on them
+before: W 96.0 / 92.2 / 85.4 / 2.3 % (in-scope / out-of-scope / ambiguous → clarify /
+confident-wrong), ECE 0.034, typed answers 96.9 %, unasked at the watch default 110, 98.2 %
+right; X 98.5 / 99.0 / 93.5 / 0.3 %, ECE 0.009, typed 96.4 %, unasked 102, 100 % right. On
+the session's starting code 9ec2cad, same run: W 95.5 / 91.3 / 85.4 / 2.6 %, typed 96.9 %,
+unasked 111, 97.3 %; X 98.5 / 99.0 / 93.5 / 0.6 %, typed 95.6 %, unasked 102, 100 %. Then used
+by category (round fourteen: not-yet reports, physical keys and keyboards, roles given to
+someone, cut-off and "sorry"-type reports, typed questions back).
+
+Sets Y (342 first messages, 143 typed answers) and Z (348, 143), commissioned after round
+thirteen, scored once after round fourteen (rec13 cb89545) — the session's final blind figure,
+nothing tuned on them: Y 96.4 / 94.1 / 88.9 / 1.8 %, ECE 0.025, typed 95.1 %, unasked at the
+watch default 107, 98.1 % right; Z 94.8 / 96.4 / 91.5 / 1.1 %, ECE 0.018, typed 97.2 %,
+unasked 105, 100 % right. On the session's starting code 9ec2cad, same run: Y 96.4 / 94.1 /
+86.7 / 1.8 %, typed 94.4 %, unasked 107, 98.1 %; Z 94.8 / 93.6 / 89.4 / 2.0 %, typed 96.5 %,
+unasked 104, 100 %. Their floors are those first-pass figures less about two messages.
+
+The floors are each set's figures after its round less about two messages: they keep what
+was reached, they are not the targets.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.understand.recognise import Recogniser
+from tests.blind_helpers import first_message_figures, typed_answer_share
+
+FLOORS = {
+    "w": {"in-scope": 0.97, "out-of-scope": 0.98, "ambiguous": 0.87, "confident-wrong": 0.009,
+          "answers": 0.975},
+    "x": {"in-scope": 0.985, "out-of-scope": 0.98, "ambiguous": 0.93, "confident-wrong": 0.006,
+          "answers": 0.96},
+    "y": {"in-scope": 0.95, "out-of-scope": 0.92, "ambiguous": 0.84, "confident-wrong": 0.025,
+          "answers": 0.935},
+    "z": {"in-scope": 0.935, "out-of-scope": 0.945, "ambiguous": 0.87, "confident-wrong": 0.017,
+          "answers": 0.955},
+}
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_blind_first_messages_do_not_fall_back(recogniser: Recogniser, name: str) -> None:
+    figs = first_message_figures(recogniser, name)
+    floors = FLOORS[name]
+    for figure in ("in-scope", "out-of-scope", "ambiguous"):
+        assert figs[figure] >= floors[figure], (figure, figs)
+    assert figs["confident-wrong"] <= floors["confident-wrong"], figs
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_blind_typed_answers_do_not_fall_back(tmp_path: Path, name: str) -> None:
+    assert typed_answer_share(tmp_path, name) >= FLOORS[name]["answers"]
