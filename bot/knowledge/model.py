@@ -57,6 +57,9 @@ class Negation:
     # "X is fine, but …" (大丈夫なんですが): what stands before these is named as NOT the
     # problem; first messages only, like ``after`` (a typed answer is not read with them)
     contrast: tuple[str, ...] = ()
+    # what, right after a denying word, makes it ask instead (付けてもらえませ|んか: a request;
+    # 期限切れじゃない|ですか: a guess that it is so): it denies nothing
+    asks: tuple[str, ...] = ()
 
     def reach_of(self, word: str) -> int:
         """How far ``word`` reaches in a first message."""

@@ -71,6 +71,7 @@ class Negation:
         self.before: dict[str, _Rule] = {}  # word -> its locale's reach and stops
         self.after_dense: dict[str, _Rule] = {}
         self.after_words: dict[str, _Rule] = {}
+        self.asks: list[str] = []  # continuations that make a denying word ask (ませ|んか)
         for locale in knowledge.locales:
             negation = locale.words.negation if locale.words else None
             if negation is None:
@@ -78,6 +79,7 @@ class Negation:
             for word in negation.before:
                 self.before[word] = _Rule(negation.reach_of(word), negation.stop,
                                           negation.except_after, word not in negation.reaches)
+            self.asks.extend(dense_view(spaced_view(w)) for w in negation.asks)
             for word in (*negation.after, *negation.contrast):
                 rule = _Rule(negation.reach_of(word), negation.stop, negation.except_after,
                              word not in negation.reaches)
@@ -209,7 +211,8 @@ class Negation:
                                           "after", rule.reach))
         found = [(begin, end, text, rule) for text, rule in self.after_dense.items()
                  if text in dense for begin, end in _spans(dense, text)
-                 if not any(("d", c) in covered for c in range(begin, end))]
+                 if not any(("d", c) in covered for c in range(begin, end))
+                 and not dense.startswith(tuple(self.asks), end)]
         for begin, end, text, rule in found:
             if any(b <= begin and end <= e and (b, e) != (begin, end) and r.reach >= rule.reach
                    for b, e, _, r in found):

@@ -1,0 +1,36 @@
+"""Round fifteen of issue 11 (sets Y and Z's categories after their first pass; own wording)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.understand.recognise import Recogniser
+from tests.conftest import outcome
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    # "grant" is any grant (a research grant), not granting a role
+    ("it says key already entered, and I have a grant deadline today", "key-already-entered"),
+    ("キー入れたら、もう入れてあるって出た", "key-already-entered"),
+    ("Portal says this key was redeemed by somebody else", "key-already-used"),
+    ("productkeystart のURLを教えてください、Intuneのキーです", "redeem-how"),
+    ("正しいキーではないと言われてしまいます", "key-invalid"),
+    # a denial that asks (…じゃないですか) guesses that it is so: it denies nothing
+    ("キー入れたら止まりました。これって期限切れじゃないですか？", "key-expired"),
+])
+def test_round_fifteen_wordings_are_answered(recogniser: Recogniser, text: str,
+                                            intent: str) -> None:
+    result = recogniser.classify(text)
+    assert (result.action, result.intent) == ("answer", intent), outcome(result)
+
+
+@pytest.mark.parametrize("text", [
+    # a request in the negative-question form (…もらえませんか) is still a request
+    "全体管理者の権限を田中さんに付けてもらえませんか",
+    "グローバル管理者を自分に付けるにはどうすればいい？",
+    "生協で買ったPCの注文が処理できませんと出た",
+])
+def test_round_fifteen_out_of_scope_wordings_are_not_answered(recogniser: Recogniser,
+                                                              text: str) -> None:
+    result = recogniser.classify(text)
+    assert result.action == "unknown", outcome(result)
