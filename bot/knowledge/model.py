@@ -288,6 +288,9 @@ class CueGroup:
     key_alone: bool = False  # a pasted key with nothing recognised beside it asks between these
 
 
+VETOES = ("other_products", "other_topics", "resolved")  # the parts that take an answer away
+
+
 @dataclass(frozen=True, slots=True)
 class Scope:
     """What keeps a message in scope or takes it out, per locale (see the rules file's header)."""

@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import yaml
 
-from bot.knowledge.model import Negation, Scope, frozen_map
+from bot.knowledge.model import VETOES, Negation, Scope, frozen_map
 from bot.knowledge.reader import RulesReader
 from bot.knowledge.yaml_nodes import pos
 
 SCOPE_PARTS = ("products", "context", "other_products", "other_topics", "resolved")
 MAX_REACH = 40
-
-
-VETOES = ("other_products", "other_topics", "resolved")  # the parts that take an answer away
 
 
 def read_scope(b: RulesReader, node: yaml.Node | None) -> Scope:

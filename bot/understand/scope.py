@@ -15,8 +15,7 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from bot.knowledge.model import Knowledge
-from bot.knowledge.scope_rules import VETOES
+from bot.knowledge.model import VETOES, Knowledge
 from bot.understand.phrases import OUT_OF_SCOPE, Hit, Phrase
 
 QUOTE_QUALITY = 0.5  # a message clause found at least this well is a quoted on-screen message
