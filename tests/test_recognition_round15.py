@@ -34,3 +34,34 @@ def test_round_fifteen_out_of_scope_wordings_are_not_answered(recogniser: Recogn
                                                               text: str) -> None:
     result = recogniser.classify(text)
     assert result.action == "unknown", outcome(result)
+
+
+# Round sixteen (sets ZA and ZB's categories after their first pass; own wording)
+
+@pytest.mark.parametrize(("text", "intent"), [
+    # a message's own words put in quotation marks are a quote of it: the redemption context
+    ("the page only says 'isn't valid' under the field", "key-invalid"),
+    ("all I get is “isn't valid”, nothing else", "key-invalid"),
+    ("EMSのキーを有効にするページはどこですか", "redeem-how"),
+    ("二重に登録しようとしていますという表示が出た", "key-already-entered"),
+    ("プロダクトキーそのものが手元にありません", "key-lost"),
+])
+def test_round_sixteen_wordings_are_answered(recogniser: Recogniser, text: str,
+                                            intent: str) -> None:
+    result = recogniser.classify(text)
+    assert (result.action, result.intent) == ("answer", intent), outcome(result)
+
+
+@pytest.mark.parametrize("text", [
+    # the same words unmarked are no quote: "isn't valid" alone names no redemption
+    "the page only says isn't valid under the field",
+    "キーの入力はエラーなしで終わりました、ご報告まで",
+    "How do I give Sato the billing admin role?",
+    "ライセンスの残数を確認したいだけです",
+    "Can we cancel the EMS trial before it converts?",
+    "the shop order for new handheld scanners says it can't process the order",
+])
+def test_round_sixteen_out_of_scope_wordings_are_not_answered(recogniser: Recogniser,
+                                                              text: str) -> None:
+    result = recogniser.classify(text)
+    assert result.action == "unknown", outcome(result)

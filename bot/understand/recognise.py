@@ -33,7 +33,7 @@ from bot.understand.phrases import (
     spaced_view,
 )
 from bot.understand.readings import READING_QUALITY, Readings
-from bot.understand.scope import QUOTE_QUALITY, Alternatives, judge
+from bot.understand.scope import QUOTE_QUALITY, Alternatives, judge, marked
 from bot.understand.spelling import Speller
 
 Action = Literal["answer", "clarify", "unknown"]
@@ -314,7 +314,8 @@ class Recogniser:
         ranked = sorted(per_intent.items(), key=lambda kv: (-kv[1], self._order[kv[0]]))
         th = self.thresholds
         best = ranked[0][1] if ranked else 0.0
-        scope = judge(hits, normalised.key is not None, self._needs_context)
+        scope = judge(hits, normalised.key is not None, self._needs_context,
+                      marked(normalised.text))
         evidence = [Evidence.of_hit(h) for h in hits] + \
             [Evidence.denied(d.phrase, d.by) for d in denials]
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from bot.knowledge.model import VETOES, Knowledge
-from bot.understand.phrases import OUT_OF_SCOPE, Hit, Phrase
+from bot.understand.phrases import OUT_OF_SCOPE, Hit, Phrase, dense_view, spaced_view
 
 QUOTE_QUALITY = 0.5  # a message clause found at least this well is a quoted on-screen message
 # A cue word for word in its intent's message quotes it if this long ("already been used",
@@ -36,9 +36,27 @@ class ScopeVerdict(NamedTuple):
     quoted: bool  # it quotes one of the on-screen messages
 
 
-def judge(hits: Iterable[Hit], key_pasted: bool, needs_context: bool = True) -> ScopeVerdict:
+_MARKED = re.compile(r'"([^"]+)"|(?<!\w)\'(.+?)\'(?!\w)|「([^」]+)」|『([^』]+)』')
+
+
+def marked(folded: str) -> tuple[tuple[str, str], ...]:
+    """What the user put in quotation marks ("isn't valid", 「既に入力されています」), each part
+    in both views: words of an on-screen message marked so are a quote of it."""
+    parts = (next(g for g in m.groups() if g) for m in _MARKED.finditer(folded))
+    return tuple((f" {view.strip()} ", dense_view(view))
+                 for view in map(spaced_view, parts))
+
+
+def _in_marks(phrase: Phrase, marks: tuple[tuple[str, str], ...]) -> bool:
+    return any(phrase.text in dense if phrase.dense else f" {phrase.text} " in spaced
+               for spaced, dense in marks)
+
+
+def judge(hits: Iterable[Hit], key_pasted: bool, needs_context: bool = True,
+          marks: tuple[tuple[str, str], ...] = ()) -> ScopeVerdict:
     """The scope verdict from the (undenied) hits of a message; ``needs_context`` false (a
-    rules file declaring no products or context words) lets cues alone answer."""
+    rules file declaring no products or context words) lets cues alone answer; ``marks``: the
+    message's parts in quotation marks (``marked``)."""
     parts: dict[str, list[Hit]] = {}
     quoted = verbatim = specific = elsewhere = False
     hits = list(hits)
@@ -56,7 +74,8 @@ def judge(hits: Iterable[Hit], key_pasted: bool, needs_context: bool = True) -> 
         elif hit.quality >= QUOTE_QUALITY:
             quoted = quoted or "message" in phrase.sources
             long = phrase.weight >= (QUOTE_WEIGHT_DENSE if phrase.dense else QUOTE_WEIGHT)
-            verbatim = verbatim or (phrase.verbatim and long)
+            # a message's own words, long or put in quotation marks ("isn't valid")
+            verbatim = verbatim or (phrase.verbatim and (long or _in_marks(phrase, marks)))
             # a long cue of one error, found as written (入力済み, 使用済み): its own context
             specific = specific or (long and hit.quality >= 1.0 and "cue" in phrase.sources
                                     and len(phrase.targets) == 1
