@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.knowledge.model import Knowledge
 from bot.understand.recognise import Recogniser
+from tests.answer_helpers import answered
 from tests.conftest import outcome
 
 
@@ -65,3 +67,15 @@ def test_round_sixteen_out_of_scope_wordings_are_not_answered(recogniser: Recogn
                                                               text: str) -> None:
     result = recogniser.classify(text)
     assert result.action == "unknown", outcome(result)
+
+
+@pytest.mark.parametrize(("intent", "question", "text", "expect"), [
+    ("key-invalid", "check-characters", "貼るのはちょっと…手元で確認します", "skip"),
+    ("admin-role-required", "has-role", "見てみたら役割なしでした", "no-role"),
+    ("admin-role-required", "has-role", "管理センターが開けないので確認できない", "unknown"),
+    ("order-failed", "product", "それで何が変わるんですか", "why"),
+    ("request-failed-retry", "how-long", "その15分はどこから数えるの", "none"),
+])
+def test_round_sixteen_typed_answers(knowledge: Knowledge, intent: str, question: str,
+                                     text: str, expect: str) -> None:
+    assert answered(knowledge, intent, question, text) == expect
