@@ -18,7 +18,17 @@ nothing tuned on them: Y 96.4 / 94.1 / 88.9 / 1.8 %, ECE 0.025, typed 95.1 %, un
 watch default 107, 98.1 % right; Z 94.8 / 96.4 / 91.5 / 1.1 %, ECE 0.018, typed 97.2 %,
 unasked 105, 100 % right. On the session's starting code 9ec2cad, same run: Y 96.4 / 94.1 /
 86.7 / 1.8 %, typed 94.4 %, unasked 107, 98.1 %; Z 94.8 / 93.6 / 89.4 / 2.0 %, typed 96.5 %,
-unasked 104, 100 %. Their floors are those first-pass figures less about two messages.
+unasked 104, 100 %. Then used by category (round fifteen: negative questions that ask, "grant"
+alone, roles put on someone, status reports; round sixteen below).
+
+Sets ZA (344 first messages, 153 typed answers) and ZB (349, 130), commissioned after round
+fourteen, scored once after round fifteen (rec15 87759ed), nothing tuned on them before:
+ZA 96.0 / 97.0 / 91.3 / 1.2 %, ECE 0.013, typed 94.8 %, unasked at the watch default 98, 100 %
+right; ZB 97.4 / 94.3 / 87.5 / 1.4 %, ECE 0.025, typed 98.5 %, unasked 106, 99.1 % right. On
+the session's starting code 9ec2cad, same run: ZA 95.5 / 96.0 / 91.3 / 1.5 %, typed 95.4 %,
+unasked 96, 100 %; ZB 96.4 / 94.3 / 87.5 / 1.4 %, typed 98.5 %, unasked 106, 99.1 %. Then used
+by category (round sixteen: words in quotation marks quote the screen, status reports, admin
+how-tos, typed-answer wordings).
 
 The floors are each set's figures after its round less about two messages: they keep what
 was reached, they are not the targets.
@@ -42,6 +52,10 @@ FLOORS = {
           "answers": 0.935},
     "z": {"in-scope": 0.935, "out-of-scope": 0.945, "ambiguous": 0.87, "confident-wrong": 0.017,
           "answers": 0.955},
+    "za": {"in-scope": 0.975, "out-of-scope": 0.97, "ambiguous": 0.87, "confident-wrong": 0.012,
+           "answers": 0.965},
+    "zb": {"in-scope": 0.965, "out-of-scope": 0.98, "ambiguous": 0.83, "confident-wrong": 0.006,
+           "answers": 0.975},
 }
 
 
