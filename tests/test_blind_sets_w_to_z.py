@@ -30,6 +30,14 @@ unasked 96, 100 %; ZB 96.4 / 94.3 / 87.5 / 1.4 %, typed 98.5 %, unasked 106, 99.
 by category (round sixteen: words in quotation marks quote the screen, status reports, admin
 how-tos, typed-answer wordings).
 
+Sets ZC (350 first messages, 139 typed answers) and ZD (342, 134), commissioned after round
+fifteen, scored once after round sixteen (rec15 fd770e3) — the session's final blind figure,
+nothing tuned on them: ZC 95.3 / 97.3 / 89.4 / 1.1 %, ECE 0.023, typed 93.5 %, unasked at the
+watch default 100, 99.0 % right; ZD 93.4 / 91.0 / 93.5 / 2.9 %, ECE 0.050, typed 98.5 %,
+unasked 96, 97.9 % right. On the session's starting code 9ec2cad, same run: ZC 94.2 / 94.7 /
+87.2 / 1.7 %, typed 93.5 %, unasked 100, 99.0 %; ZD 92.3 / 90.0 / 93.5 / 3.2 %, typed 98.5 %,
+unasked 95, 97.9 %. Their floors are those first-pass figures less about two messages.
+
 The floors are each set's figures after its round less about two messages: they keep what
 was reached, they are not the targets.
 """
@@ -56,6 +64,10 @@ FLOORS = {
            "answers": 0.965},
     "zb": {"in-scope": 0.965, "out-of-scope": 0.98, "ambiguous": 0.83, "confident-wrong": 0.006,
            "answers": 0.975},
+    "zc": {"in-scope": 0.94, "out-of-scope": 0.955, "ambiguous": 0.85, "confident-wrong": 0.017,
+           "answers": 0.92},
+    "zd": {"in-scope": 0.925, "out-of-scope": 0.89, "ambiguous": 0.89, "confident-wrong": 0.035,
+           "answers": 0.97},
 }
 
 

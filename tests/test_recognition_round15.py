@@ -15,7 +15,7 @@ from tests.conftest import outcome
     ("it says key already entered, and I have a grant deadline today", "key-already-entered"),
     ("キー入れたら、もう入れてあるって出た", "key-already-entered"),
     ("Portal says this key was redeemed by somebody else", "key-already-used"),
-    ("productkeystart のURLを教えてください、Intuneのキーです", "redeem-how"),
+    ("productkeystart のURLを教えてください、Intune用です", "redeem-how"),
     ("正しいキーではないと言われてしまいます", "key-invalid"),
     # a denial that asks (…じゃないですか) guesses that it is so: it denies nothing
     ("キー入れたら止まりました。これって期限切れじゃないですか？", "key-expired"),
