@@ -105,6 +105,17 @@ def test_a_key_pasted_over_two_chat_messages_is_masked_in_both(assistant: Assist
     assert leaks(_stored(assistant), key) == []
 
 
+def test_a_glued_key_typed_with_look_alikes_is_masked_beside_words(assistant: Assistant) -> None:
+    # read off a label with O for 0, S for 5, I for 1 …: most of its characters are ones a
+    # key never has, and lower-case words follow it; it is still a key, not a word
+    cid = f"c-{uuid.uuid4().hex}"
+    replies = assistant.handle(cid, text="A0SL5EIUZ2QWRTYLOSE3AIUX8 keeps failing, says used")
+    replies += assistant.handle(cid, text="no")
+    key = PastedKey(("A0SL5", "EIUZ2", "QWRTY", "LOSE3", "AIUX8"), "")
+    assert leaks("\n".join(_shown(replies)), key) == []
+    assert leaks(_stored(assistant), key) == []
+
+
 def _keyhelp(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).parents[1]),
            "KEYHELP_DB": str(tmp_path / "cli.db"), "KEYHELP_CACHE_DIR": str(tmp_path / "cache")}

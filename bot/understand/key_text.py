@@ -150,7 +150,8 @@ def _sized(chain: _Chain, size: int) -> list[bool]:
     return sized
 
 
-def _word(chain: _Chain, i: int, size: int, alphabet: frozenset[str]) -> bool:
+def _word(chain: _Chain, i: int, size: int, alphabet: frozenset[str],
+          sized: list[bool]) -> bool:
     """A word next to the key ("valid 7KQ2M-…", "…-38VGK.Thanks"), not one of its groups."""
     groups, joins = chain.groups, chain.joins
     text = groups[i].group()
@@ -158,7 +159,11 @@ def _word(chain: _Chain, i: int, size: int, alphabet: frozenset[str]) -> bool:
         return False  # a group of a key has at most one look-alike typo in it
     sides = [joins[k] for k in (i - 1, i) if 0 <= k < len(joins)]
     spaced = bool(sides) and all(not side.strip() for side in sides)
-    cased = [_case(groups[k].group()) for k in (i - 1, i + 1) if 0 <= k < len(groups)]
+    # its case against the neighbours that could be groups, not words themselves: a key glued
+    # whole and typed with look-alikes stays a key beside lower-case words ("…IUX8 keeps")
+    cased = [_case(groups[k].group()) for k in (i - 1, i + 1)
+             if 0 <= k < len(groups) and sized[k]
+             and not _wordlike(groups[k].group(), size, alphabet)]
     other_case = bool(_case(text)) and bool(cased) and all(c and c != _case(text)
                                                            for c in cased)
     # upper-case words are weighed against the key's length instead (see _trimmed)
@@ -169,7 +174,8 @@ def _pieces(chain: _Chain, fmt: KeyFormat, alphabet: frozenset[str]) -> list[_Ch
     """A chain cut at what cannot be part of a key: odd-length tokens, words beside groups."""
     groups, joins = chain.groups, chain.joins
     sized = _sized(chain, fmt.group_size)
-    keep = [ok and not _word(chain, i, fmt.group_size, alphabet) for i, ok in enumerate(sized)]
+    keep = [ok and not _word(chain, i, fmt.group_size, alphabet, sized)
+            for i, ok in enumerate(sized)]
     pieces: list[_Chain] = []
     current = _Chain([], [])
     hyphenated = False
