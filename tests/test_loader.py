@@ -313,6 +313,7 @@ def test_negation_scope_and_calibration_are_read(tiny_rules):
         (EN_LOCALE, EN_LOCALE + "    words:\n      negation:\n        before: [Not, no]\n"
                                 "        reach: 2\n        stop: [but]\n"
                                 "        except_after: [can]\n        asks: [Or Not]\n"
+                                "        quoting: [That Says]\n"
                                 "      alternatives: [or]\n"),
         (OOS, OOS + "scope:\n  products:\n    ja: [キー製品]\n    en: [keyproduct]\n"
                     "  other_topics:\n    ja: [請求書]\n    en: [invoice]\n"
@@ -322,7 +323,7 @@ def test_negation_scope_and_calibration_are_read(tiny_rules):
     negation = knowledge.locales[1].words.negation
     assert negation.before == ("not", "no") and negation.reach == 2
     assert negation.stop == {"but"} and negation.except_after == {"can"}
-    assert negation.asks == ("or not",)
+    assert negation.asks == ("or not",) and negation.quoting == ("that says",)
     assert knowledge.locales[1].words.alternatives == ("or",)
     assert knowledge.scope.products["en"] == ("keyproduct",)
     assert knowledge.scope.other_topics["ja"] == ("請求書",) and not knowledge.scope.context
@@ -335,6 +336,7 @@ def test_negation_scope_and_calibration_are_read(tiny_rules):
     ("before: [not]\n        befor: [no]\n", "befor: [no]", "unknown key 'befor'"),
     ("before: not\n", "not\n", "the before of the negation"),
     ("before: [not]\n        asks: {or: not}\n", "{or: not}", "the asks of the negation"),
+    ("before: [not]\n        quoting: {a: b}\n", "{a: b}", "the quoting of the negation"),
 ])
 def test_negation_mistakes_are_positioned(tiny_rules, negation, needle, message):
     path = tiny_rules((EN_LOCALE, EN_LOCALE + "    words:\n      negation:\n        "

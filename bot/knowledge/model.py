@@ -60,6 +60,9 @@ class Negation:
     # what, right after a denying word, makes it ask instead (付けてもらえませ|んか: a request;
     # 期限切れじゃない|ですか: a guess that it is so): it denies nothing
     asks: tuple[str, ...] = ()
+    # words opening a clause that names the one before it as a quote (…ダメ、というエラーは出て
+    # いません): a denial further on in that clause denies the quote
+    quoting: tuple[str, ...] = ()
 
     def reach_of(self, word: str) -> int:
         """How far ``word`` reaches in a first message."""

@@ -59,7 +59,8 @@ def read_negation(b: RulesReader, node: yaml.Node, what: str) -> Negation | None
     """A locale's ``negation``: the words that deny, on which side, how far they reach in a
     first message and in a typed answer."""
     entries = b.mapping(node, what, optional=("before", "after", "reach", "answer_reach",
-                                              "stop", "except_after", "contrast", "asks"))
+                                              "stop", "except_after", "contrast", "asks",
+                                              "quoting"))
     if entries is None:
         return None
     reaches: dict[str, int] = {}
@@ -70,6 +71,8 @@ def read_negation(b: RulesReader, node: yaml.Node, what: str) -> Negation | None
     unless = frozenset(t.casefold() for t, _ in b.texts(entries.get("except_after"),
                                                         f"the except_after of {what}"))
     asks = tuple(t.casefold() for t, _ in b.texts(entries.get("asks"), f"the asks of {what}"))
+    quoting = tuple(t.casefold() for t, _ in b.texts(entries.get("quoting"),
+                                                    f"the quoting of {what}"))
     reach = _reach(b, entries.get("reach"), f"the reach of {what}") if "reach" in entries else 3
     answer_reach = _reach(b, entries.get("answer_reach"), f"the answer_reach of {what}") \
         if "answer_reach" in entries else 2
@@ -79,7 +82,7 @@ def read_negation(b: RulesReader, node: yaml.Node, what: str) -> Negation | None
     if reach is None or answer_reach is None:
         return None
     return Negation(before, after, reach, stop, unless, frozen_map(reaches), answer_reach,
-                    contrast, asks)
+                    contrast, asks, quoting)
 
 
 def _number(b: RulesReader, node: yaml.Node, what: str) -> float | None:

@@ -72,6 +72,7 @@ class Negation:
         self.after_dense: dict[str, _Rule] = {}
         self.after_words: dict[str, _Rule] = {}
         self.asks: list[str] = []  # continuations that make a denying word ask (ませ|んか)
+        quoting: list[str] = []  # words opening a clause that quotes the one before (という)
         for locale in knowledge.locales:
             negation = locale.words.negation if locale.words else None
             if negation is None:
@@ -80,11 +81,13 @@ class Negation:
                 self.before[word] = _Rule(negation.reach_of(word), negation.stop,
                                           negation.except_after, word not in negation.reaches)
             self.asks.extend(dense_view(spaced_view(w)) for w in negation.asks)
+            quoting.extend(dense_view(spaced_view(w)) for w in negation.quoting)
             for word in (*negation.after, *negation.contrast):
                 rule = _Rule(negation.reach_of(word), negation.stop, negation.except_after,
                              word not in negation.reaches)
                 text = dense_view(spaced_view(word)) if is_dense(word) else word
                 (self.after_dense if is_dense(word) else self.after_words)[text] = rule
+        self.quoting = tuple(quoting)
         # phrases with a denying word of their own, by id: their stems (to find them loosely)
         # and, by denying word, their spelled-out text (a typo "isnt vaild" must not turn
         # the message's own "not" into a denial)
@@ -119,10 +122,10 @@ class Negation:
         found = {id(h.phrase): h.phrase for h in hits}
         denied: dict[int, Denial] = {}
         affirmed: set[int] = set()
-        for clause, joined in self._units(folded):
+        for clause, joined, whole in self._units(folded):
             spaced = self.reader.write_out(spaced_view(clause))
             for phrase, by, governed in self._governed(spaced, dense_view(spaced), hits, match,
-                                                       joined):
+                                                       joined, whole):
                 key = id(phrase)
                 if key not in found:
                     continue
@@ -133,26 +136,30 @@ class Negation:
         kept = {key: d for key, d in denied.items() if key not in affirmed}
         return list(self._overlapping(kept, hits, views[1]).values())
 
-    def _units(self, folded: str) -> list[tuple[str, int]]:
+    def _units(self, folded: str) -> list[tuple[str, int, bool]]:
         """Clauses, a clause that opens with a denial joined to the one before it across a
         comma: Japanese denies a whole quoted clause so (「…できません、ではなくて」,
-        「…ダメ、みたいなのは言われなかった」); a sentence's end stops it."""
+        「…ダメ、みたいなのは言われなかった」); so does a clause that opens with a word naming the
+        one before as a quote and denies it further on (「…ダメ、というエラーは出ていません」:
+        ``whole``, its denial reaches over all of it); a sentence's end stops it."""
         parts = list(clauses(folded))
-        units = [(part, 0) for part in parts[:1]]
+        units = [(part, 0, False) for part in parts[:1]]
         at = 0
         for before, clause in pairwise(parts):
             at = folded.find(clause, folded.find(before, at) + len(before))
             dense = dense_view(spaced_view(clause))
             if folded[at - 1:at] not in COMMAS:
-                units.append((clause, 0))
+                units.append((clause, 0, False))
                 continue
             # a denial whose reach is cut short (ない: only what stands next to it, すみ|ません)
             # never reaches back over a comma
-            opens = any(0 <= dense.find(text) <= rule.reach
-                        for text, rule in self.after_dense.items() if rule.full)
+            full = [(dense.find(text), rule.reach) for text, rule in self.after_dense.items()
+                    if rule.full]
+            opens = any(0 <= where <= reach for where, reach in full)
+            quotes = dense.startswith(self.quoting) and any(where >= 0 for where, _ in full)
             # (the text, and how much of it the clause before is, in the dense view)
-            units.append((before + clause, len(dense_view(spaced_view(before)))) if opens
-                         else (clause, 0))
+            units.append((before + clause, len(dense_view(spaced_view(before))), quotes)
+                         if opens or quotes else (clause, 0, False))
         return units
 
     @staticmethod
@@ -182,7 +189,7 @@ class Negation:
         return out
 
     def _governed(self, spaced: str, dense: str, hits: list[Hit], match: Match,
-                  joined: int = 0) -> Iterable[tuple[Phrase, str, bool]]:
+                  joined: int = 0, whole: bool = False) -> Iterable[tuple[Phrase, str, bool]]:
         """(phrase, denying word, denied?) for the phrases of one clause near a denial;
         ``joined``: the length of the clause before it, joined because this one opens with a
         denial, which then reaches over all of it."""
@@ -217,7 +224,7 @@ class Negation:
             if any(b <= begin and end <= e and (b, e) != (begin, end) and r.reach >= rule.reach
                    for b, e, _, r in found):
                 continue  # ない inside じゃない: the longer denial, reaching as far, stands for it
-            reach = begin if joined and rule.full and begin - joined <= rule.reach else \
+            reach = begin if joined and rule.full and (whole or begin - joined <= rule.reach) else \
                 rule.reach
             # the denial itself is kept: a phrase may run into it (エラーが出|ていない)
             stretches.append(_Stretch(dense[max(0, begin - reach - 2 * LONGEST):end],
