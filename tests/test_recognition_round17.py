@@ -56,3 +56,42 @@ def test_round_seventeen_out_of_scope_wordings_are_not_answered(recogniser: Reco
 def test_round_seventeen_typed_answers(knowledge: Knowledge, intent: str, question: str,
                                        text: str, expect: str) -> None:
     assert answered(knowledge, intent, question, text) == expect
+
+
+# Round eighteen (sets ZE and ZF's categories after their first pass; own wording)
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("全体監理者または課金監理者である必要がありますとのことで、キーが通りません",
+     "admin-role-required"),
+    ("it couldn't handle the request", "request-failed-retry"),
+    ("期限の切れたキーですと言われて入りません", "key-expired"),
+    ("nobody has the intune key since the admin left", "key-lost"),
+])
+def test_round_eighteen_wordings_are_answered(recogniser: Recogniser, text: str,
+                                             intent: str) -> None:
+    result = recogniser.classify(text)
+    assert (result.action, result.intent) == ("answer", intent), outcome(result)
+
+
+@pytest.mark.parametrize("text", [
+    # Kansai: ちゃうかった / やなかった deny like じゃなかった
+    "キーの期限切れちゃうかったわ、普通に通った",
+    "Perforce のライセンスの期限が切れたらしい",
+    "how many of our EMS licences are actually in use right now?",
+    "今、課金管理者って誰になってます？",
+])
+def test_round_eighteen_out_of_scope_wordings_are_not_answered(recogniser: Recogniser,
+                                                               text: str) -> None:
+    result = recogniser.classify(text)
+    assert result.action == "unknown", outcome(result)
+
+
+@pytest.mark.parametrize(("intent", "question", "text", "expect"), [
+    ("key-expired", "other-key", "そんなん持ってへんよ", "no-other"),
+    ("key-invalid", "solved", "あかんかった", "unsolved"),
+    ("admin-role-required", "has-role", "does the role really matter here?", "why"),
+    ("key-expired", "other-key", "maybe, there's a newer one somewhere", "has-other"),
+])
+def test_round_eighteen_typed_answers(knowledge: Knowledge, intent: str, question: str,
+                                      text: str, expect: str) -> None:
+    assert answered(knowledge, intent, question, text) == expect
