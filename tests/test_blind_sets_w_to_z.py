@@ -13,7 +13,7 @@ by category (round fourteen: not-yet reports, physical keys and keyboards, roles
 someone, cut-off and "sorry"-type reports, typed questions back).
 
 Sets Y (342 first messages, 143 typed answers) and Z (348, 143), commissioned after round
-thirteen, scored once after round fourteen (rec13 cb89545) — the session's final blind figure,
+thirteen, scored once after round fourteen (rec13 cb89545),
 nothing tuned on them: Y 96.4 / 94.1 / 88.9 / 1.8 %, ECE 0.025, typed 95.1 %, unasked at the
 watch default 107, 98.1 % right; Z 94.8 / 96.4 / 91.5 / 1.1 %, ECE 0.018, typed 97.2 %,
 unasked 105, 100 % right. On the session's starting code 9ec2cad, same run: Y 96.4 / 94.1 /
@@ -31,12 +31,22 @@ by category (round sixteen: words in quotation marks quote the screen, status re
 how-tos, typed-answer wordings).
 
 Sets ZC (350 first messages, 139 typed answers) and ZD (342, 134), commissioned after round
-fifteen, scored once after round sixteen (rec15 fd770e3) — the session's final blind figure,
+fifteen, scored once after round sixteen (rec15 fd770e3),
 nothing tuned on them: ZC 95.3 / 97.3 / 89.4 / 1.1 %, ECE 0.023, typed 93.5 %, unasked at the
 watch default 100, 99.0 % right; ZD 93.4 / 91.0 / 93.5 / 2.9 %, ECE 0.050, typed 98.5 %,
 unasked 96, 97.9 % right. On the session's starting code 9ec2cad, same run: ZC 94.2 / 94.7 /
 87.2 / 1.7 %, typed 93.5 %, unasked 100, 99.0 %; ZD 92.3 / 90.0 / 93.5 / 3.2 %, typed 98.5 %,
-unasked 95, 97.9 %. Their floors are those first-pass figures less about two messages.
+unasked 95, 97.9 %. Then used by category (round seventeen: quoting clauses that deny the
+quote, look-alike keys glued whole, other things that expire, status notes).
+
+Sets ZE (342 first messages, 132 typed answers) and ZF (337, 145), commissioned after round
+sixteen, scored once after round seventeen (rec17 f18e1ee), nothing tuned on them before:
+ZE 89.6 / 95.8 / 95.5 / 2.0 %, ECE 0.027, typed 95.5 %, unasked at the watch default 95,
+100 % right; ZF 96.4 / 98.0 / 88.9 / 1.5 %, ECE 0.026, typed 96.6 %, unasked 107, 99.1 %
+right. On the session's starting code 9ec2cad, same run: ZE 88.6 / 94.8 / 93.2 / 2.9 %, typed
+94.7 %, unasked 96, 99.0 %; ZF 95.3 / 97.0 / 86.7 / 1.8 %, typed 97.2 %, unasked 108, 98.1 %.
+Then used by category (round eighteen: Kansai dialect, the IME slip 監理者, other studios'
+tools, typed-answer wordings).
 
 The floors are each set's figures after its round less about two messages: they keep what
 was reached, they are not the targets.
@@ -68,6 +78,10 @@ FLOORS = {
            "answers": 0.92},
     "zd": {"in-scope": 0.925, "out-of-scope": 0.89, "ambiguous": 0.89, "confident-wrong": 0.035,
            "answers": 0.97},
+    "ze": {"in-scope": 0.915, "out-of-scope": 0.98, "ambiguous": 0.91, "confident-wrong": 0.012,
+           "answers": 0.96},
+    "zf": {"in-scope": 0.965, "out-of-scope": 0.98, "ambiguous": 0.87, "confident-wrong": 0.012,
+           "answers": 0.955},
 }
 
 
