@@ -65,12 +65,7 @@ same run: M identical, N in-scope 95.5 %. On the session's starting code f409cb0
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from bot.understand.recognise import Recogniser
-from tests.blind_helpers import first_message_figures, typed_answer_share
+from tests.blind_helpers import floor_tests
 
 FLOORS = {  # each set's figures at the end of round five, less about two messages
     "c": {"in-scope": 0.935, "out-of-scope": 0.92, "ambiguous": 0.90, "confident-wrong": 0.03,
@@ -100,15 +95,5 @@ FLOORS = {  # each set's figures at the end of round five, less about two messag
 }
 
 
-@pytest.mark.parametrize("name", sorted(FLOORS))
-def test_blind_first_messages_do_not_fall_back(recogniser: Recogniser, name: str) -> None:
-    figs = first_message_figures(recogniser, name)
-    floors = FLOORS[name]
-    for figure in ("in-scope", "out-of-scope", "ambiguous"):
-        assert figs[figure] >= floors[figure], (figure, figs)
-    assert figs["confident-wrong"] <= floors["confident-wrong"], figs
-
-
-@pytest.mark.parametrize("name", sorted(FLOORS))
-def test_blind_typed_answers_do_not_fall_back(tmp_path: Path, name: str) -> None:
-    assert typed_answer_share(tmp_path, name) >= FLOORS[name]["answers"]
+test_blind_first_messages_do_not_fall_back, test_blind_typed_answers_do_not_fall_back = \
+    floor_tests(FLOORS)
