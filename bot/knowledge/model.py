@@ -308,6 +308,9 @@ class Scope:
     other_topics: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
     # status reports: the problem is gone or never was (even beside a quoted message)
     resolved: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
+    # the user's own politeness that contains a message's words (大変申し訳ございません): what is
+    # found inside it is no quote of the screen
+    courtesy: Mapping[str, tuple[str, ...]] = field(default_factory=frozen_map)
 
 
 @dataclass(frozen=True, slots=True)

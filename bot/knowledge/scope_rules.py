@@ -10,7 +10,7 @@ from bot.knowledge.model import VETOES, Negation, Scope, frozen_map
 from bot.knowledge.reader import RulesReader
 from bot.knowledge.yaml_nodes import pos
 
-SCOPE_PARTS = ("products", "context", "other_products", "other_topics", "resolved")
+SCOPE_PARTS = ("products", "context", "other_products", "other_topics", "resolved", "courtesy")
 MAX_REACH = 40
 
 

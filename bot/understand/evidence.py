@@ -12,6 +12,7 @@ from bot.understand.phrases import OUT_OF_SCOPE, Hit, Phrase
 
 IN_SCOPE = "in-scope"  # what a product or context phrase speaks for
 ANSWER = "answer"  # what a veto speaks against
+QUOTE = "quote"  # what the user's own courtesy speaks against: its words as a quoted screen
 
 
 def kind_of(phrase: Phrase) -> str:
@@ -41,6 +42,8 @@ class Evidence(NamedTuple):
         kind = kind_of(phrase)
         if phrase.scope in ("products", "context"):
             return cls(phrase.text, kind, "for", (IN_SCOPE,))
+        if phrase.scope == "courtesy":
+            return cls(phrase.text, kind, "against", (QUOTE,))
         if phrase.scope is not None or OUT_OF_SCOPE in phrase.targets:
             return cls(phrase.text, kind, "against", (ANSWER,), phrase.weight * hit.quality)
         return cls(phrase.text, kind, "for", phrase.targets, phrase.weight * hit.quality)

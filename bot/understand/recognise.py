@@ -95,6 +95,16 @@ class Recognition(NamedTuple):
         }
 
 
+def _without_courtesy(hits: list[Hit]) -> list[Hit]:
+    """A message's words found only inside the user's own politeness (the scope section's
+    ``courtesy``: 大変申し訳ございません) quote no screen."""
+    courtesy = [h.phrase.text for h in hits if h.phrase.scope == "courtesy"]
+    if not courtesy:
+        return hits
+    return [h for h in hits if not (h.phrase.sources == {"message"}
+                                     and any(h.phrase.text in c for c in courtesy))]
+
+
 def _tally(hits: list[Hit], topics: frozenset[str] = frozenset(),
            topic_share: float = 1.0) -> tuple[dict[str, float], float]:
     """Sum each hit's evidence onto the intents it points at (or onto out-of-scope)."""
@@ -286,7 +296,8 @@ class Recogniser:
     def _judge(self, hits: list[Hit], normalised: Normalised,
                views: tuple[str, str]) -> Recognition:
         """Phrases that need a key set aside without one, denied phrases too; then decide."""
-        hits = self._usable(hits + self.cut_off.hits(normalised.text), normalised, views)
+        hits = _without_courtesy(self._usable(hits + self.cut_off.hits(normalised.text),
+                                              normalised, views))
         denials = self.negation.denied(normalised.text, views, hits, self._stretch_hits)
         if denials:
             gone = {id(d.phrase) for d in denials}
