@@ -70,3 +70,44 @@ def test_the_users_own_courtesy_is_shown_as_no_quote(recogniser: Recogniser) -> 
     courtesy = {"phrase": "大変申し訳ございません", "kind": "courtesy", "against": ["quote"]}
     assert courtesy in evidence
     assert not any(e["kind"] == "message" for e in evidence), evidence
+
+
+# Round twenty (sets ZI and ZJ's categories after their first pass; own wording)
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("the portal says this key was added to the account previously", "key-already-entered"),
+    ("同じキーを重ねて登録しようとしています、と表示されます", "key-already-entered"),
+    ("it wants me to be some kind of admin before the key goes in", "admin-role-required"),
+    ("it says it can't do my order, but I only typed a key", "order-failed"),
+])
+def test_round_twenty_wordings_are_answered(recogniser: Recogniser, text: str,
+                                           intent: str) -> None:
+    result = recogniser.classify(text)
+    assert (result.action, result.intent) == ("answer", intent), outcome(result)
+
+
+@pytest.mark.parametrize("text", [
+    "SCCMのダウンロードは不要になりました、ありがとうございます",
+    "Teams says 'sorry, we couldn't process your request' when I open a chat",
+    "ノートPCのカメラが認識されない",
+    "テナントのドメイン名って後から変えられますか",
+    "グローバル管理者を1人追加する手順は？",
+])
+def test_round_twenty_out_of_scope_wordings_are_not_answered(recogniser: Recogniser,
+                                                             text: str) -> None:
+    result = recogniser.classify(text)
+    assert result.action == "unknown", outcome(result)
+
+
+@pytest.mark.parametrize(("intent", "question", "text", "expect"), [
+    # a question back, then the answer in the next clause: the answer
+    ("key-already-entered", "listed", "その一覧ってどこで見るの？まだ見てないです", "not-checked"),
+    ("key-already-entered", "listed", "what do you mean by the list? haven't looked yet",
+     "not-checked"),
+    # a question back alone, or with answer words inside the question itself, answers nothing
+    ("key-already-entered", "listed", "一覧ってどこにあるの、それ", "none"),
+    ("key-already-used", "who-used", "what counts as a partner here?", "none"),
+])
+def test_round_twenty_typed_answers(knowledge: Knowledge, intent: str, question: str,
+                                    text: str, expect: str) -> None:
+    assert answered(knowledge, intent, question, text) == expect

@@ -10,8 +10,9 @@ first (「わからない」 is not read as 「ない」). A phrase with a denyi
 phrase ("not sure if we used it") counts as unsure. Each answer collects votes; the clear
 leader is the reading, a tie or nothing is no reading. A question ("why?", 「なんで？」) is
 told apart by the locales' ``why`` words, a question back ("can't you just renew it for me?") by
-their ``asks_back`` words: no reading. The denying words are each locale's ``negation``,
-the same list first messages are read with.
+their ``asks_back`` words: no reading, unless a later clause answers (「一覧ってどこ？まだ見て
+ない」). The denying words are each locale's ``negation``, the same list first messages are
+read with.
 """
 
 from __future__ import annotations
@@ -177,7 +178,8 @@ class AnswerReader:
     def _read(self, question: Question | None, folded: str) -> Reading:
         options, cues = self._solved if question is None else self._question(question)
         votes = dict.fromkeys((o.id for o in options), 0.0)
-        said_why = asks_why = asks_back = said_unsure = False
+        said_why = asks_why = asks_back = said_unsure = answered_after = False
+        back_at = -1  # the clause that asked back
         first: dict[str, int] = {}  # the order in which answers first gained a vote
         clauses = [c for c in _CLAUSE.split(folded[:MAX_CHARS]) if c.strip()]
         for n, clause in enumerate(clauses):
@@ -186,8 +188,8 @@ class AnswerReader:
                     said_why = True
                     asks_why |= match.start == 0 or folded.rstrip().endswith("?") or (
                         n == len(clauses) - 1 and _ends(clause, match))
-                elif match.cue.kind == "back":  # a question back: whatever else it says
-                    asks_back = True
+                elif match.cue.kind == "back":  # a question back, unless answered after it
+                    asks_back, back_at = True, n
                 else:
                     said_unsure |= match.cue.kind == "unsure" or how == "hedged"
                     before = dict(votes)
@@ -195,6 +197,8 @@ class AnswerReader:
                     for option, count in votes.items():
                         if count > before[option]:
                             first.setdefault(option, len(first))
+                            # 「一覧ってどこ？まだ見てない」: the question, then the answer
+                            answered_after |= asks_back and n > back_at
         if question is not None and question.measures:
             for said in self._measure(question.measures).read(folded):
                 for answer in question.answers:
@@ -214,7 +218,7 @@ class AnswerReader:
                 best, clear = (lead.id, best[1]), lead.id in first
         if asks_why or (said_why and not clear):
             return Reading("why")
-        if asks_back:
+        if asks_back and not (clear and answered_after):
             return Reading("none")
         return Reading("answer", best[0], best[1]) if clear else Reading("none")
 
