@@ -70,7 +70,8 @@ def test_round_sixteen_out_of_scope_wordings_are_not_answered(recogniser: Recogn
 
 
 @pytest.mark.parametrize(("intent", "question", "text", "expect"), [
-    ("key-invalid", "check-characters", "貼るのはちょっと…手元で確認します", "skip"),
+    ("key-invalid", "check-characters", "チャットに貼るのはちょっと…自分の手元で確認しますね",
+     "skip"),
     ("admin-role-required", "has-role", "見てみたら役割なしでした", "no-role"),
     ("admin-role-required", "has-role", "管理センターが開けないので確認できない", "unknown"),
     ("order-failed", "product", "それで何が変わるんですか", "why"),

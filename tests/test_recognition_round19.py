@@ -17,7 +17,7 @@ SORRY = {"request-failed-retry", "account-creation-failed", "order-failed"}
 @pytest.mark.parametrize(("text", "intent"), [
     # the user's own apology holds the messages' opening words: it quotes no screen
     ("誠に申し訳ございません、キーの控えを紛失いたしました", "key-lost"),
-    ("本当に申し訳ございません。プロダクトキーをなくしてしまいました", "key-lost"),
+    ("本当に申し訳ございません。キーを失くしてしまいまして", "key-lost"),
     ("the portal says I put this code in before, but I didn't", "key-already-entered"),
     ("サブスク使えへんって言われてん", "subscription-unavailable"),
 ])
@@ -29,7 +29,7 @@ def test_round_nineteen_wordings_are_answered(recogniser: Recogniser, text: str,
 
 @pytest.mark.parametrize(("text", "intents"), [
     ("キーがあかんねん", KEY_ERRORS),
-    ("bad key??", KEY_ERRORS),
+    ("is it just a bad key, then", KEY_ERRORS),
     # the screen's own apology, alone, still asks which of the three it was
     ("申し訳ございません…って出て画面が消えた", SORRY),
 ])
@@ -90,7 +90,7 @@ def test_round_twenty_wordings_are_answered(recogniser: Recogniser, text: str,
     "SCCMのダウンロードは不要になりました、ありがとうございます",
     "Teams says 'sorry, we couldn't process your request' when I open a chat",
     "ノートPCのカメラが認識されない",
-    "テナントのドメイン名って後から変えられますか",
+    "うちのテナントのドメイン名、後で変えられますか？",
     "グローバル管理者を1人追加する手順は？",
 ])
 def test_round_twenty_out_of_scope_wordings_are_not_answered(recogniser: Recogniser,
@@ -101,12 +101,13 @@ def test_round_twenty_out_of_scope_wordings_are_not_answered(recogniser: Recogni
 
 @pytest.mark.parametrize(("intent", "question", "text", "expect"), [
     # a question back, then the answer in the next clause: the answer
-    ("key-already-entered", "listed", "その一覧ってどこで見るの？まだ見てないです", "not-checked"),
-    ("key-already-entered", "listed", "what do you mean by the list? haven't looked yet",
+    ("key-already-entered", "listed", "その一覧ってどこで見るの？まだ開いてもいません",
+     "not-checked"),
+    ("key-already-entered", "listed", "what do you mean by the list? I have not looked at it yet",
      "not-checked"),
     # a question back alone, or with answer words inside the question itself, answers nothing
     ("key-already-entered", "listed", "一覧ってどこにあるの、それ", "none"),
-    ("key-already-used", "who-used", "what counts as a partner here?", "none"),
+    ("key-already-used", "who-used", "so what counts as a partner in your view", "none"),
 ])
 def test_round_twenty_typed_answers(knowledge: Knowledge, intent: str, question: str,
                                     text: str, expect: str) -> None:
