@@ -218,7 +218,8 @@ class AnswerReader:
                 best, clear = (lead.id, best[1]), lead.id in first
         if asks_why or (said_why and not clear):
             return Reading("why")
-        if asks_back and not (clear and answered_after):
+        # ... but a reply that ends asking ("could you just extend it? no?") still asks
+        if asks_back and not (clear and answered_after and not folded.rstrip().endswith("?")):
             return Reading("none")
         return Reading("answer", best[0], best[1]) if clear else Reading("none")
 
