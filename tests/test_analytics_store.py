@@ -26,23 +26,25 @@ def case(case_id: str, **fields) -> Case:
                    "started": 1000.0, "updated": 1000.0, **fields})
 
 
-def test_a_saved_case_loads_back_and_an_update_replaces_it(store):
-    store.save_case(case("a", answers=[["other-key", "has-other"]], remedies=["enter"]))
-    store.save_case(case("a", answers=[["other-key", "has-other"]], remedies=["enter"],
-                         outcome="solved", ended=1060.0, turns=3))
+def test_a_new_case_is_stored_as_given_and_its_next_turn_merged_into_it(store):
+    store.add_turn(case("a", turns=1, answers=[["other-key", "has-other"]], remedies=["enter"],
+                        step="remedy:enter"))
+    store.add_turn(case("a", turns=1, lang="en", started=1060.0, updated=1060.0,
+                        answers=[["other-key", "has-other"]], outcome="solved", ended=1060.0))
     loaded = store.load_case("a")
     assert loaded == case("a", answers=[["other-key", "has-other"]], remedies=["enter"],
-                          outcome="solved", ended=1060.0, turns=3)
+                          step="remedy:enter", outcome="solved", ended=1060.0, turns=2,
+                          updated=1060.0)
     assert store.load_case("nope") is None
 
 
 def test_figures_are_the_same_on_either_database(store):
-    store.save_case(case("a", outcome="solved", ended=1060.0, remedies=["enter"],
-                         step="outcome:solved"))
-    store.save_case(case("b", outcome="escalated", reason="unsolved", ended=1100.0))
-    store.save_case(case("c", step="ask:other-key", updated=1000.0))  # idle: abandoned
-    store.save_case(case("d", intent="key-lost", lang="en", channel="web", started=90_000.0,
-                         updated=90_000.0))  # still open
+    store.add_turn(case("a", outcome="solved", ended=1060.0, remedies=["enter"],
+                        step="outcome:solved"))
+    store.add_turn(case("b", outcome="escalated", reason="unsolved", ended=1100.0))
+    store.add_turn(case("c", step="ask:other-key", updated=1000.0))  # idle: abandoned
+    store.add_turn(case("d", intent="key-lost", lang="en", channel="web", started=90_000.0,
+                        updated=90_000.0))  # still open
     store.add_miss(at=1000.0, channel="slack", lang="en", text="hello")
     store.add_miss(at=1001.0, channel="slack", lang="en", text="hello")
     store.add_clarification(conversation="x", at=1000.0, channel="slack", lang="en",
@@ -68,8 +70,8 @@ def test_figures_are_the_same_on_either_database(store):
 
 
 def test_purge_keeps_only_what_is_recent_enough(store):
-    store.save_case(case("old", updated=10.0, started=10.0))
-    store.save_case(case("new", updated=5000.0, started=5000.0))
+    store.add_turn(case("old", updated=10.0, started=10.0))
+    store.add_turn(case("new", updated=5000.0, started=5000.0))
     store.add_miss(at=10.0, channel="cli", lang="en", text="old")
     store.purge(older_than=1000.0)
     assert store.load_case("old") is None and store.load_case("new") is not None

@@ -145,14 +145,6 @@ class SqlAnalytics:
         self._run("UPDATE cases SET outcome = ?, ended = ?, updated = ? "
                   "WHERE id = ? AND outcome IS NULL", (outcome, at, at, case_id))
 
-    def save_case(self, case: Case) -> None:
-        row = case.row()
-        marks = ", ".join("?" for _ in _CASE_COLUMNS)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in _CASE_COLUMNS[1:])
-        self._run(f"INSERT INTO cases ({', '.join(_CASE_COLUMNS)}) VALUES ({marks}) "
-                  f"ON CONFLICT (id) DO UPDATE SET {updates}",
-                  tuple(row[c] for c in _CASE_COLUMNS))
-
     def add_miss(self, *, at: float, channel: str, lang: str, text: str) -> None:
         self._run("INSERT INTO misses (at, channel, lang, text) VALUES (?, ?, ?, ?)",
                   (at, channel, lang, text))
