@@ -12,11 +12,17 @@ Run from the repository root::
     python benchmarks/slack.py --in-process    # bot in this process
     python benchmarks/slack.py --code /tmp/base --count-statements   # another checkout's bot,
                                                # with SQLite statements per event (sql_census.py)
+    python benchmarks/slack.py --keep-alive    # events on kept-open connections (see below)
+
+By default every event comes on a new connection; ``--keep-alive`` sends each on an HTTP/1.1
+connection its sending thread keeps open, which shows what the bot spends per connection (it
+is not known whether Slack's servers reuse connections, so the target is measured without).
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import resource
@@ -29,13 +35,14 @@ import time
 from collections import defaultdict, deque
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "slack")]
 
 from bot_process import start_slack_bot  # noqa: E402
 from fake_slack import Call, FakeSlack  # noqa: E402
-from slack_requests import SECRET, SlackSender, dm_message  # noqa: E402
+from slack_requests import SECRET, Answer, SlackSender, dm_message  # noqa: E402
 
 TEXTS = ("このプロダクト キーは有効ではありません。もう一度入力してください。",
          "Sorry, we can't process your request right now. Please wait a few minutes and try again")
@@ -69,6 +76,33 @@ class Stopwatch:
     def outstanding(self) -> int:
         with self._lock:
             return sum(len(q) for q in self._pending.values())
+
+
+class KeepAliveSender(SlackSender):
+    """Each sending thread posts on one HTTP/1.1 connection it keeps open (``--keep-alive``)."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._local = threading.local()
+
+    def raw(self, body: str, *, content_type: str, headers: dict[str, str] | None = None,
+            path: str = "/slack/events", method: str = "POST") -> Answer:
+        for attempt in (1, 2):  # a connection the server closed meanwhile: one new one
+            conn = getattr(self._local, "conn", None)
+            if conn is None:
+                conn = self._local.conn = http.client.HTTPConnection(self.host, self.port,
+                                                                     timeout=10)
+            try:
+                conn.request(method, path, body=body.encode("utf-8"),
+                             headers={"Content-Type": content_type, **(headers or {})})
+                response = conn.getresponse()
+                return Answer(response.status, response.read().decode("utf-8"))
+            except (http.client.HTTPException, OSError):
+                conn.close()
+                self._local.conn = None
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
 
 def cpu_seconds(process: object) -> tuple[float, float] | None:
@@ -132,8 +166,9 @@ def load(*, rate: float, seconds: float, users: int, sender: SlackSender, watch:
     return start, start + total / rate
 
 
-def measure(*, rate: float, seconds: float, users: int, port: int, watch: Stopwatch) -> dict:
-    sender, errors = SlackSender(port=port), []
+def measure(*, rate: float, seconds: float, users: int, port: int, watch: Stopwatch,
+            keep_alive: bool = False) -> dict:
+    sender, errors = (KeepAliveSender if keep_alive else SlackSender)(port=port), []
     with ThreadPoolExecutor(max_workers=64) as pool:
         begin, end = load(rate=rate, seconds=seconds, users=users, sender=sender, watch=watch,
                           pool=pool, errors=errors)
@@ -190,6 +225,8 @@ def main() -> None:
                         help="run the bot of this checkout (a baseline: git worktree add)")
     parser.add_argument("--count-statements", action="store_true",
                         help="count and time the bot's SQLite statements (sql_census.py)")
+    parser.add_argument("--keep-alive", action="store_true",
+                        help="send events on kept-open HTTP/1.1 connections, not one each")
     args = parser.parse_args()
     fake = FakeSlack().start()
     watch = Stopwatch()
@@ -201,6 +238,7 @@ def main() -> None:
           f"shipped orchestrator at {code}, "
           f"bot in a {where}; signed event in -> chat.postMessage at the fake API; "
           f"{args.warmup:.0f} s warm-up at {args.rate / 2:.0f} events/s; "
+          f"{'kept-open connections' if args.keep_alive else 'a new connection per event'}; "
           f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     events = 0
     with tempfile.TemporaryDirectory() as tmp:
@@ -213,10 +251,10 @@ def main() -> None:
         try:
             # warm-up: first turn of every conversation, locale look-ups, templates, caches
             warm = measure(rate=args.rate / 2, seconds=args.warmup, users=args.users, port=port,
-                           watch=watch)
+                           watch=watch, keep_alive=args.keep_alive)
             cpu_before = cpu_seconds(handle)
             result = measure(rate=args.rate, seconds=args.seconds, users=args.users, port=port,
-                             watch=watch)
+                             watch=watch, keep_alive=args.keep_alive)
             cpu_after = cpu_seconds(handle)
             print(report(result))
             if cpu_before and cpu_after and result["events"]:
@@ -230,7 +268,7 @@ def main() -> None:
             while args.find_max and best is not None and rate < 2000:
                 rate += 50
                 step = measure(rate=rate, seconds=min(args.seconds, 5), users=args.users,
-                               port=port, watch=watch)
+                               port=port, watch=watch, keep_alive=args.keep_alive)
                 print(report(step))
                 events += step["events"]
                 if step["p99"] > TARGET_P99_MS or step["errors"] or step["lost"]:

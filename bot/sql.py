@@ -7,6 +7,11 @@ Stores write their statements once, with ``?`` placeholders and SQL both databas
 a lost connection is retried). Only schemas differ in how they are applied: a SQLite file
 gets its tables when opened, PostgreSQL gets versioned migrations (``bot.postgres.migrate``).
 
+A transaction one store opens can be joined by another store on the same database: it is
+handed a ``Unit`` (the transaction's statements and the database's name), and runs its own
+statements on ``unit.sql`` when the names match (a conversation's save and the analytics of
+its turn commit together, bot/dialogue/store.py).
+
 Example::
 
     sql = SqliteRunner(open_database(path, SCHEMA))
@@ -19,6 +24,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
@@ -41,6 +47,19 @@ class Sql(Protocol):
 
     def transaction(self, work: Callable[[Sql], T]) -> T:
         """``work(tx)`` with every statement on ``tx`` committed together, or none."""
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A transaction under way that stores on the same database join: what they run on
+    ``sql`` is committed with it, or rolled back with it."""
+
+    database: str | None  # which database (``joins``); None: joined by nobody
+    sql: Sql
+
+    def joins(self, database: str | None) -> bool:
+        """Whether a store on ``database`` runs its statements inside this transaction."""
+        return self.database is not None and self.database == database
 
 
 class _SqliteOps:

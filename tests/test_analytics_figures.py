@@ -64,10 +64,10 @@ def record(store) -> None:
          reason, seconds) in CASES:
         start = started * DAY
         ended = None if seconds is None else start + seconds
-        store.save_case(Case(id=case_id, channel=channel, lang=lang, intent=intent,
-                             started=start, updated=ended or start + 60, turns=turns,
-                             answers=answers, remedies=remedies, step=step, outcome=outcome,
-                             reason=reason, ended=ended))
+        store.add_turn(Case(id=case_id, channel=channel, lang=lang, intent=intent,
+                            started=start, updated=ended or start + 60, turns=turns,
+                            answers=answers, remedies=remedies, step=step, outcome=outcome,
+                            reason=reason, ended=ended))  # a new case: stored as given
     store.add_miss(at=SINCE - 1, channel="cli", lang="en", text="hello")  # before the window
     for n, text in enumerate(MISSES):
         store.add_miss(at=SINCE + 100 * n, channel="slack", lang="en", text=text)

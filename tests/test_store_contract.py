@@ -15,6 +15,7 @@ import pytest
 
 from bot.dialogue.conversation import Conversation
 from bot.dialogue.conversation_store import ConversationStore
+from bot.sql import Unit
 from tests.assistant_helpers import Clock
 
 OpenStore = Callable[..., ConversationStore]
@@ -113,6 +114,34 @@ def test_a_save_from_a_stale_version_is_refused_and_changes_nothing(stores: Open
     assert mine.version == 1  # not moved on: the caller reloads and redoes its turn
     stored = first.load("c")
     assert stored is not None and stored.intent == "key-expired" and stored.version == 2
+
+
+def test_what_joins_a_save_is_committed_with_it_or_not_at_all(stores: OpenStore) -> None:
+    """A store on the same database writes inside the save's transaction (the analytics of a
+    turn): kept when the save wins; when it loses, rolled back, and the conversation's
+    version is where it was."""
+    clock = Clock()
+    first, second = stores(clock=clock), stores(clock=clock)
+    for cid in ("c", "other", "third"):
+        assert first.save(_conversation(cid, clock))
+    mine, theirs = first.load("c"), second.load("c")
+    assert mine is not None and theirs is not None
+    assert second.save(theirs)
+
+    def delete(victim: str) -> Callable[[Unit], None]:
+        def joining(unit: Unit) -> None:
+            assert unit.sql.execute("DELETE FROM conversations WHERE id = ?", (victim,)) == 1
+        return joining
+
+    assert not first.save(mine, joining=delete("other"))  # lost: its delete is undone
+    assert mine.version == 1 and first.load("other") is not None
+    again = first.load("c")
+    assert again is not None
+    again.intent = "key-expired"
+    assert first.save(again, joining=delete("third"))
+    assert first.load("third") is None
+    stored = second.load("c")
+    assert stored is not None and stored.intent == "key-expired" and stored.version == 3
 
 
 def test_two_new_conversations_with_one_id_store_only_the_first(stores: OpenStore) -> None:

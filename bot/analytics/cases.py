@@ -4,7 +4,9 @@ A *case* is one diagnosis inside a conversation: it opens when an intent is chos
 solved, escalated (with the reason) or restarted; one left idle past the expiry counts as
 abandoned. ``Recorder.turn`` reads the conversation before and after a turn and the replies,
 and writes only counts and ids: no user ids (conversations are known by a hash), product
-keys only as the recogniser masked them.
+keys only as the recogniser masked them. It writes inside the transaction that saves the turn
+(``unit``) when the store is on the same database, and never reads a case to write it: the
+turn's own row is merged into the stored one by the store (``add_turn``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any, Protocol
 
 from bot.dialogue.conversation import Conversation
 from bot.dialogue.replies import Reply
+from bot.sql import Unit
 
 MISS_CHARS = 200  # an unrecognised message is kept this long at most
 PURGE_EVERY = 1000  # recorded turns between retention sweeps
@@ -49,9 +52,11 @@ class Case:
 class AnalyticsStore(Protocol):
     """Where the figures are kept (SQLite here; another database behind the same calls)."""
 
-    def load_case(self, case_id: str) -> Case | None: ...
+    def joining(self, unit: Unit | None) -> AnalyticsStore: ...
 
-    def save_case(self, case: Case) -> None: ...
+    def add_turn(self, case: Case) -> None: ...
+
+    def end_case(self, case_id: str, *, outcome: str, at: float) -> None: ...
 
     def add_miss(self, *, at: float, channel: str, lang: str, text: str) -> None: ...
 
@@ -80,38 +85,46 @@ class Recorder:
         self._turns = 0
         self.enforce_retention()  # at start, then every PURGE_EVERY turns
 
-    def enforce_retention(self) -> None:
+    def enforce_retention(self, store: AnalyticsStore | None = None) -> None:
         """Delete what is older than ``KEYHELP_RETENTION_DAYS`` allows."""
         if self.retention_seconds is not None:
-            self.store.purge(older_than=self.clock() - self.retention_seconds)
+            (store or self.store).purge(older_than=self.clock() - self.retention_seconds)
 
     def turn(self, before: Conversation, after: Conversation, replies: Sequence[Reply], *,
-             action: str | None, masked_text: str | None) -> None:
-        """Record one turn; ``masked_text`` is the user's message as normalised (key masked)."""
+             action: str | None, masked_text: str | None, unit: Unit | None = None) -> None:
+        """Record one turn; ``masked_text`` is the user's message as normalised (key masked);
+        ``unit``: the transaction saving the turn, which every write here joins when it is
+        on the store's database (a statement on a connection of its own would wait for it)."""
+        store = self.store.joining(unit)
         now = self.clock()
         self._turns += 1
         if self._turns % PURGE_EVERY == 0:
-            self.enforce_retention()
+            self.enforce_retention(store)
         conv = conversation_hash(after.id)
         kinds = [reply.kind for reply in replies]
         if before.intent and (after.intent != before.intent or "welcome" in kinds):
-            self._end_if_open(before, now, "restarted")  # started over, or switched error
+            if before.case:  # started over, or switched error
+                store.end_case(before.case, outcome="restarted", at=now)
             after.case = ""  # the next intent opens a new case
         if before.candidates and action and action.startswith("intent:"):
-            self.store.choose_clarification(conversation=conv, chosen=action[len("intent:"):])
+            store.choose_clarification(conversation=conv, chosen=action[len("intent:"):])
         if "clarify" in kinds:
-            self.store.add_clarification(conversation=conv, at=now, channel=self.channel,
-                                         lang=after.lang, candidates=after.candidates)
+            store.add_clarification(conversation=conv, at=now, channel=self.channel,
+                                    lang=after.lang, candidates=after.candidates)
         if "not-recognised" in kinds and masked_text and not after.intent:
-            self.store.add_miss(at=now, channel=self.channel, lang=after.lang,
-                                text=" ".join(masked_text.split())[:MISS_CHARS])
-        if not after.intent:
-            return
-        case = self._case(after, now)
-        case.turns += 1
-        case.updated = now
-        case.answers = [list(pair) for pair in after.answers]
-        case.step = f"{after.step_kind}:{after.step}" if after.step_kind else case.step
+            store.add_miss(at=now, channel=self.channel, lang=after.lang,
+                           text=" ".join(masked_text.split())[:MISS_CHARS])
+        if after.intent:
+            store.add_turn(self._this_turn(after, replies, now))
+
+    def _this_turn(self, conv: Conversation, replies: Sequence[Reply], now: float) -> Case:
+        """The case row this turn alone makes: what it opens, or adds to the stored case."""
+        if not conv.case:
+            conv.case = uuid.uuid4().hex[:20]  # kept on the conversation: later turns find it
+        case = Case(id=conv.case, channel=self.channel, lang=conv.lang, intent=conv.intent,
+                    started=now, updated=now, turns=1,
+                    answers=[list(pair) for pair in conv.answers],
+                    step=f"{conv.step_kind}:{conv.step}" if conv.step_kind else "")
         for reply in replies:
             remedy = getattr(reply, "remedy", None)
             if reply.kind == "remedy" and remedy and remedy not in case.remedies:
@@ -121,20 +134,5 @@ class Recorder:
             elif case.outcome is None and reply.kind == "closed":
                 case.outcome = "solved" if reply.outcome == "solved" else "ended"
                 case.ended = now
-        self.store.save_case(case)
-
-    def _case(self, conv: Conversation, now: float) -> Case:
-        if not conv.case:
-            conv.case = uuid.uuid4().hex[:20]  # kept on the conversation: later turns find it
-        case = self.store.load_case(conv.case)
-        return case or Case(id=conv.case, channel=self.channel, lang=conv.lang,
-                            intent=conv.intent, started=now, updated=now)
-
-    def _end_if_open(self, before: Conversation, now: float, outcome: str) -> None:
-        if not before.case:
-            return
-        case = self.store.load_case(before.case)
-        if case is not None and case.outcome is None:
-            case.outcome, case.ended, case.updated = outcome, now, now
-            self.store.save_case(case)
+        return case
 

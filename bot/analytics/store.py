@@ -3,21 +3,25 @@ unasked in watched channels. Counts and ids only; texts are masked.
 
 One set of SQL serves both databases: ``SqliteAnalytics`` (the embedded default, in the
 conversation database's file) and ``PostgresAnalytics`` (``KEYHELP_DATABASE_URL``); they
-differ only in how a statement is run and in the few expressions SQL dialects spell apart.
+differ only in their runner (bot/sql.py) and in the few expressions SQL dialects spell apart.
+A turn's writes join the transaction that saves the conversation (``joining``), so a turn is
+stored with its figures or not at all; a case row is written without being read first
+(``add_turn`` merges the turn into it in SQL).
 Retention: ``purge(older_than=…)`` deletes every row older than the cut-off.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import math
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.analytics.cases import Case, Recorder
 from bot.postgres import OnSharedPool, migrate, open_shared
+from bot.sql import PostgresRunner, Sql, SqliteRunner, Unit
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -79,30 +83,67 @@ POSTGRES_STEPS = ((_CASES + _STARTED_INDEX + _OTHER_TABLES).format(serial="BIGSE
                   _MEDIAN_INDEX)
 _CASE_COLUMNS = ("id", "channel", "lang", "intent", "started", "updated", "turns", "answers",
                  "remedies", "step", "outcome", "reason", "ended")
+# a turn merged into its stored case (SqlAnalytics.add_turn): ``excluded`` is the turn's own
+# row; a case still open (outcome NULL) has no reason and no end yet
+_MERGE = """updated = excluded.updated, turns = cases.turns + excluded.turns,
+    answers = excluded.answers, remedies = {remedies},
+    step = CASE WHEN excluded.step = '' THEN cases.step ELSE excluded.step END,
+    outcome = COALESCE(cases.outcome, excluded.outcome),
+    reason = CASE WHEN cases.outcome IS NULL THEN excluded.reason ELSE cases.reason END,
+    ended = CASE WHEN cases.outcome IS NULL THEN excluded.ended ELSE cases.ended END"""
 # cases still open (outcome NULL) and idle since before the parameter: the abandoned ones
 _IDLE = "COUNT(CASE WHEN outcome IS NULL AND updated < ? THEN 1 END)"
 
 
 class SqlAnalytics:
-    """The statements; a subclass says how to run one (``_run``) and spells the day."""
+    """The statements; a subclass gives the runner (``sql``), the database's name (for
+    ``joining``) and the dialect's spellings of the day and of finding text in text."""
 
     day_expression = _SQLITE_DAY
+    find_function = "instr"  # (haystack, needle): where needle begins, 0 when absent
+    sql: Sql
+    database: str | None = None
 
-    def _run(self, sql: str, params: Sequence[Any] = (), *, fetch: bool = False) -> Any:
-        raise NotImplementedError
+    def _run(self, statement: str, params: Sequence[Any] = (), *, fetch: bool = False) -> Any:
+        return self.sql.rows(statement, params) if fetch else self.sql.execute(statement, params)
+
+    def joining(self, unit: Unit | None) -> SqlAnalytics:
+        """This store with its statements inside ``unit``, the transaction saving a turn,
+        when that is on this store's database; else this store as it is."""
+        if unit is None or not unit.joins(self.database):
+            return self
+        joined = copy.copy(self)  # the same dialect, on the transaction's statements
+        joined.sql = unit.sql
+        return joined
 
     def load_case(self, case_id: str) -> Case | None:
         rows = self._run(f"SELECT {', '.join(_CASE_COLUMNS)} FROM cases WHERE id = ?",
                          (case_id,), fetch=True)
         return _case(rows[0]) if rows else None
 
-    def save_case(self, case: Case) -> None:
+    def add_turn(self, case: Case) -> None:
+        """One turn of a case, without reading it: ``case`` is the row this turn alone would
+        make (``turns`` 1, the remedies it showed, its outcome); a stored row is merged with
+        it as ``Recorder`` would (bot/analytics/cases.py): turns added, the turn's answers,
+        its step unless it has none, its remedies not yet shown appended, and the first
+        outcome kept."""
         row = case.row()
-        marks = ", ".join("?" for _ in _CASE_COLUMNS)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in _CASE_COLUMNS[1:])
-        self._run(f"INSERT INTO cases ({', '.join(_CASE_COLUMNS)}) VALUES ({marks}) "
-                  f"ON CONFLICT (id) DO UPDATE SET {updates}",
-                  tuple(row[c] for c in _CASE_COLUMNS))
+        # a remedy id (bot/knowledge/reader.py ID_PATTERN: [a-z0-9-]) quoted is found in the
+        # stored JSON list only as a whole element; the new ones go before its closing "]"
+        found = [(json.dumps(r), f", {json.dumps(r)}") for r in dict.fromkeys(case.remedies)]
+        added = " || ".join(f"CASE WHEN {self.find_function}(cases.remedies, ?) > 0 "
+                            "THEN '' ELSE ? END" for _ in found)
+        remedies = (f"REPLACE(RTRIM(cases.remedies, ']') || {added} || ']', '[, ', '[')"
+                    if found else "cases.remedies")
+        self._run(f"INSERT INTO cases ({', '.join(_CASE_COLUMNS)}) "
+                  f"VALUES ({', '.join('?' for _ in _CASE_COLUMNS)}) "
+                  f"ON CONFLICT (id) DO UPDATE SET {_MERGE.format(remedies=remedies)}",
+                  (*(row[c] for c in _CASE_COLUMNS), *(p for pair in found for p in pair)))
+
+    def end_case(self, case_id: str, *, outcome: str, at: float) -> None:
+        """The case ends with ``outcome`` if it is still open."""
+        self._run("UPDATE cases SET outcome = ?, ended = ?, updated = ? "
+                  "WHERE id = ? AND outcome IS NULL", (outcome, at, at, case_id))
 
     def add_miss(self, *, at: float, channel: str, lang: str, text: str) -> None:
         self._run("INSERT INTO misses (at, channel, lang, text) VALUES (?, ?, ?, ?)",
@@ -204,39 +245,28 @@ class SqliteAnalytics(SqlAnalytics):
     """Analytics in a SQLite file (by default the conversation database's own file)."""
 
     def __init__(self, *, path: Path | str) -> None:
-        from bot.dialogue.sqlite_file import open_database
+        from bot.dialogue.sqlite_file import database_name, open_database
 
         self.path = Path(path)
-        self._lock = threading.Lock()
+        self.database = database_name(path)
         self._db = open_database(path, SQLITE_SCHEMA, writable=True)
-
-    def _run(self, sql: str, params: Sequence[Any] = (), *, fetch: bool = False) -> Any:
-        with self._lock:
-            cursor = self._db.execute(sql, params)
-            return cursor.fetchall() if fetch else None
+        self.sql = SqliteRunner(self._db)
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self.sql.close()
 
 
 class PostgresAnalytics(OnSharedPool, SqlAnalytics):
     """Analytics shared by every instance on one PostgreSQL database."""
 
     day_expression = "CAST(FLOOR(started / 86400) AS BIGINT)"
+    find_function = "strpos"
 
     def __init__(self, *, db: Database) -> None:
         self.db = db
+        self.database = db.url
+        self.sql = PostgresRunner(db)
         migrate(db, "analytics", POSTGRES_STEPS)
-
-    def _run(self, sql: str, params: Sequence[Any] = (), *, fetch: bool = False) -> Any:
-        statement = sql.replace("?", "%s")
-
-        def work(conn: Any) -> Any:
-            cursor = conn.execute(statement, params)
-            return cursor.fetchall() if fetch else None
-
-        return self.db.run(work)
 
 
 def open_analytics(settings: Settings) -> SqlAnalytics:

@@ -26,7 +26,8 @@ be read at all (refused, busy) without a turn.
 Thread-safe: turns of one conversation are serialised, different conversations run in parallel.
 Several processes may share a store: a turn whose save lost the race to another process's is
 taken again on the conversation as that one left it (``ConversationStore.save`` is a
-compare-and-swap), so no turn is lost.
+compare-and-swap), so no turn is lost. The observer (the analytics) records a turn inside the
+transaction that saves it: a turn is stored with its record, or, lost, with neither.
 Typed commands ("start over"/「最初から」, "why?"/「なぜ？」, yes/no, numbers of the choices last
 shown, answer labels) work like the buttons.
 """
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.dialogue.conversation_store import ConversationStore
     from bot.dialogue.reload import Brain, RulesWatcher
+    from bot.sql import Unit
     from bot.understand.normalise import Normalised
     from bot.understand.recognise import Recognition
 
@@ -93,15 +95,19 @@ def _parsed(read: Stored) -> Conversation | None:
     return conversation
 
 
-# what taking a turn gives: the replies, and what to run once the turn is stored (or None)
-_Taken = tuple[list[Reply], Callable[[], None] | None]
+# what taking a turn gives: the replies, and what to run inside the transaction that stores
+# it (or None); its unit is None when there is no store
+_Taken = tuple[list[Reply], Callable[["Unit | None"], None] | None]
 
 
 class TurnObserver(Protocol):
-    """Told of every stored turn (the analytics recorder, bot/analytics/cases.py)."""
+    """Told of every stored turn (the analytics recorder, bot/analytics/cases.py), inside the
+    transaction that stores it: ``unit`` (None without a store) is that transaction, which
+    the observer joins when it writes to the same database."""
 
     def turn(self, before: Conversation, after: Conversation, replies: Sequence[Reply], *,
-             action: str | None, masked_text: str | None) -> None: ...
+             action: str | None, masked_text: str | None,
+             unit: Unit | None = None) -> None: ...
 
 
 class Assistant:
@@ -217,8 +223,8 @@ class Assistant:
                                            screenshot=screenshot).replies)
             if self.observer is None:
                 return replies, None
-            return replies, lambda: self._observe(brain, before, conv, replies, text=text,
-                                                  action=action)
+            return replies, lambda unit: self._observe(brain, before, conv, replies,
+                                                       text=text, action=action, unit=unit)
 
         return self._stored_turn(conversation_id, lang, turn, read)
 
@@ -228,18 +234,17 @@ class Assistant:
         """Load, ``take`` the turn, save; a save that lost the race to another process means
         the turn is taken again (at most ``ATTEMPTS`` times) on what that process stored.
 
-        ``take`` changes the conversation and returns the replies, and what to do once they
-        are stored (tell the observer: a turn taken again is recorded once).
+        ``take`` changes the conversation and returns the replies, and what to do in the
+        transaction that stores them (tell the observer: a lost save rolls back what it wrote,
+        so a turn taken again is recorded once).
         """
         with self._locks[hash(conversation_id) % _STRIPES]:
             for attempt in range(ATTEMPTS):
                 brain = self.brain
                 conv, reset = self._load(brain, conversation_id, hint,
                                          read if attempt == 0 else None)
-                replies, stored = take(brain, conv, reset)
-                if self._save(conv):
-                    if stored is not None:
-                        stored()
+                replies, joining = take(brain, conv, reset)
+                if self._save(conv, joining):
                     return replies
                 # lost to a writer on the same conversation: let it finish, at a random delay
                 # so two losers do not collide again
@@ -247,26 +252,31 @@ class Assistant:
         raise ConversationBusy(conversation_id)
 
     def _observe(self, brain: Brain, before: Conversation, after: Conversation,
-                 replies: list[Reply], *, text: str | None, action: str | None) -> None:
+                 replies: list[Reply], *, text: str | None, action: str | None,
+                 unit: Unit | None) -> None:
         """Tell the observer; only a message nothing recognised is passed on (masked).
 
-        Called once the turn is stored; what the observer notes on the conversation (its
-        analytics case) is stored too, unless another writer got in first (then it is lost).
+        Called inside the transaction that stores the turn, before its compare-and-swap:
+        what the observer notes on the conversation (its analytics case) is stored with it.
         """
         missed = text and any(reply.kind == "not-recognised" for reply in replies)
         masked = brain.recogniser.normaliser.normalise(text).text if missed else None
-        case = after.case
-        self.observer.turn(before, after, replies, action=action, masked_text=masked)
-        if after.case != case and self.store is not None:
-            self.store.save(after)
+        self.observer.turn(before, after, replies, action=action, masked_text=masked,
+                           unit=unit)
 
-    def _save(self, conv: Conversation) -> bool:
-        """Store the turn; False when another writer saved the conversation first."""
+    def _save(self, conv: Conversation, joining: Callable[[Unit | None], None] | None
+              ) -> bool:
+        """Store the turn, ``joining`` in its transaction; False when another writer saved
+        the conversation first (then nothing ``joining`` wrote is kept)."""
         conv.updated = self.clock()
         conv.turns += 1
         if self.store is None:
+            if joining is not None:
+                joining(None)
             return True
-        if not self.store.save(conv):
+        saved = self.store.save(conv) if joining is None else \
+            self.store.save(conv, joining=joining)
+        if not saved:
             return False
         self._turns += 1
         if self._turns % PURGE_EVERY == 0:

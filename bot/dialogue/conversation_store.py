@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.dialogue.conversation import Conversation
+    from bot.sql import Unit
 
 
 @runtime_checkable
@@ -32,12 +33,17 @@ class ConversationStore(Protocol):
         """The conversation with ``version`` set to the stored one; None when unknown or idle
         past the expiry."""
 
-    def save(self, conversation: Conversation) -> bool:
+    def save(self, conversation: Conversation, *,
+             joining: Callable[[Unit], None] | None = None) -> bool:
         """Compare-and-swap: store ``conversation`` only if the stored version is still
         ``conversation.version`` (0: none is stored, or only an expired one), then set
         ``conversation.version`` to the version now stored and return True. False: another
         writer saved first; nothing was written, and the caller reloads and takes its turn
-        again."""
+        again.
+
+        ``joining(unit)`` is run first, inside the save's transaction: what another store on
+        the same database writes on ``unit`` (the turn's analytics), and what it changes on
+        ``conversation``, is committed with the save, or, when the save loses, not at all."""
 
     def history(self, conversation_id: str) -> list[tuple[str, str]]:
         """The transcript kept for the conversation, ``(role, text)`` oldest first (user text

@@ -32,4 +32,5 @@ class PostgresStore(OnSharedPool, SqlConversations):
                  clock: Callable[[], float] = time.time) -> None:
         self.db = db
         migrate(db, COMPONENT, POSTGRES_STEPS)
-        super().__init__(sql=PostgresRunner(db), idle_seconds=idle_seconds, clock=clock)
+        super().__init__(sql=PostgresRunner(db), idle_seconds=idle_seconds, clock=clock,
+                         database=db.url)

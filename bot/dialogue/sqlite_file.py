@@ -18,6 +18,12 @@ if TYPE_CHECKING:
     import sqlite3
 
 
+def database_name(path: Path | str) -> str | None:
+    """The name stores on one file share, so that one joins the other's transaction
+    (``bot.sql.Unit``); None for an in-memory database, which is every connection's own."""
+    return None if str(path) == ":memory:" else f"sqlite:{Path(path).resolve()}"
+
+
 def open_database(path: Path | str, schema: str, *, writable: bool = False) -> sqlite3.Connection:
     """A connection shared between threads (callers hold their own lock), schema applied.
 

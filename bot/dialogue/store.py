@@ -2,11 +2,12 @@
 
 One row per conversation: the state as JSON, its version, and the last-activity time, which
 drives idle expiry. A save is one SQL statement that compares and swaps the version, so any
-number of processes can share the file (bot/dialogue/conversation_store.py says what a
-store promises; tests/test_store_contract.py checks it). The statements (``SqlConversations``)
-serve PostgreSQL as well (bot/dialogue/postgres_store.py), through a runner (bot/sql.py).
-Only the masked key is ever stored (``KeyCheck.masked``); the clock is injected so expiry is
-tested without sleeping.
+number of processes can share the file; a save that others join (the turn's analytics, on the
+same database) is theirs and that statement in one transaction
+(bot/dialogue/conversation_store.py says what a store promises; tests/test_store_contract.py
+checks it). The statements (``SqlConversations``) serve PostgreSQL as well
+(bot/dialogue/postgres_store.py), through a runner (bot/sql.py). Only the masked key is ever
+stored (``KeyCheck.masked``); the clock is injected so expiry is tested without sleeping.
 
 Example::
 
@@ -23,8 +24,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.dialogue.conversation import Conversation
-from bot.dialogue.sqlite_file import open_database
-from bot.sql import Sql, SqliteRunner
+from bot.dialogue.sqlite_file import database_name, open_database
+from bot.sql import Sql, SqliteRunner, Unit
 
 # one schema for both databases (bot/dialogue/postgres_store.py applies it as a migration)
 SCHEMA = """
@@ -52,14 +53,20 @@ RETURNING version
 """
 
 
+class _Lost(Exception):
+    """A joined save's compare-and-swap lost: its transaction is rolled back."""
+
+
 class SqlConversations:
-    """The statements of a conversation store; the runner says which database (bot/sql.py)."""
+    """The statements of a conversation store; the runner says which database (bot/sql.py),
+    ``database`` its name for stores that join a save (``bot.sql.Unit``)."""
 
     def __init__(self, *, sql: Sql, idle_seconds: float = 24 * 3600,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, database: str | None = None) -> None:
         self.sql = sql
         self.idle_seconds = idle_seconds
         self.clock = clock
+        self.database = database
 
     def _expired_before(self) -> float:
         return self.clock() - self.idle_seconds
@@ -89,15 +96,34 @@ class SqlConversations:
             (conversation_id, self._expired_before()))
         return (rows[0][0], rows[0][1]) if rows else None
 
-    def save(self, conversation: Conversation) -> bool:
-        """Store it if nobody saved since it was loaded (compare-and-swap on the version)."""
+    def save(self, conversation: Conversation, *,
+             joining: Callable[[Unit], None] | None = None) -> bool:
+        """Store it if nobody saved since it was loaded (compare-and-swap on the version);
+        ``joining(unit)`` first, in the same transaction (bot/dialogue/conversation_store.py)."""
+        if joining is None:
+            return self._swap(self.sql, conversation)
+        version = conversation.version
+
+        def work(tx: Sql) -> None:
+            conversation.version = version  # a transaction retried (PostgreSQL) starts over
+            joining(Unit(self.database, tx))
+            if not self._swap(tx, conversation):
+                raise _Lost  # what joined it is rolled back with it
+
+        try:
+            self.sql.transaction(work)
+        except _Lost:
+            return False
+        return True
+
+    def _swap(self, sql: Sql, conversation: Conversation) -> bool:
         data = conversation.to_json()
         if conversation.version == 0:
-            rows = self.sql.rows(_INSERT, (conversation.id, conversation.updated, data,
-                                           self._expired_before()))
+            rows = sql.rows(_INSERT, (conversation.id, conversation.updated, data,
+                                      self._expired_before()))
         else:
-            rows = self.sql.rows(_UPDATE, (conversation.updated, data, conversation.id,
-                                           conversation.version))
+            rows = sql.rows(_UPDATE, (conversation.updated, data, conversation.id,
+                                      conversation.version))
         if not rows:
             return False
         conversation.version = rows[0][0]
@@ -126,7 +152,8 @@ class SqliteStore(SqlConversations):
         self._db = open_database(path, SCHEMA, writable=True)
         self._add_versions()
         self._runner = SqliteRunner(self._db)
-        super().__init__(sql=self._runner, idle_seconds=idle_seconds, clock=clock)
+        super().__init__(sql=self._runner, idle_seconds=idle_seconds, clock=clock,
+                         database=database_name(path))
 
     def _add_versions(self) -> None:
         """A file written before versions existed gets the column (once, whoever is first)."""

@@ -245,8 +245,8 @@ class _Replay:
         conversation.version = 1
         return conversation
 
-    def save(self, conversation: Conversation) -> bool:
-        return True
+    def save(self, conversation: Conversation, *, joining: object = None) -> bool:
+        return True  # nothing is stored, and a replay has no observer to join a save
 
     def history(self, conversation_id: str) -> list[tuple[str, str]]:
         conversation = self.load(conversation_id)
