@@ -13,7 +13,7 @@ import math
 from collections.abc import Mapping
 from typing import Any, Literal, NamedTuple
 
-from bot.knowledge.model import Knowledge
+from bot.knowledge.model import VETOES, Knowledge
 from bot.understand.calibration import calibrated
 from bot.understand.cut_off import CutOff
 from bot.understand.evidence import ANSWER, Evidence
@@ -25,6 +25,7 @@ from bot.understand.normalise import Normalised, Normaliser
 from bot.understand.phrases import (
     OUT_OF_SCOPE,
     Hit,
+    Phrase,
     PhraseIndex,
     dense_view,
     is_dense,
@@ -95,14 +96,20 @@ class Recognition(NamedTuple):
         }
 
 
-def _without_courtesy(hits: list[Hit]) -> list[Hit]:
-    """A message's words found only inside the user's own politeness (the scope section's
-    ``courtesy``: 大変申し訳ございません) quote no screen."""
+def _as_said(hits: list[Hit]) -> list[Hit]:
+    """The longer phrase is what was said: a status or neighbouring-topic phrase inside a cue
+    found ("never got the" in "never got the key") vetoes nothing, and a message's words inside
+    the user's own politeness (the scope section's ``courtesy``: 大変申し訳ございません) quote no
+    screen."""
+    cues = [h.phrase.text for h in hits if h.phrase.scope is None and h.quality >= 1.0]
     courtesy = [h.phrase.text for h in hits if h.phrase.scope == "courtesy"]
-    if not courtesy:
-        return hits
-    return [h for h in hits if not (h.phrase.sources == {"message"}
-                                     and any(h.phrase.text in c for c in courtesy))]
+
+    def inside(phrase: Phrase, longer: list[str]) -> bool:
+        return any(phrase.text in text and phrase.text != text for text in longer)
+
+    return [h for h in hits
+            if not (h.phrase.scope in VETOES and inside(h.phrase, cues))
+            and not (h.phrase.sources == {"message"} and inside(h.phrase, courtesy))]
 
 
 def _tally(hits: list[Hit], topics: frozenset[str] = frozenset(),
@@ -296,8 +303,8 @@ class Recogniser:
     def _judge(self, hits: list[Hit], normalised: Normalised,
                views: tuple[str, str]) -> Recognition:
         """Phrases that need a key set aside without one, denied phrases too; then decide."""
-        hits = _without_courtesy(self._usable(hits + self.cut_off.hits(normalised.text),
-                                              normalised, views))
+        hits = _as_said(self._usable(hits + self.cut_off.hits(normalised.text), normalised,
+                                     views))
         denials = self.negation.denied(normalised.text, views, hits, self._stretch_hits)
         if denials:
             gone = {id(d.phrase) for d in denials}

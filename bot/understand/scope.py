@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from bot.knowledge.model import VETOES, Knowledge
+from bot.knowledge.model import Knowledge
 from bot.understand.phrases import OUT_OF_SCOPE, Hit, Phrase, dense_view, spaced_view
 
 QUOTE_QUALITY = 0.5  # a message clause found at least this well is a quoted on-screen message
@@ -59,14 +59,8 @@ def judge(hits: Iterable[Hit], key_pasted: bool, needs_context: bool = True,
     message's parts in quotation marks (``marked``)."""
     parts: dict[str, list[Hit]] = {}
     quoted = verbatim = specific = elsewhere = False
-    hits = list(hits)
-    # the longer phrase is what was said: "never got the key" is no status report
-    cues = [h.phrase.text for h in hits if h.phrase.scope is None and h.quality >= 1.0]
     for hit in hits:
         phrase = hit.phrase
-        if phrase.scope in VETOES and any(phrase.text in cue and phrase.text != cue
-                                          for cue in cues):
-            continue
         if phrase.scope is not None:
             parts.setdefault(phrase.scope, []).append(hit)
         elif OUT_OF_SCOPE in phrase.targets:
