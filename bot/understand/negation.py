@@ -71,7 +71,7 @@ class Negation:
         self.before: dict[str, _Rule] = {}  # word -> its locale's reach and stops
         self.after_dense: dict[str, _Rule] = {}
         self.after_words: dict[str, _Rule] = {}
-        self.asks: list[str] = []  # continuations that make a denying word ask (ませ|んか)
+        asks: list[str] = []  # continuations that make a denying word ask (ませ|んか)
         quoting: list[str] = []  # words opening a clause that quotes the one before (という)
         for locale in knowledge.locales:
             negation = locale.words.negation if locale.words else None
@@ -80,14 +80,14 @@ class Negation:
             for word in negation.before:
                 self.before[word] = _Rule(negation.reach_of(word), negation.stop,
                                           negation.except_after, word not in negation.reaches)
-            self.asks.extend(dense_view(spaced_view(w)) for w in negation.asks)
+            asks.extend(dense_view(spaced_view(w)) for w in negation.asks)
             quoting.extend(dense_view(spaced_view(w)) for w in negation.quoting)
             for word in (*negation.after, *negation.contrast):
                 rule = _Rule(negation.reach_of(word), negation.stop, negation.except_after,
                              word not in negation.reaches)
                 text = dense_view(spaced_view(word)) if is_dense(word) else word
                 (self.after_dense if is_dense(word) else self.after_words)[text] = rule
-        self.quoting = tuple(quoting)
+        self.asks, self.quoting = tuple(asks), tuple(quoting)
         # phrases with a denying word of their own, by id: their stems (to find them loosely)
         # and, by denying word, their spelled-out text (a typo "isnt vaild" must not turn
         # the message's own "not" into a denial)
@@ -219,7 +219,7 @@ class Negation:
         found = [(begin, end, text, rule) for text, rule in self.after_dense.items()
                  if text in dense for begin, end in _spans(dense, text)
                  if not any(("d", c) in covered for c in range(begin, end))
-                 and not dense.startswith(tuple(self.asks), end)]
+                 and not dense.startswith(self.asks, end)]
         for begin, end, text, rule in found:
             if any(b <= begin and end <= e and (b, e) != (begin, end) and r.reach >= rule.reach
                    for b, e, _, r in found):
