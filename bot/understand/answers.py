@@ -10,9 +10,9 @@ first (「わからない」 is not read as 「ない」). A phrase with a denyi
 phrase ("not sure if we used it") counts as unsure. Each answer collects votes; the clear
 leader is the reading, a tie or nothing is no reading. A question ("why?", 「なんで？」) is
 told apart by the locales' ``why`` words, a question back ("can't you just renew it for me?") by
-their ``asks_back`` words: no reading, unless a later clause answers (「一覧ってどこ？まだ見て
-ない」). The denying words are each locale's ``negation``, the same list first messages are
-read with.
+their ``asks_back`` words: no reading, unless a later clause answers and the reply does not
+end asking (「一覧ってどこ？まだ見てない」). The denying words are each locale's ``negation``,
+the same list first messages are read with.
 """
 
 from __future__ import annotations
@@ -178,8 +178,8 @@ class AnswerReader:
     def _read(self, question: Question | None, folded: str) -> Reading:
         options, cues = self._solved if question is None else self._question(question)
         votes = dict.fromkeys((o.id for o in options), 0.0)
-        said_why = asks_why = asks_back = said_unsure = answered_after = False
-        back_at = -1  # the clause that asked back
+        said_why = asks_why = said_unsure = answered_after = False
+        back_at = -1  # the clause that asked back, if one did
         first: dict[str, int] = {}  # the order in which answers first gained a vote
         clauses = [c for c in _CLAUSE.split(folded[:MAX_CHARS]) if c.strip()]
         for n, clause in enumerate(clauses):
@@ -189,7 +189,7 @@ class AnswerReader:
                     asks_why |= match.start == 0 or folded.rstrip().endswith("?") or (
                         n == len(clauses) - 1 and _ends(clause, match))
                 elif match.cue.kind == "back":  # a question back, unless answered after it
-                    asks_back, back_at = True, n
+                    back_at = n
                 else:
                     said_unsure |= match.cue.kind == "unsure" or how == "hedged"
                     before = dict(votes)
@@ -198,7 +198,7 @@ class AnswerReader:
                         if count > before[option]:
                             first.setdefault(option, len(first))
                             # 「一覧ってどこ？まだ見てない」: the question, then the answer
-                            answered_after |= asks_back and n > back_at
+                            answered_after |= 0 <= back_at < n
         if question is not None and question.measures:
             for said in self._measure(question.measures).read(folded):
                 for answer in question.answers:
@@ -219,7 +219,7 @@ class AnswerReader:
         if asks_why or (said_why and not clear):
             return Reading("why")
         # ... but a reply that ends asking ("could you just extend it? no?") still asks
-        if asks_back and not (clear and answered_after and not folded.rstrip().endswith("?")):
+        if back_at >= 0 and not (clear and answered_after and not folded.rstrip().endswith("?")):
             return Reading("none")
         return Reading("answer", best[0], best[1]) if clear else Reading("none")
 
